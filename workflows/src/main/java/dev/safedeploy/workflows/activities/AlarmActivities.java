@@ -1,0 +1,31 @@
+package dev.safedeploy.workflows.activities;
+
+import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/**
+ * The canary's alarms, watched two ways: pushed (the backend signals {@code alarm} to the workflow watching them) and
+ * pulled ({@link #pollAlarms}).
+ */
+@ActivityInterface
+public interface AlarmActivities {
+
+  /**
+   * @param alarmNames the policy's alarm names; empty means the backend's default alarms for this endpoint and variant
+   */
+  record AlarmWatch(String workflowId, String model, String version, String endpointName, String greenVariant,
+      List<String> alarmNames) {}
+
+  /**
+   * Makes sure the alarms exist for the green variant and routes their state changes to this workflow. Idempotent.
+   * Returns the alarm names in effect.
+   */
+  List<String> watchAlarms(AlarmWatch watch);
+
+  /** The named alarms currently in ALARM (empty when all are OK or lack data). */
+  List<AlarmSignal> pollAlarms(List<String> alarmNames);
+
+  /** Stops routing the alarms to the workflow. Idempotent. */
+  void unwatchAlarms(AlarmWatch watch);
+}

@@ -1,0 +1,11 @@
+package dev.safedeploy.workflows.pipeline;
+
+/** How a run ended. Every outcome comes with a human-readable reason in {@link PipelineResult}. */
+public enum Outcome {
+  PROMOTED,
+  REJECTED,
+  APPROVAL_TIMED_OUT,
+  FAILED_QUALITY_GATE,
+  ROLLED_BACK,
+  FAILED
+}
