@@ -97,7 +97,8 @@ public class InvokeEndpointHandler
     byte[] payload;
     if (Boolean.TRUE.equals(request.getIsBase64Encoded())) {
       try {
-        payload = Base64.getMimeDecoder().decode(body);
+        // strict: the MIME decoder would silently skip garbage; only line breaks are tolerated
+        payload = Base64.getDecoder().decode(body.replaceAll("[\\r\\n]", ""));
       } catch (IllegalArgumentException e) {
         return error(400, "bad_request", "body is flagged base64 but is not valid base64: " + e.getMessage(),
             requestId);
