@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,11 @@ public record AlarmSignal(String alarmName, String state, String reason, Instant
 
   public static final String ALARM = "ALARM";
 
+  /**
+   * Derived, so not part of the payload: Jackson would write it as an "alarm" property, which Temporal's default
+   * converter (FAIL_ON_UNKNOWN_PROPERTIES) then refuses on the workflow side, dropping the signal.
+   */
+  @JsonIgnore
   public boolean isAlarm() {
     return ALARM.equalsIgnoreCase(state);
   }
