@@ -1,5 +1,6 @@
 package dev.safedeploy.lambdas.hooks;
 
+import java.time.Duration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -17,7 +18,9 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
 
   public static LambdaFunctionInvoker fromEnvironment() {
     return new LambdaFunctionInvoker(LambdaClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
+        // the API function may run up to its 29 s timeout, plus a cold start; the default 30 s socket timeout is
+        // too close to that
+        .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(90)).build())
         .build());
   }
 
