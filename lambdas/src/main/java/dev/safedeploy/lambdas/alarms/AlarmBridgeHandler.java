@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * EventBridge "CloudWatch Alarm State Change" → the {@code alarm} signal of the deployment workflow watching the alarm.
@@ -42,7 +40,7 @@ public class AlarmBridgeHandler implements RequestHandler<ScheduledEvent, String
   public AlarmBridgeHandler() {
     this(CloudWatchAlarmTags.fromEnvironment(),
         new TemporalAlarmSignaller(TemporalSettings.fromEnvironment(System.getenv(),
-            AlarmBridgeHandler::readSecret).connect()),
+            arn -> SecretsManagerSecrets.fromEnvironment().apply(arn)).connect()),
         forwardStates(System.getenv(FORWARD_STATES)));
   }
 
@@ -104,13 +102,5 @@ public class AlarmBridgeHandler implements RequestHandler<ScheduledEvent, String
       states.add(upper);
     }
     return states.isEmpty() ? Set.of(AlarmSignal.ALARM) : states;
-  }
-
-  private static String readSecret(String secretArn) {
-    try (SecretsManagerClient secrets = SecretsManagerClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .build()) {
-      return secrets.getSecretValue(r -> r.secretId(secretArn)).secretString();
-    }
   }
 }
