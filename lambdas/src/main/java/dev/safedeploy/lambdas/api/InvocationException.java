@@ -49,4 +49,19 @@ public class InvocationException extends RuntimeException {
   public Kind kind() {
     return kind;
   }
+
+  /**
+   * What the API caller is told. Failures the caller caused or can act on (bad input, model error, throttling) keep
+   * their detail; the server-side ones get a fixed text, because AWS's messages name accounts, roles and ARNs. The
+   * full message goes to the function's log under the same request id.
+   */
+  public String publicMessage(String endpointName) {
+    return switch (kind) {
+      case BAD_REQUEST, MODEL_ERROR, THROTTLED -> getMessage();
+      case ENDPOINT_NOT_FOUND -> "endpoint " + endpointName + " does not exist";
+      case UNAVAILABLE -> "endpoint " + endpointName + " cannot serve right now; retry later";
+      case TIMEOUT -> "endpoint " + endpointName + " did not answer in time";
+      case UPSTREAM_FAILURE -> "invoking endpoint " + endpointName + " failed; see the function's log for the request id";
+    };
+  }
 }

@@ -61,7 +61,7 @@ public class InvokeEndpointHandler
     } catch (RuntimeException e) {
       // last line of defence: even a bug here must answer as a proxy response, never as API Gateway's bare 502
       log.error("unexpected failure handling request {}", requestId, e);
-      return error(500, "internal_error", "unexpected failure: " + e, requestId);
+      return error(500, "internal_error", "unexpected failure; see the function's log for the request id", requestId);
     }
   }
 
@@ -121,7 +121,8 @@ public class InvokeEndpointHandler
           customAttributes, payload));
     } catch (InvocationException e) {
       log.warn("request {} to endpoint {} failed ({}): {}", requestId, endpointName, e.kind(), e.getMessage());
-      APIGatewayProxyResponseEvent response = error(e.kind().status(), e.kind().code(), e.getMessage(), requestId);
+      APIGatewayProxyResponseEvent response =
+          error(e.kind().status(), e.kind().code(), e.publicMessage(endpointName), requestId);
       response.getHeaders().put(ENDPOINT_HEADER, endpointName);
       return response;
     }

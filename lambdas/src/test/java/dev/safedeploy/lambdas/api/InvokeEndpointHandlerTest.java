@@ -174,8 +174,25 @@ class InvokeEndpointHandlerTest {
     APIGatewayProxyResponseEvent response = handler.handleRequest(
         event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class), context("req-4"));
 
-    assertError(response, kind.status(), kind.code(), "what went wrong for " + kind);
+    assertError(response, kind.status(), kind.code(), kind.status() < 500 ? "what went wrong for " + kind : ENDPOINT);
     assertThat(response.getHeaders()).containsEntry(InvokeEndpointHandler.ENDPOINT_HEADER, ENDPOINT);
+  }
+
+  @Test
+  void serverSideFailuresDoNotLeakAwsDetailsToCallers() throws Exception {
+    invoker.failingWith(new InvocationException(Kind.UPSTREAM_FAILURE, "invoking endpoint nyctaxi-prod failed"
+        + " (AccessDeniedException): User: arn:aws:sts::123456789012:assumed-role/api-role/fn is not authorized"));
+    APIGatewayProxyResponseEvent denied = handler.handleRequest(
+        event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class), context("req-5"));
+    assertError(denied, 502, "upstream_failure", "invoking endpoint nyctaxi-prod failed");
+    assertThat(denied.getBody()).doesNotContain("123456789012").doesNotContain("assumed-role").contains("req-5");
+
+    invoker.failingWith(new InvocationException(Kind.ENDPOINT_NOT_FOUND,
+        "endpoint nyctaxi-prod does not exist: Endpoint nyctaxi-prod of account 123456789012 not found."));
+    APIGatewayProxyResponseEvent missing = handler.handleRequest(
+        event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class), null);
+    assertError(missing, 503, "endpoint_not_found", "endpoint nyctaxi-prod does not exist");
+    assertThat(missing.getBody()).doesNotContain("123456789012");
   }
 
   @Test
@@ -194,7 +211,8 @@ class InvokeEndpointHandlerTest {
     invoker.failingWith(new NullPointerException("bug"));
     APIGatewayProxyResponseEvent response = handler.handleRequest(
         event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class), null);
-    assertError(response, 500, "internal_error", "bug");
+    assertError(response, 500, "internal_error", "unexpected failure");
+    assertThat(response.getBody()).doesNotContain("NullPointerException");
   }
 
   @Test
