@@ -61,7 +61,8 @@ public class InvocationException extends RuntimeException {
       case ENDPOINT_NOT_FOUND -> "endpoint " + endpointName + " does not exist";
       case UNAVAILABLE -> "endpoint " + endpointName + " cannot serve right now; retry later";
       case TIMEOUT -> "endpoint " + endpointName + " did not answer in time";
-      case UPSTREAM_FAILURE -> "invoking endpoint " + endpointName + " failed; see the function's log for the request id";
+      case UPSTREAM_FAILURE ->
+          "invoking endpoint " + endpointName + " failed; see the function's log for the request id";
     };
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api} (API Gateway REST API, Lambda proxy integration) → SageMaker InvokeEndpoint on {@code ENDPOINT_NAME}.
+ * {@code POST /api} (API Gateway REST API, Lambda proxy integration) → SageMaker InvokeEndpoint on
+ * {@code ENDPOINT_NAME}.
  *
  * <p>text/csv and application/json bodies (base64 too) go to the endpoint byte for byte; the answer comes back with
  * the endpoint and the production variant that served it ({@value #ENDPOINT_HEADER}, {@value #VARIANT_HEADER}), so

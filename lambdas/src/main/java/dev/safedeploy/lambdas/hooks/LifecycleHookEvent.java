@@ -3,7 +3,8 @@ package dev.safedeploy.lambdas.hooks;
 import java.util.Map;
 
 /**
- * The event CodeDeploy sends a Lambda lifecycle hook: {@code {"DeploymentId": ..., "LifecycleEventHookExecutionId": ...}}.
+ * The event CodeDeploy sends a Lambda lifecycle hook:
+ * {@code {"DeploymentId": ..., "LifecycleEventHookExecutionId": ...}}.
  * Both ids are needed to report the hook's status back.
  */
 public record LifecycleHookEvent(String deploymentId, String executionId) {

@@ -84,7 +84,8 @@ class AlarmBridgeMotoTest {
 
   @Test
   void temporalApiKeyComesFromTheSecret() {
-    String secretArn = secrets.createSecret(r -> r.name("safedeploy/temporal-api-key").secretString("tc-key-123")).arn();
+    String secretArn =
+        secrets.createSecret(r -> r.name("safedeploy/temporal-api-key").secretString("tc-key-123")).arn();
 
     TemporalSettings settings = TemporalSettings.fromEnvironment(Map.of(
         TemporalSettings.ADDRESS, "safedeploy.a1b2c.tmprl.cloud:7233",

@@ -30,8 +30,8 @@ class InvokeEndpointHandlerTest {
 
   @Test
   void csvRowsGoToTheEndpointUnchangedAndTheAnswerNamesEndpointAndVariant() throws Exception {
-    invoker.answering(invocation -> new Answer("25.1\n61.7\n".getBytes(StandardCharsets.UTF_8), "text/csv; charset=utf-8",
-        "v2", null));
+    invoker.answering(invocation -> new Answer("25.1\n61.7\n".getBytes(StandardCharsets.UTF_8),
+        "text/csv; charset=utf-8", "v2", null));
 
     APIGatewayProxyResponseEvent response = handler.handleRequest(
         event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class), context("req-1"));

@@ -145,7 +145,8 @@ class SageMakerEndpointInvokerTest {
   void internalFailuresAndUnknownErrorsAre502() {
     reply.set(error(500, "InternalFailure", "{\"message\":\"internal\"}"));
     assertThat(failure().kind()).isEqualTo(Kind.UPSTREAM_FAILURE);
-    reply.set(error(403, "AccessDeniedException", "{\"message\":\"not authorized to perform sagemaker:InvokeEndpoint\"}"));
+    reply.set(error(403, "AccessDeniedException",
+        "{\"message\":\"not authorized to perform sagemaker:InvokeEndpoint\"}"));
     InvocationException denied = failure();
     assertThat(denied.kind()).isEqualTo(Kind.UPSTREAM_FAILURE);
     assertThat(denied.getMessage()).contains("AccessDeniedException");
