@@ -42,11 +42,15 @@ class ParquetPreparationTest {
 
   /** Writes the generated CSV's rows as a TLC-style Parquet file (snappy, like TLC's). */
   private Path toParquet(Path csv, Path parquet) throws Exception {
+    return toParquet(csv, parquet, CompressionCodecName.SNAPPY);
+  }
+
+  private Path toParquet(Path csv, Path parquet, CompressionCodecName codec) throws Exception {
     List<String> lines = Files.readAllLines(csv);
     List<String> header = Arrays.asList(lines.get(0).split(","));
     SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
     try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(parquet))
-        .withType(SCHEMA).withCompressionCodec(CompressionCodecName.SNAPPY).withRowGroupSize(64 * 1024L).build()) {
+        .withType(SCHEMA).withCompressionCodec(codec).withRowGroupSize(64 * 1024L).build()) {
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",", -1);
         Group g = groups.newGroup();
@@ -91,6 +95,21 @@ class ParquetPreparationTest {
     assertThat(Files.readAllLines(fromParquet.train())).isEqualTo(Files.readAllLines(fromCsv.train()));
     assertThat(Files.readAllLines(fromParquet.validation())).isEqualTo(Files.readAllLines(fromCsv.validation()));
     assertThat(Files.readAllLines(fromParquet.baseline())).isEqualTo(Files.readAllLines(fromCsv.baseline()));
+  }
+
+  @Test
+  void readsTheCompressionCodecsParquetWritersUse() throws Exception {
+    Path csv = dir.resolve("trips.csv");
+    TripGenerator.generate(1_000, 8, csv);
+    List<String> expected = Files.readAllLines(
+        DataPreparation.prepare(csv, dir.resolve("csv"), DataPreparation.DEFAULT_FEATURES, 42).train());
+    for (CompressionCodecName codec : List.of(CompressionCodecName.ZSTD, CompressionCodecName.GZIP,
+        CompressionCodecName.UNCOMPRESSED)) {
+      Path parquet = toParquet(csv, dir.resolve(codec + ".parquet"), codec);
+      PreparedData p = DataPreparation.prepare(parquet, dir.resolve(codec.name()), DataPreparation.DEFAULT_FEATURES,
+          42);
+      assertThat(Files.readAllLines(p.train())).as(codec.name()).isEqualTo(expected);
+    }
   }
 
   @Test
