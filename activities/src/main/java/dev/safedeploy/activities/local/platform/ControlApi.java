@@ -86,7 +86,8 @@ final class ControlApi implements AutoCloseable {
     int n = s.size();
     switch (head) {
       case "health":
-        return Map.of("status", "ok", "corruptStateFiles", List.copyOf(p.corruptStateFiles().values()));
+        return Map.of("status", "ok", "routerUrl", p.routerUrl().toString(), "home", p.home().toString(),
+            "corruptStateFiles", List.copyOf(p.corruptStateFiles().values()));
       case "inventory":
         return p.inventory();
       case "training-jobs":
