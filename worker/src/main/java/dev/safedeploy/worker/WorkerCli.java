@@ -1,5 +1,6 @@
 package dev.safedeploy.worker;
 
+import dev.safedeploy.worker.bench.BenchCommand;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
  * here, so the starter never depends on the worker module; {@code ./safedeploy} puts both on the classpath.
  */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true,
-    subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, DataCommand.class})
+    subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, DataCommand.class, BenchCommand.class})
 public final class WorkerCli {
 
   public static void main(String[] args) {
