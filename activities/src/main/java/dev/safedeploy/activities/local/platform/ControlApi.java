@@ -48,6 +48,7 @@ final class ControlApi implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    HttpExchanges.noDelay();
     this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
