@@ -90,8 +90,14 @@ final class CsvTripRows implements TripRows {
         continue;
       }
       if (field >= fields) {
-        handler.garbage(line, "expected " + fields + " fields, found more");
-        return;
+        if (i > start) {
+          handler.garbage(line, "expected " + fields + " fields, found more");
+          return;
+        }
+        // trailing empty fields beyond the header: some TLC years end every row with extra commas
+        field++;
+        start = i + 1;
+        continue;
       }
       int s = slot[field];
       if (s != Integer.MIN_VALUE) {
@@ -124,7 +130,7 @@ final class CsvTripRows implements TripRows {
       field++;
       start = i + 1;
     }
-    if (field != fields) {
+    if (field < fields) {
       handler.garbage(line, "expected " + fields + " fields, found " + field);
       return;
     }

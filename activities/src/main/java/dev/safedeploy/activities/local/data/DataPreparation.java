@@ -136,8 +136,8 @@ public final class DataPreparation {
     private final SplittableRandom random;
     private final Path[] tmp = new Path[4];
     private final OutputStream[] out = new OutputStream[4];
-    private final TripGenerator.Ascii line = new TripGenerator.Ascii(128);
-    private final TripGenerator.Ascii baselineLine = new TripGenerator.Ascii(128);
+    private final AsciiLine line = new AsciiLine(128);
+    private final AsciiLine baselineLine = new AsciiLine(128);
     final long[] counts = new long[3];
     long rowsRead;
     long kept;
@@ -171,8 +171,8 @@ public final class DataPreparation {
           && passengers > 0)) {
         return;
       }
-      TripGenerator.Ascii b = line.reset();
-      TripGenerator.Ascii base = baselineLine.reset();
+      AsciiLine b = line.reset();
+      AsciiLine base = baselineLine.reset();
       b.decimal(total, 4);
       for (int i = 0; i < featureSource.length; i++) {
         int s = featureSource[i];

@@ -75,7 +75,7 @@ public final class TripGenerator {
   private static final class Writer {
     private final SplittableRandom random;
     private final OutputStream out;
-    private final Ascii line = new Ascii(256);
+    private final AsciiLine line = new AsciiLine(256);
     private final double[][] cumulativeDemand = {cumulative(WEEKDAY_DEMAND), cumulative(WEEKEND_DEMAND)};
     private final byte[][] dates; // "2019-01-01 " etc. per day index, with a margin for dropoffs after the last day
     private final boolean[] weekend;
@@ -182,7 +182,7 @@ public final class TripGenerator {
         payment = 4;
       }
 
-      Ascii b = line.reset();
+      AsciiLine b = line.reset();
       b.digit(r.nextDouble() < 0.8 ? 2 : 1).comma();
       datetime(b, pickup).comma();
       datetime(b, dropoff).comma();
@@ -205,7 +205,7 @@ public final class TripGenerator {
       b.cents(congestion).newline();
     }
 
-    private Ascii datetime(Ascii b, long secondsFromStart) {
+    private AsciiLine datetime(AsciiLine b, long secondsFromStart) {
       long s = Math.floorMod(secondsFromStart, 86_400L);
       int day = (int) Math.floorDiv(secondsFromStart, 86_400L);
       if (day < 0 || day >= dates.length) {
@@ -259,120 +259,5 @@ public final class TripGenerator {
       }
     }
     return cumulative.length - 1;
-  }
-
-  /** A reusable ASCII line buffer with the few number formats the schema needs (no String.format per row). */
-  static final class Ascii {
-    private byte[] buf;
-    private int len;
-
-    Ascii(int capacity) {
-      buf = new byte[capacity];
-    }
-
-    Ascii reset() {
-      len = 0;
-      return this;
-    }
-
-    private void ensure(int extra) {
-      if (len + extra > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
-      }
-    }
-
-    Ascii ch(char c) {
-      ensure(1);
-      buf[len++] = (byte) c;
-      return this;
-    }
-
-    Ascii comma() {
-      return ch(',');
-    }
-
-    Ascii newline() {
-      return ch('\n');
-    }
-
-    Ascii digit(int d) {
-      return ch((char) ('0' + d));
-    }
-
-    Ascii two(int v) {
-      return digit(v / 10).digit(v % 10);
-    }
-
-    Ascii bytes(byte[] b) {
-      ensure(b.length);
-      System.arraycopy(b, 0, buf, len, b.length);
-      len += b.length;
-      return this;
-    }
-
-    Ascii integer(long v) {
-      if (v < 0) {
-        ch('-');
-        v = -v;
-      }
-      ensure(20);
-      int start = len;
-      do {
-        buf[len++] = (byte) ('0' + (v % 10));
-        v /= 10;
-      } while (v > 0);
-      for (int i = start, j = len - 1; i < j; i++, j--) {
-        byte t = buf[i];
-        buf[i] = buf[j];
-        buf[j] = t;
-      }
-      return this;
-    }
-
-    /** Money and miles: always two decimals, like the TLC files. */
-    Ascii cents(double v) {
-      long c = Math.round(v * 100);
-      if (c < 0) {
-        ch('-');
-        c = -c;
-      }
-      return integer(c / 100).ch('.').two((int) (c % 100));
-    }
-
-    /** Up to {@code decimals} decimals, trailing zeros dropped ("12.5", "3", "0.0417"). */
-    Ascii decimal(double v, int decimals) {
-      if (Double.isNaN(v) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("not a finite number: " + v);
-      }
-      long scale = 1;
-      for (int i = 0; i < decimals; i++) {
-        scale *= 10;
-      }
-      long scaled = Math.round(v * scale);
-      if (scaled < 0) {
-        ch('-');
-        scaled = -scaled;
-      }
-      integer(scaled / scale);
-      long frac = scaled % scale;
-      if (frac != 0) {
-        ch('.');
-        long div = scale / 10;
-        while (frac != 0) {
-          digit((int) (frac / div));
-          frac %= div;
-          div /= 10;
-        }
-      }
-      return this;
-    }
-
-    void writeTo(OutputStream out) throws IOException {
-      out.write(buf, 0, len);
-    }
-
-    int length() {
-      return len;
-    }
   }
 }

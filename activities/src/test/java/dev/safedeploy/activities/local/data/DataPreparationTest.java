@@ -172,6 +172,23 @@ class DataPreparationTest {
   }
 
   @Test
+  void trailingEmptyFieldsBeyondTheHeaderAreAccepted() throws Exception {
+    // 2014-era green CSVs end every row with two more commas than their header has columns
+    Path csv = dir.resolve("green-2014.csv");
+    Files.write(csv, List.of(HEADER,
+        trip("2019-01-01 00:26:34", "2019-01-01 00:36:34", "1", "2.10", "12.30") + ",,",
+        trip("2019-01-01 08:00:00", "2019-01-01 08:15:30", "2", "3.50", "18.80") + ",,"));
+    PreparedData p = DataPreparation.prepare(csv, dir.resolve("out"), DataPreparation.DEFAULT_FEATURES, 42);
+    assertThat(allSplitLines(p)).containsExactlyInAnyOrder("12.3,10,1,2.1", "18.8,15.5,2,3.5");
+    Path extra = dir.resolve("extra.csv");
+    Files.write(extra, List.of(HEADER,
+        trip("2019-01-01 00:26:34", "2019-01-01 00:36:34", "1", "2.10", "12.30") + ",surprise"));
+    assertThatThrownBy(() -> DataPreparation.prepare(extra, dir.resolve("out"), DataPreparation.DEFAULT_FEATURES, 42))
+        .isInstanceOf(BadDataException.class).hasMessageContaining("extra.csv:2")
+        .hasMessageContaining("expected 20 fields, found more");
+  }
+
+  @Test
   void nothingLeftAfterTheFiltersIsBadData() throws Exception {
     Path csv = dir.resolve("refunds.csv");
     Files.write(csv, List.of(HEADER, trip("2019-01-01 00:26:34", "2019-01-01 00:36:34", "1", "2.10", "-12.30")));
