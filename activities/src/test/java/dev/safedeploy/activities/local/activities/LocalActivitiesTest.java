@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.activities.local.LocalBackend;
+import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.activities.local.client.PlatformClient;
 import dev.safedeploy.activities.local.platform.LocalPlatform;
 import dev.safedeploy.activities.local.platform.PlatformConfig;
@@ -63,7 +65,7 @@ class LocalActivitiesTest {
     models = TestModels.get();
     platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")));
     client = new PlatformClient(platform.url());
-    config = LocalBackendConfig.of(platform.url(), null).withAlarmPeriod(Duration.ofSeconds(2))
+    config = LocalBackendConfig.of(platform.url().toString(), null).withAlarmPeriod(Duration.ofSeconds(2))
         .withMonitoringInterval(Duration.ofSeconds(1));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(LocalBackend.activities(config).toArray());
@@ -207,7 +209,7 @@ class LocalActivitiesTest {
       sleep(50);
     }
     assertThat(firing).extracting(AlarmSignal::alarmName).containsExactly("taxi-prod-v2-5xx");
-    assertThat(firing.get(0).isAlarm()).isTrue();
+    assertThat(firing.get(0).signalsAlarm()).isTrue();
 
     TrafficActivities.TrafficState back = traffic.shiftTraffic(new TrafficActivities.TrafficShift(
         v2.prodEndpoint(), Map.of("v1", 100, "v2", 0), "rollback"));

@@ -93,7 +93,7 @@ class AlarmEvaluatorTest {
         Thread.sleep(10);
       }
       assertThat(signals).hasSize(1);
-      assertThat(signals.get(0).isAlarm()).isTrue();
+      assertThat(signals.get(0).signalsAlarm()).isTrue();
       assertThat(signals.get(0).problem()).isNull();
       assertThat(signals.get(0).transitionedAt()).isEqualTo(Instant.parse("2026-02-02T10:00:00.123Z"));
     } finally {
