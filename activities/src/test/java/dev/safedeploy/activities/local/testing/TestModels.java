@@ -52,12 +52,21 @@ public final class TestModels {
     if (instance == null) {
       try {
         Path dir = Files.createTempDirectory("safedeploy-test-models");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
         instance = new TestModels(dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return instance;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // temp files: best effort
+    }
   }
 
   /** One test row (target stripped) as CSV. */
