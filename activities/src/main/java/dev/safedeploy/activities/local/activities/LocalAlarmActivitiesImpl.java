@@ -1,5 +1,6 @@
 package dev.safedeploy.activities.local.activities;
 
+import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.activities.local.client.PlatformClient;
 import dev.safedeploy.activities.local.client.PlatformClientException;
 import dev.safedeploy.activities.local.resources.Alarm;

@@ -1,5 +1,6 @@
 package dev.safedeploy.activities.local.activities;
 
+import dev.safedeploy.activities.local.LocalBackendConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.activities.local.client.PlatformClient;

@@ -31,6 +31,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The platform's control API, JSON over HTTP. Creates answer 201 when they made the resource and 200 when they found
  * it (header {@code X-Safedeploy-Outcome: created|adopted}); errors answer an {@link ApiError}.
+ *
+ * <pre>
+ * GET  /health                              status, routerUrl, home, corruptStateFiles
+ * GET  /inventory                           per kind: count of existing, created/adopted/deleted per name
+ * POST /training-jobs                       TrainingJob (name, model, version, trainPath, validationPath, hyperparameters)
+ * GET  /training-jobs/{name}
+ * POST /processing-jobs                     ProcessingJob (name, model, version, baselinePath)
+ * GET  /processing-jobs/{name}
+ * POST /models                              ModelRecord (name, artifact, model, version, validationRmse)
+ * GET  /models/{name}
+ * POST /endpoints                           Endpoint (name, model, variants, dataCapture); answers once served
+ * GET  /endpoints, GET|DELETE /endpoints/{name}
+ * GET  /endpoints/{name}/metrics?seconds=60 per-variant invocations, 4xx, 5xx, latency p50/p99
+ * POST /endpoints/{name}/variants           Variant; DELETE /endpoints/{name}/variants/{variant}
+ * PUT  /endpoints/{name}/weights            {"weights":{"v1":90,"v2":10}} -> WeightsConfirmation
+ * PUT  /endpoints/{name}/data-capture       DataCaptureConfig
+ * POST /alarms                              AlarmDefinition (PutMetricAlarm: create or update)
+ * GET  /alarms, GET|DELETE /alarms/{name}, POST /alarms/evaluate
+ * PUT|DELETE /alarms/{name}/watchers/{workflowId}
+ * POST /monitoring-schedules                MonitoringSchedule; GET|DELETE /monitoring-schedules/{name}
+ * POST /monitoring-schedules/{name}/run     one drift check now
+ * </pre>
  */
 final class ControlApi implements AutoCloseable {
   static final String OUTCOME = "X-Safedeploy-Outcome";
@@ -48,6 +70,7 @@ final class ControlApi implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    HttpExchanges.noDelay();
     this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
@@ -174,6 +197,12 @@ final class ControlApi implements AutoCloseable {
     if (n == 2 && m.equals("DELETE")) {
       p.deleteEndpoint(name);
       return null;
+    }
+    if (n == 3 && s.get(2).equals("metrics") && m.equals("GET")) {
+      String q = ex.getRequestURI().getQuery();
+      double seconds = q != null && q.startsWith("seconds=") ? Double.parseDouble(q.substring(8)) : 60;
+      p.endpoint(name);
+      return p.metrics().snapshot(name, seconds, System.currentTimeMillis());
     }
     if (n == 3 && s.get(2).equals("variants") && m.equals("POST")) {
       return p.addVariant(name, body(ex, Variant.class));

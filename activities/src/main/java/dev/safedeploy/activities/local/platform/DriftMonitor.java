@@ -129,8 +129,14 @@ final class DriftMonitor implements AutoCloseable {
           if (line.isBlank()) {
             continue;
           }
-          JsonNode record = StateStore.JSON.readTree(line);
-          long at = Instant.parse(record.path("eventMetadata").path("inferenceTime").asText()).toEpochMilli();
+          JsonNode record;
+          long at;
+          try {
+            record = StateStore.JSON.readTree(line);
+            at = Instant.parse(record.path("eventMetadata").path("inferenceTime").asText()).toEpochMilli();
+          } catch (IOException | RuntimeException e) {
+            continue; // a line cut short by a crash of the writer
+          }
           JsonNode input = record.path("captureData").path("endpointInput");
           if (at < since || at >= until || !"CSV".equals(input.path("encoding").asText())) {
             continue;

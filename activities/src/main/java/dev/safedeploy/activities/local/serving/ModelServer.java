@@ -45,6 +45,7 @@ public final class ModelServer implements AutoCloseable {
     XgbPredictor predictor = XgbPredictor.load(artifact);
     HttpServer server;
     try {
+      HttpExchanges.noDelay();
       server = HttpServer.create(new InetSocketAddress(bindHost, 0), 128);
     } catch (IOException e) {
       predictor.close();

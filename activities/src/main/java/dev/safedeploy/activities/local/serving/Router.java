@@ -52,6 +52,7 @@ public final class Router implements AutoCloseable {
     });
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
+    HttpExchanges.noDelay();
     this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 1024);
     server.createContext("/endpoints/", this::handle);
     server.createContext("/ping", ex -> HttpExchanges.sendText(ex, 200, ""));

@@ -48,8 +48,7 @@ public final class TemplateChecks {
       if (!(type instanceof String t) || !t.contains("::")) {
         p.add("resource " + name + " has no Type (or not a 'Vendor::Service::Resource' name): " + type);
       }
-      Object dependsOn = res.get("DependsOn");
-      for (Object d : dependsOn instanceof Collection<?> c ? c : dependsOn == null ? List.of() : List.of(dependsOn)) {
+      for (Object d : asList(res.get("DependsOn"))) {
         if (!resourceNames.contains(String.valueOf(d))) {
           p.add("resource " + name + " DependsOn " + d + ", which is not a resource");
         }
@@ -85,9 +84,15 @@ public final class TemplateChecks {
             }
           }
           case "Fn::GetAtt" -> {
-            String target = arg instanceof String str ? str.split("\\.", 2)[0]
-                : arg instanceof List<?> l && !l.isEmpty() ? String.valueOf(l.get(0)) : null;
-            boolean shaped = arg instanceof String str ? str.contains(".") : arg instanceof List<?> l && l.size() == 2;
+            String target = null;
+            boolean shaped = false;
+            if (arg instanceof String str) {
+              target = str.split("\\.", 2)[0];
+              shaped = str.contains(".");
+            } else if (arg instanceof List<?> l && l.size() == 2) {
+              target = String.valueOf(l.get(0));
+              shaped = true;
+            }
             if (target == null || !shaped) {
               p.add(where + ": GetAtt " + arg + " is not 'Resource.Attribute'");
             } else if (!s.resources().contains(target)) {
@@ -152,13 +157,27 @@ public final class TemplateChecks {
       if (var.startsWith("!") || local.contains(var)) {
         continue;
       }
-      String head = var.contains(".") && !var.startsWith("AWS::") ? var.split("\\.", 2)[0] : var;
-      boolean ok = var.contains(".") && !var.startsWith("AWS::") ? s.resources().contains(head) || local.contains(head)
-          : s.referable(var);
+      boolean ok;
+      if (var.contains(".") && !var.startsWith("AWS::")) {
+        String head = var.split("\\.", 2)[0];
+        ok = s.resources().contains(head) || local.contains(head);
+      } else {
+        ok = s.referable(var);
+      }
       if (!ok) {
         p.add(where + ": Sub variable ${" + var + "} is neither a parameter, a resource nor a Sub variable");
       }
     }
+  }
+
+  private static List<?> asList(Object o) {
+    if (o == null) {
+      return List.of();
+    }
+    if (o instanceof Collection<?> c) {
+      return List.copyOf(c);
+    }
+    return List.of(o);
   }
 
   private static Map<?, ?> map(Object o) {

@@ -1,4 +1,14 @@
-package dev.safedeploy.activities.local.activities;
+package dev.safedeploy.activities.local;
+
+import dev.safedeploy.activities.local.activities.LocalAlarmActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalBaselineActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalEndpointActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalHookActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalMonitoringActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalNotificationActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalTemplateActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalTrafficActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalTrainingActivitiesImpl;
 
 import dev.safedeploy.activities.local.client.PlatformClient;
 import java.nio.file.Path;
@@ -10,7 +20,7 @@ public final class LocalBackend {
 
   /** For {@code worker.registerActivitiesImplementations(LocalBackend.activities(config).toArray())}. */
   public static List<Object> activities(LocalBackendConfig config) {
-    PlatformClient client = new PlatformClient(config.platformUrl());
+    PlatformClient client = new PlatformClient(java.net.URI.create(config.platformUrl()));
     Path home = config.home() != null ? config.home() : Path.of(client.health().path("home").asText());
     LocalBackendConfig resolved = new LocalBackendConfig(config.platformUrl(), home, config.gatewayUrl(),
         config.alarmPeriod(), config.latencyThreshold(), config.monitoringInterval(), config.capturePercent());

@@ -1,6 +1,5 @@
-package dev.safedeploy.activities.local.activities;
+package dev.safedeploy.activities.local;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,7 +14,7 @@ import java.time.Duration;
  * @param monitoringInterval how often the drift monitor runs (Model Monitor's hourly; shorter for demos)
  * @param capturePercent sampling percentage of data capture on production endpoints
  */
-public record LocalBackendConfig(URI platformUrl, Path home, String gatewayUrl, Duration alarmPeriod,
+public record LocalBackendConfig(String platformUrl, Path home, String gatewayUrl, Duration alarmPeriod,
     Duration latencyThreshold, Duration monitoringInterval, int capturePercent) {
 
   public static final String ENV_GATEWAY = "SAFEDEPLOY_GATEWAY_URL";
@@ -23,7 +22,7 @@ public record LocalBackendConfig(URI platformUrl, Path home, String gatewayUrl, 
   public static final String ENV_MONITORING_INTERVAL = "SAFEDEPLOY_MONITORING_INTERVAL_SECONDS";
 
   public LocalBackendConfig {
-    if (platformUrl == null) {
+    if (platformUrl == null || platformUrl.isBlank()) {
       throw new IllegalArgumentException("LocalBackendConfig.platformUrl is required");
     }
     gatewayUrl = gatewayUrl == null || gatewayUrl.isBlank() ? null : gatewayUrl;
@@ -33,14 +32,16 @@ public record LocalBackendConfig(URI platformUrl, Path home, String gatewayUrl, 
     capturePercent = capturePercent <= 0 || capturePercent > 100 ? 100 : capturePercent;
   }
 
-  public static LocalBackendConfig of(URI platformUrl, Path home) {
-    return new LocalBackendConfig(platformUrl, home, null, null, null, null, 0);
+  /**
+   * The worker's configuration: the timings default, overridable with SAFEDEPLOY_ALARM_PERIOD_SECONDS and
+   * SAFEDEPLOY_MONITORING_INTERVAL_SECONDS.
+   */
+  public LocalBackendConfig(String platformUrl, Path home, String gatewayUrl) {
+    this(platformUrl, home, gatewayUrl, seconds(ENV_ALARM_PERIOD), null, seconds(ENV_MONITORING_INTERVAL), 0);
   }
 
-  /** Defaults overridden by SAFEDEPLOY_GATEWAY_URL, SAFEDEPLOY_ALARM_PERIOD_SECONDS, SAFEDEPLOY_MONITORING_INTERVAL_SECONDS. */
-  public static LocalBackendConfig fromEnv(URI platformUrl, Path home) {
-    return new LocalBackendConfig(platformUrl, home, System.getenv(ENV_GATEWAY), seconds(ENV_ALARM_PERIOD), null,
-        seconds(ENV_MONITORING_INTERVAL), 0);
+  public static LocalBackendConfig of(String platformUrl, Path home) {
+    return new LocalBackendConfig(platformUrl, home, null, null, null, null, 0);
   }
 
   public LocalBackendConfig withAlarmPeriod(Duration d) {
