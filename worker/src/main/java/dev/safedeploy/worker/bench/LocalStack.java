@@ -1,0 +1,111 @@
+package dev.safedeploy.worker.bench;
+
+import dev.safedeploy.activities.local.LocalBackend;
+import dev.safedeploy.activities.local.LocalBackendConfig;
+import dev.safedeploy.activities.local.alarms.TemporalAlarmSink;
+import dev.safedeploy.activities.local.platform.LocalPlatform;
+import dev.safedeploy.activities.local.platform.PlatformConfig;
+import dev.safedeploy.worker.PipelineWorker;
+import dev.safedeploy.worker.config.WorkerConfig;
+import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
+import dev.safedeploy.worker.temporal.TemporalConnection;
+import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The embedded Temporal server and the local platform (alarms signal the workflows), with or without an in-process
+ * worker. The platform can be restarted on the same home and ports, as a crashed and restarted platform process would
+ * be; the reliability suite runs its workers as separate processes against this.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private final EmbeddedTemporalServer server;
+  private final TemporalConnection connection;
+  private final Path home;
+  private final Duration alarmPeriod;
+  private volatile LocalPlatform platform;
+  private PipelineWorker worker;
+
+  private LocalStack(EmbeddedTemporalServer server, TemporalConnection connection, Path home, Duration alarmPeriod) {
+    this.server = server;
+    this.connection = connection;
+    this.home = home;
+    this.alarmPeriod = alarmPeriod;
+  }
+
+  /**
+   * @param home the stack's directory; the platform keeps its state in {@code home/platform}, as the worker's
+   *     SAFEDEPLOY_HOME expects
+   * @param alarmPeriod the period of the canary alarms the in-process worker creates
+   */
+  public static LocalStack start(Path home, boolean runWorker, Duration alarmPeriod) {
+    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
+    LocalStack stack = null;
+    try {
+      TemporalConnection connection = TemporalConnection.connect(
+          WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address()), null);
+      stack = new LocalStack(server, connection, home.toAbsolutePath(), alarmPeriod);
+      stack.platform = LocalPlatform.start(stack.platformConfig(0, 0));
+      if (runWorker) {
+        stack.worker = PipelineWorker.start(connection.client(), LocalBackend.activities(
+            LocalBackendConfig.of(stack.platform.url().toString(), stack.platform.home()).withAlarmPeriod(alarmPeriod)));
+      }
+      return stack;
+    } catch (RuntimeException e) {
+      if (stack != null) {
+        stack.close();
+      } else {
+        server.close();
+      }
+      throw e;
+    }
+  }
+
+  private PlatformConfig platformConfig(int controlPort, int routerPort) {
+    return PlatformConfig.of(home.resolve("platform")).withPorts(controlPort, routerPort)
+        .withAlarmSink(new TemporalAlarmSink(connection.client()));
+  }
+
+  /** Stops the platform and starts a new one on the same home and ports: its endpoints come back from disk. */
+  public LocalPlatform restartPlatform() {
+    int control = platform.url().getPort();
+    int router = platform.routerUrl().getPort();
+    platform.close();
+    platform = LocalPlatform.start(platformConfig(control, router));
+    return platform;
+  }
+
+  public LocalPlatform platform() {
+    return platform;
+  }
+
+  public WorkflowClient client() {
+    return connection.client();
+  }
+
+  public String temporalAddress() {
+    return server.address();
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Duration alarmPeriod() {
+    return alarmPeriod;
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    if (platform != null) {
+      platform.close();
+    }
+    connection.close();
+    server.close();
+  }
+}

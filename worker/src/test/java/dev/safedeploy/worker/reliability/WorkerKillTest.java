@@ -1,0 +1,270 @@
+package dev.safedeploy.worker.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.safedeploy.activities.local.data.PreparedData;
+import dev.safedeploy.activities.local.platform.PlatformException;
+import dev.safedeploy.activities.local.resources.Endpoint;
+import dev.safedeploy.activities.local.resources.JobStatus;
+import dev.safedeploy.worker.bench.BenchData;
+import dev.safedeploy.worker.bench.LocalStack;
+import dev.safedeploy.worker.demo.TrafficGenerator;
+import dev.safedeploy.workflows.pipeline.ApprovalDecision;
+import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
+import dev.safedeploy.workflows.pipeline.Outcome;
+import dev.safedeploy.workflows.pipeline.PipelineRequest;
+import dev.safedeploy.workflows.pipeline.PipelineResult;
+import dev.safedeploy.workflows.pipeline.PipelineStatus;
+import dev.safedeploy.workflows.pipeline.ResourceNames;
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
+import dev.safedeploy.workflows.pipeline.Stage;
+import dev.safedeploy.workflows.pipeline.Strategy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of the worker process in every stage, and a restart of the local platform mid-canary. The Temporal server and
+ * the platform run in this JVM; the worker is a separate JVM ({@code safedeploy worker}) killed with SIGKILL and
+ * started again. Each run must reach the right outcome and leave exactly one of everything it creates.
+ *
+ * <p>The runs build on each other (v1 goes live; v2 canaries beside it; v3 is broken and rolled back to v2; v4
+ * canaries through a platform restart), hence the method order.
+ */
+@Tag("reliability")
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+@TestMethodOrder(OrderAnnotation.class)
+class WorkerKillTest {
+
+  private static final String MODEL = "relia";
+  private static final String REQUESTER = "relia-requester";
+  private static final String APPROVER = "relia-approver";
+  private static final Duration RUN_LIMIT = Duration.ofMinutes(4);
+
+  @TempDir
+  static Path dir;
+  static LocalStack stack;
+  static WorkerProcess worker;
+  static BenchData data;
+  static final List<String> faults = new ArrayList<>();
+
+  @BeforeAll
+  static void up() {
+    data = BenchData.generate(dir.resolve("data"), 20_000);
+    stack = LocalStack.start(dir.resolve("stack"), false, Duration.ofSeconds(1));
+    worker = new WorkerProcess(stack).start();
+  }
+
+  @AfterAll
+  static void down() {
+    if (worker != null) {
+      worker.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+    System.out.println("reliability: faults injected and survived: " + faults.size() + " " + faults);
+  }
+
+  @Test
+  @Order(1)
+  void firstDeploymentSurvivesAKillInTrainBaselineDevDeployAndApproval() {
+    ResourceNames names = new ResourceNames(MODEL, "v1");
+    SafeDeploymentWorkflow wf = start("v1", data.good(), policy(Duration.ofSeconds(5), Duration.ofSeconds(2)));
+    killWhen(wf, "TRAIN (training job in progress)", Stage.TRAIN,
+        s -> s.stage() == Stage.TRAIN && jobInProgress(() -> stack.platform().trainingJob(names.trainingJob())
+            .status()));
+    killWhen(wf, "BASELINE (baseline job in progress)", Stage.BASELINE,
+        s -> s.stage() == Stage.BASELINE && jobInProgress(() -> stack.platform()
+            .processingJob(names.baselineJob()).status()));
+    killWhen(wf, "DEPLOY_DEV (dev endpoint created)", Stage.DEPLOY_DEV,
+        s -> s.stage() == Stage.DEPLOY_DEV && exists(names.devEndpoint()));
+    killWhen(wf, "AWAIT_APPROVAL", Stage.AWAIT_APPROVAL, s -> s.stage() == Stage.AWAIT_APPROVAL);
+    wf.decide(ApprovalDecision.approve(APPROVER, "after a kill", "test"));
+    PipelineResult result = result(wf);
+
+    assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.PROMOTED);
+    assertThat(weights(names.prodEndpoint())).containsExactly(Map.entry("v1", 100));
+    PlatformInventory.of(stack.platform()).assertExactlyOnce(names, true);
+  }
+
+  @Test
+  @Order(2)
+  void canarySurvivesAKillAtTheCanaryStepTheFullShiftAndTheFinalBake() {
+    ResourceNames names = new ResourceNames(MODEL, "v2");
+    SafeDeploymentWorkflow wf = start("v2", data.good(), policy(Duration.ofSeconds(6), Duration.ofSeconds(40)));
+    killWhen(wf, "canary step 1 (10% bake)", Stage.DEPLOY_PROD,
+        s -> s.trafficStep() == 1 && s.step() != null && s.step().contains("bake"));
+    killWhen(wf, "canary step 2 (100% shifted)", Stage.DEPLOY_PROD,
+        s -> s.trafficStep() == 2 || weights(names.prodEndpoint()).getOrDefault("v2", 0) == 100);
+    killWhen(wf, "final bake", Stage.DEPLOY_PROD, s -> s.step() != null && s.step().startsWith("final bake"));
+    PipelineResult result = result(wf);
+
+    assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.PROMOTED);
+    assertThat(weights(names.prodEndpoint())).containsExactly(Map.entry("v2", 100));
+    PlatformInventory inventory = PlatformInventory.of(stack.platform());
+    inventory.assertExactlyOnce(names, true);
+    assertThat(inventory.variant(names.prodEndpoint(), "v1").get("exists")).as("blue v1 retired").isEqualTo(false);
+  }
+
+  @Test
+  @Order(3)
+  void rollbackSurvivesAKill() throws Exception {
+    ResourceNames names = new ResourceNames(MODEL, "v3");
+    try (TrafficGenerator traffic = new TrafficGenerator(data.good().test(), stack.platform().routerUrl(),
+        names.prodEndpoint(), 40, 2)) {
+      traffic.start();
+      SafeDeploymentWorkflow wf = start("v3", data.broken(), policy(Duration.ofSeconds(60), Duration.ZERO));
+      String errorAlarm = names.prodEndpoint() + "-v3-5xx";
+      killWhen(wf, "rollback (green's 5xx alarm in ALARM)", Stage.ROLLBACK,
+          s -> s.stage() == Stage.ROLLBACK || inAlarm(errorAlarm));
+      PipelineResult result = result(wf);
+
+      assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.ROLLED_BACK);
+      assertThat(result.reason()).contains("alarm");
+      assertThat(result.alarmToBlueMillis()).isNotNull();
+      assertThat(weights(names.prodEndpoint())).containsExactly(Map.entry("v2", 100));
+      PlatformInventory.of(stack.platform()).assertExactlyOnce(names, false);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void platformRestartMidCanaryRestoresEndpointsAndTheRunEndsConsistently() {
+    ResourceNames names = new ResourceNames(MODEL, "v4");
+    SafeDeploymentWorkflow wf = start("v4", data.good(), policy(Duration.ofSeconds(8), Duration.ofSeconds(2)));
+    awaitStatus(wf, s -> s.trafficStep() == 1 && s.step() != null && s.step().contains("bake"), Stage.DEPLOY_PROD,
+        "canary 10% bake");
+    Map<String, Integer> before = weights(names.prodEndpoint());
+    stack.restartPlatform();
+    faults.add("platform restart mid-canary");
+    Endpoint prod = stack.platform().endpoint(names.prodEndpoint());
+    assertThat(prod.status()).isEqualTo("InService");
+    assertThat(weights(names.prodEndpoint())).as("weights restored from disk").isEqualTo(before);
+    PipelineResult result = result(wf);
+
+    assertThat(result.outcome()).as(result.reason()).isIn(Outcome.PROMOTED, Outcome.ROLLED_BACK);
+    if (result.outcome() == Outcome.PROMOTED) {
+      assertThat(weights(names.prodEndpoint())).containsExactly(Map.entry("v4", 100));
+    } else {
+      assertThat(weights(names.prodEndpoint())).containsExactly(Map.entry("v2", 100));
+    }
+    PlatformInventory.of(stack.platform()).assertExactlyOnce(names, result.outcome() == Outcome.PROMOTED);
+  }
+
+  // ---- helpers ----
+
+  private static DeploymentPolicy policy(Duration bake, Duration finalBake) {
+    return DeploymentPolicy.builder().strategy(Strategy.CANARY).canaryPercent(10).bake(bake).finalBake(finalBake)
+        .alarmPollInterval(Duration.ofSeconds(1)).approvalTimeout(Duration.ofMinutes(30))
+        .reminderInterval(Duration.ofMinutes(30)).approvers(List.of(APPROVER)).watchWindow(Duration.ZERO)
+        .build();
+  }
+
+  /** Starts the run; approves it automatically unless a test approves it itself after a kill at approval. */
+  private static SafeDeploymentWorkflow start(String version, PreparedData prepared, DeploymentPolicy policy) {
+    PipelineRequest request = new PipelineRequest(MODEL, version, BenchData.locations(prepared), Map.of(),
+        REQUESTER, policy).validated();
+    SafeDeploymentWorkflow wf = stack.client().newWorkflowStub(SafeDeploymentWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId())
+            .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
+    WorkflowClient.start(wf::run, request);
+    if (!version.equals("v1")) {
+      awaitStatus(wf, s -> s.stage() == Stage.AWAIT_APPROVAL, Stage.AWAIT_APPROVAL, "approval");
+      wf.decide(ApprovalDecision.approve(APPROVER, "reliability suite", "test"));
+    }
+    return wf;
+  }
+
+  /** Polls the run until {@code when} holds, then kills the worker and starts a new one. */
+  private static void killWhen(SafeDeploymentWorkflow wf, String point, Stage notAfter,
+      Predicate<PipelineStatus> when) {
+    awaitStatus(wf, when, notAfter, point);
+    worker.kill();
+    faults.add(point);
+    worker.start();
+  }
+
+  private static PipelineStatus awaitStatus(SafeDeploymentWorkflow wf, Predicate<PipelineStatus> when,
+      Stage notAfter, String what) {
+    long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+    PipelineStatus last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = wf.status();
+      } catch (RuntimeException e) {
+        WorkerProcess.sleep(50);
+        continue;
+      }
+      if (when.test(last)) {
+        return last;
+      }
+      if (last.stage() == Stage.DONE || last.stage().compareTo(notAfter) > 0) {
+        fail("the run went past " + what + " before it could be caught: stage " + last.stage() + ", events "
+            + last.events());
+      }
+      WorkerProcess.sleep(10);
+    }
+    return fail("no " + what + " within " + RUN_LIMIT + "; last status " + last);
+  }
+
+  private static PipelineResult result(SafeDeploymentWorkflow wf) {
+    try {
+      return WorkflowStub.fromTyped(wf).getResult(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS, PipelineResult.class);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return fail("the run did not finish within " + RUN_LIMIT + "; status " + wf.status());
+    }
+  }
+
+  private static Map<String, Integer> weights(String endpoint) {
+    try {
+      return stack.platform().endpoint(endpoint).variants().stream()
+          .collect(Collectors.toMap(v -> v.name(), v -> v.weight()));
+    } catch (PlatformException e) {
+      return Map.of();
+    }
+  }
+
+  private static boolean exists(String endpoint) {
+    try {
+      stack.platform().endpoint(endpoint);
+      return true;
+    } catch (PlatformException e) {
+      return false;
+    }
+  }
+
+  private static boolean inAlarm(String alarm) {
+    try {
+      return "ALARM".equals(stack.platform().alarm(alarm).state().state());
+    } catch (PlatformException e) {
+      return false;
+    }
+  }
+
+  private static boolean jobInProgress(java.util.function.Supplier<JobStatus> status) {
+    try {
+      return status.get() == JobStatus.InProgress;
+    } catch (PlatformException e) {
+      return false;
+    }
+  }
+}
