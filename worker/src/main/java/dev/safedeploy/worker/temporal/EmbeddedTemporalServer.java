@@ -4,6 +4,7 @@ import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
@@ -39,8 +40,9 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create());
+    NoStickyInterceptor noSticky = new NoStickyInterceptor();
     for (BindableService service : services.getServices()) {
-      builder.addService(service);
+      builder.addService(ServerInterceptors.intercept(service, noSticky));
     }
     Server server;
     try {
@@ -60,7 +62,8 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
     SearchAttributes.ALL.forEach(k ->
         request.putSearchAttributes(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    services.getOperatorService().addSearchAttributes(request.build(), new NoopObserver<>());
+    ((io.temporal.api.operatorservice.v1.OperatorServiceGrpc.OperatorServiceImplBase) services.getOperatorService())
+        .addSearchAttributes(request.build(), new NoopObserver<>());
   }
 
   public int port() {
