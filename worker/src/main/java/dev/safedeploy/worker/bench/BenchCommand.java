@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** {@code safedeploy bench <name> [--json]}: each benchmark is bounded in time and count and stops by itself. */
 @Command(name = "bench", description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
     + "router. Prints a table, or one JSON line with --json.",
-    subcommands = {BenchCommand.Overhead.class, BenchCommand.Concurrency.class})
+    subcommands = {BenchCommand.Overhead.class, BenchCommand.Concurrency.class, BenchCommand.Rollback.class,
+        BenchCommand.Detection.class, BenchCommand.Pipeline.class, BenchCommand.Router.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Override
@@ -56,6 +57,95 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     BenchReport measure() throws InterruptedException {
       return new ConcurrencyBench(runs).run();
+    }
+  }
+
+  @Command(name = "rollback", description = "Broken canaries on the local platform rolled back by their alarm: alarm "
+      + "-> router serves 100% blue, p50/p99/max, cross-checked by a client polling the router.")
+  static final class Rollback extends Bench {
+    @Option(names = "--runs", description = "Broken canaries (default: ${DEFAULT-VALUE})")
+    int runs = 50;
+
+    @Option(names = "--trips", description = "Synthetic trips for training (default: ${DEFAULT-VALUE})")
+    long trips = 10_000;
+
+    @Option(names = "--alarm-period", converter = dev.safedeploy.worker.cli.DurationConverter.class,
+        description = "Period of the canary alarms (default: ${DEFAULT-VALUE})")
+    java.time.Duration alarmPeriod = java.time.Duration.ofSeconds(1);
+
+    @Option(names = "--rate", description = "Live traffic, requests/s (default: ${DEFAULT-VALUE})")
+    int rate = 50;
+
+    @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/rollback");
+
+    @Override
+    BenchReport measure() throws Exception {
+      return new CanaryRollbackBench(new CanaryRollbackBench.Options(home, runs, trips, alarmPeriod, rate),
+          System.err).run("rollback");
+    }
+  }
+
+  @Command(name = "detection", description = "A broken canary starts serving: time until its alarm fires, against "
+      + "the alarm period.")
+  static final class Detection extends Bench {
+    @Option(names = "--runs", description = "Broken canaries (default: ${DEFAULT-VALUE})")
+    int runs = 10;
+
+    @Option(names = "--trips", description = "Synthetic trips for training (default: ${DEFAULT-VALUE})")
+    long trips = 10_000;
+
+    @Option(names = "--alarm-period", converter = dev.safedeploy.worker.cli.DurationConverter.class,
+        description = "Period of the canary alarms (default: ${DEFAULT-VALUE})")
+    java.time.Duration alarmPeriod = java.time.Duration.ofSeconds(5);
+
+    @Option(names = "--rate", description = "Live traffic, requests/s (default: ${DEFAULT-VALUE})")
+    int rate = 50;
+
+    @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/detection");
+
+    @Override
+    BenchReport measure() throws Exception {
+      return new CanaryRollbackBench(new CanaryRollbackBench.Options(home, runs, trips, alarmPeriod, rate),
+          System.err).run("detection");
+    }
+  }
+
+  @Command(name = "pipeline", description = "The full local pipeline on N synthetic trips, bakes excluded, "
+      + "per-stage times.")
+  static final class Pipeline extends Bench {
+    @Option(names = "--trips", description = "Synthetic trips (default: ${DEFAULT-VALUE})")
+    long trips = 1_000_000;
+
+    @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/pipeline");
+
+    @Override
+    BenchReport measure() throws Exception {
+      return new PipelineBench(new PipelineBench.Options(home, trips), System.err).run();
+    }
+  }
+
+  @Command(name = "router", description = "Router at 90/10 vs a model server called directly vs nginx split_clients "
+      + "90/10 (wrk when installed).")
+  static final class Router extends Bench {
+    @Option(names = "--connections", description = "Concurrent connections (default: ${DEFAULT-VALUE})")
+    int connections = 16;
+
+    @Option(names = "--duration", converter = dev.safedeploy.worker.cli.DurationConverter.class,
+        description = "Load per target (default: ${DEFAULT-VALUE})")
+    java.time.Duration duration = java.time.Duration.ofSeconds(10);
+
+    @Option(names = "--no-install", negatable = false, description = "Do not apt-get nginx/wrk when missing")
+    boolean noInstall;
+
+    @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/router");
+
+    @Override
+    BenchReport measure() throws Exception {
+      return new RouterBench(new RouterBench.Options(home, connections, duration, !noInstall), System.err).run();
     }
   }
 }

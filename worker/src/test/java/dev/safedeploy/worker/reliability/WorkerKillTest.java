@@ -15,7 +15,6 @@ import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
-import dev.safedeploy.workflows.pipeline.PipelineStatus;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
@@ -90,15 +89,16 @@ class WorkerKillTest {
     ResourceNames names = new ResourceNames(MODEL, "v1");
     SafeDeploymentWorkflow wf = start("v1", data.good(), policy(Duration.ofSeconds(5), Duration.ofSeconds(2)));
     killWhen(wf, "TRAIN (training job in progress)", Stage.TRAIN,
-        s -> s.stage() == Stage.TRAIN && jobInProgress(() -> stack.platform().trainingJob(names.trainingJob())
+        h -> h.inStage("TRAIN") && jobInProgress(() -> stack.platform().trainingJob(names.trainingJob())
             .status()));
     killWhen(wf, "BASELINE (baseline job in progress)", Stage.BASELINE,
-        s -> s.stage() == Stage.BASELINE && jobInProgress(() -> stack.platform()
+        h -> h.inStage("BASELINE") && jobInProgress(() -> stack.platform()
             .processingJob(names.baselineJob()).status()));
-    killWhen(wf, "DEPLOY_DEV (dev endpoint created)", Stage.DEPLOY_DEV,
-        s -> s.stage() == Stage.DEPLOY_DEV && exists(names.devEndpoint()));
-    killWhen(wf, "AWAIT_APPROVAL", Stage.AWAIT_APPROVAL, s -> s.stage() == Stage.AWAIT_APPROVAL);
-    wf.decide(ApprovalDecision.approve(APPROVER, "after a kill", "test"));
+    killWhen(wf, "DEPLOY_DEV (dev endpoint created, smoke test not done)", Stage.DEPLOY_DEV,
+        h -> h.inStage("DEPLOY_DEV") && exists(names.devEndpoint()) && h.completedCount("SmokeTest") == 0);
+    killWhen(wf, "AWAIT_APPROVAL", Stage.AWAIT_APPROVAL, h -> h.inStage("AWAIT_APPROVAL"));
+    // a signal: the update would need the new worker to have taken over the run first (see RunHistory)
+    wf.approve(ApprovalDecision.approve(APPROVER, "after a kill", "test"));
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.PROMOTED);
@@ -112,10 +112,10 @@ class WorkerKillTest {
     ResourceNames names = new ResourceNames(MODEL, "v2");
     SafeDeploymentWorkflow wf = start("v2", data.good(), policy(Duration.ofSeconds(6), Duration.ofSeconds(40)));
     killWhen(wf, "canary step 1 (10% bake)", Stage.DEPLOY_PROD,
-        s -> s.trafficStep() == 1 && s.step() != null && s.step().contains("bake"));
+        h -> h.bakingAfter("ShiftTraffic", 1) && weights(names.prodEndpoint()).getOrDefault("v2", 0) == 10);
     killWhen(wf, "canary step 2 (100% shifted)", Stage.DEPLOY_PROD,
-        s -> s.trafficStep() == 2 || weights(names.prodEndpoint()).getOrDefault("v2", 0) == 100);
-    killWhen(wf, "final bake", Stage.DEPLOY_PROD, s -> s.step() != null && s.step().startsWith("final bake"));
+        h -> weights(names.prodEndpoint()).getOrDefault("v2", 0) == 100);
+    killWhen(wf, "final bake", Stage.DEPLOY_PROD, h -> h.bakingAfter("PostTraffic", 1));
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.PROMOTED);
@@ -135,7 +135,7 @@ class WorkerKillTest {
       SafeDeploymentWorkflow wf = start("v3", data.broken(), policy(Duration.ofSeconds(60), Duration.ZERO));
       String errorAlarm = names.prodEndpoint() + "-v3-5xx";
       killWhen(wf, "rollback (green's 5xx alarm in ALARM)", Stage.ROLLBACK,
-          s -> s.stage() == Stage.ROLLBACK || inAlarm(errorAlarm));
+          h -> h.inStage("ROLLBACK") || inAlarm(errorAlarm));
       PipelineResult result = result(wf);
 
       assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.ROLLED_BACK);
@@ -151,8 +151,8 @@ class WorkerKillTest {
   void platformRestartMidCanaryRestoresEndpointsAndTheRunEndsConsistently() {
     ResourceNames names = new ResourceNames(MODEL, "v4");
     SafeDeploymentWorkflow wf = start("v4", data.good(), policy(Duration.ofSeconds(8), Duration.ofSeconds(2)));
-    awaitStatus(wf, s -> s.trafficStep() == 1 && s.step() != null && s.step().contains("bake"), Stage.DEPLOY_PROD,
-        "canary 10% bake");
+    awaitRun(wf, h -> h.bakingAfter("ShiftTraffic", 1) && weights(names.prodEndpoint()).getOrDefault("v4", 0) == 10,
+        Stage.DEPLOY_PROD, "canary 10% bake");
     Map<String, Integer> before = weights(names.prodEndpoint());
     stack.restartPlatform();
     faults.add("platform restart mid-canary");
@@ -188,49 +188,46 @@ class WorkerKillTest {
             .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
     WorkflowClient.start(wf::run, request);
     if (!version.equals("v1")) {
-      awaitStatus(wf, s -> s.stage() == Stage.AWAIT_APPROVAL, Stage.AWAIT_APPROVAL, "approval");
+      awaitRun(wf, h -> h.inStage("AWAIT_APPROVAL"), Stage.AWAIT_APPROVAL, "approval");
       wf.decide(ApprovalDecision.approve(APPROVER, "reliability suite", "test"));
     }
     return wf;
   }
 
-  /** Polls the run until {@code when} holds, then kills the worker and starts a new one. */
+  /** Watches the run until {@code when} holds, then kills the worker and starts a new one. */
   private static void killWhen(SafeDeploymentWorkflow wf, String point, Stage notAfter,
-      Predicate<PipelineStatus> when) {
-    awaitStatus(wf, when, notAfter, point);
+      Predicate<RunHistory> when) {
+    awaitRun(wf, when, notAfter, point);
     worker.kill();
     faults.add(point);
     worker.start();
   }
 
-  private static PipelineStatus awaitStatus(SafeDeploymentWorkflow wf, Predicate<PipelineStatus> when,
-      Stage notAfter, String what) {
+  private static RunHistory awaitRun(SafeDeploymentWorkflow wf, Predicate<RunHistory> when, Stage notAfter,
+      String what) {
+    String id = WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
     long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-    PipelineStatus last = null;
+    RunHistory last = null;
     while (System.nanoTime() < deadline) {
-      try {
-        last = wf.status();
-      } catch (RuntimeException e) {
-        WorkerProcess.sleep(50);
-        continue;
-      }
+      last = RunHistory.of(stack.client(), id);
       if (when.test(last)) {
         return last;
       }
-      if (last.stage() == Stage.DONE || last.stage().compareTo(notAfter) > 0) {
-        fail("the run went past " + what + " before it could be caught: stage " + last.stage() + ", events "
-            + last.events());
+      if (last.closed() || (last.stage() != null && Stage.valueOf(last.stage()).compareTo(notAfter) > 0)) {
+        fail("the run went past " + what + " before it could be caught: stage " + last.stage() + ", "
+            + last.sequence());
       }
       WorkerProcess.sleep(10);
     }
-    return fail("no " + what + " within " + RUN_LIMIT + "; last status " + last);
+    return fail("no " + what + " within " + RUN_LIMIT + "; last seen " + last);
   }
 
   private static PipelineResult result(SafeDeploymentWorkflow wf) {
     try {
       return WorkflowStub.fromTyped(wf).getResult(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS, PipelineResult.class);
     } catch (java.util.concurrent.TimeoutException e) {
-      return fail("the run did not finish within " + RUN_LIMIT + "; status " + wf.status());
+      String id = WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
+      return fail("the run did not finish within " + RUN_LIMIT + "; " + RunHistory.of(stack.client(), id));
     }
   }
 

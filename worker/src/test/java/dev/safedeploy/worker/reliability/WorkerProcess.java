@@ -18,11 +18,18 @@ final class WorkerProcess implements AutoCloseable {
   private static final Duration READY = Duration.ofSeconds(90);
 
   private final LocalStack stack;
-  private Process process;
+  private volatile Process process;
   private int started;
 
   WorkerProcess(LocalStack stack) {
     this.stack = stack;
+    // never leave a worker behind, even when the test JVM is stopped
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Process p = process;
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }, "reliability-worker-reaper"));
   }
 
   /** Starts a worker and waits until it polls the task queue. */
