@@ -58,8 +58,9 @@ public class AwsHookActivitiesImpl implements HookActivities {
     String prefix = captureRoot + "/" + request.endpointName() + "/"
         + (request.variantName() == null ? "" : request.variantName() + "/");
     S3Location loc = S3Location.parse(prefix);
+    // give up (as a failed check) well before the polling's own limit would turn this into an error
     Instant deadline = Instant.now().plus(CAPTURE_WAIT.compareTo(config.maxWait()) < 0 ? CAPTURE_WAIT
-        : config.maxWait());
+        : config.maxWait().dividedBy(2));
     boolean captured = AwsPolling.until("data capture under " + prefix, config, () -> {
       boolean any = s3.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(loc.key()).maxKeys(1)).keyCount() > 0;
       if (any) {

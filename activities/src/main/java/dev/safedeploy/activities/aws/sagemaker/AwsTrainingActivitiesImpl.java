@@ -63,7 +63,9 @@ public class AwsTrainingActivitiesImpl implements TrainingActivities {
           + ": " + (d.failureReason() == null ? "no failure reason given" : d.failureReason()), Failures.JOB_FAILED);
     }
     List<MetricData> metrics = d.finalMetricDataList();
-    Double rmse = metrics.stream().filter(m -> RMSE.equals(m.metricName())).map(m -> m.value().doubleValue())
+    // the API's value is a float: read it as printed (4.27, not 4.269999980926514)
+    Double rmse = metrics.stream().filter(m -> RMSE.equals(m.metricName()))
+        .map(m -> Double.parseDouble(Float.toString(m.value())))
         .findFirst().orElse(null);
     if (rmse == null) {
       throw ApplicationFailure.newNonRetryableFailure("training job " + name + " completed without " + RMSE
