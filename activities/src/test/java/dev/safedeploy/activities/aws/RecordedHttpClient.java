@@ -25,8 +25,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * An SdkHttpClient answering with recorded AWS responses (bodies in the service's real wire format), for the branches
  * moto cannot reach: jobs that run and finish, SageMaker UpdateEndpoint with guardrails, CodeDeploy deployments that
- * move. Responses are queued per operation: the JSON protocols' X-Amz-Target (e.g. {@code SageMaker.DescribeEndpoint})
- * or, for REST services, {@code METHOD /path}. The last response of an operation repeats once the queue is down to it.
+ * move. Responses are queued per operation: the JSON protocols' X-Amz-Target (e.g. {@code SageMaker.DescribeEndpoint}),
+ * the query protocol's Action (e.g. {@code DescribeStacks}) or, for REST services, {@code METHOD /path}. The last response of an operation repeats once the queue is down to it.
  * Every request body is kept for assertions.
  */
 public final class RecordedHttpClient implements SdkHttpClient {
@@ -75,7 +75,9 @@ public final class RecordedHttpClient implements SdkHttpClient {
           }
         }).orElse("");
         Optional<String> target = request.httpRequest().firstMatchingHeader("X-Amz-Target");
-        String op = target.orElse(request.httpRequest().method() + " " + request.httpRequest().encodedPath());
+        String op = target.orElseGet(() -> body.startsWith("Action=")
+            ? body.substring("Action=".length()).split("&", 2)[0] // query protocol (CloudFormation, CloudWatch)
+            : request.httpRequest().method() + " " + request.httpRequest().encodedPath());
         synchronized (RecordedHttpClient.this) {
           calls.add(new Call(op, body));
           Deque<Answer> q = answers.get(op);
