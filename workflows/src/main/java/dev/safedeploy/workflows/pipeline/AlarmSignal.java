@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,8 @@ public record AlarmSignal(String alarmName, String state, String reason, Instant
 
   public static final String ALARM = "ALARM";
 
+  /** Derived, not data: kept out of the JSON so the record round-trips through Temporal's Jackson converter. */
+  @JsonIgnore
   public boolean isAlarm() {
     return ALARM.equalsIgnoreCase(state);
   }
