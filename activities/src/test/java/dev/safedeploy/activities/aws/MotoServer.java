@@ -39,7 +39,7 @@ public final class MotoServer implements ExtensionContext.Store.CloseableResourc
   /** Backend config for moto: fast polling, short waits. */
   public AwsBackendConfig config() {
     return new AwsBackendConfig(REGION, endpoint, BUCKET, "sd", ROLE, null, AwsBackendConfig.TrafficMode.WEIGHTS,
-        null, null, null, null, 0, null, Duration.ofMillis(20), Duration.ofSeconds(20));
+        null, null, null, null, 0, null, Duration.ofMillis(20), Duration.ofSeconds(6));
   }
 
   public synchronized AwsClients clients() {

@@ -119,18 +119,17 @@ public class AwsHookActivitiesImpl implements HookActivities {
     }
     String[] parts = body.replaceAll("[\\[\\]{}\"]", " ").replaceAll("[a-zA-Z_]+\\s*:", " ").trim()
         .split("[,\\s]+");
-    if (parts.length != 1) {
-      return parts.length + " values instead of one: '" + abbreviate(body) + "'";
-    }
-    try {
-      double v = Double.parseDouble(parts[0]);
-      if (Double.isNaN(v) || Double.isInfinite(v)) {
-        return "a non-finite number: '" + abbreviate(body) + "'";
+    for (String part : parts) {
+      try {
+        double v = Double.parseDouble(part);
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+          return "a non-finite number: '" + abbreviate(body) + "'";
+        }
+      } catch (NumberFormatException e) {
+        return "a non-numeric answer: '" + abbreviate(body) + "'";
       }
-      return null;
-    } catch (NumberFormatException e) {
-      return "a non-numeric answer: '" + abbreviate(body) + "'";
     }
+    return parts.length == 1 ? null : parts.length + " values instead of one: '" + abbreviate(body) + "'";
   }
 
   private static String abbreviate(String s) {
