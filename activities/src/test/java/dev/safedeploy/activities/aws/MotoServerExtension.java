@@ -85,6 +85,7 @@ public class MotoServerExtension implements BeforeAllCallback, BeforeEachCallbac
         port = s.getLocalPort();
       }
       Path log = Files.createTempFile("moto-server-", ".log");
+      log.toFile().deleteOnExit();
       ProcessBuilder pb = new ProcessBuilder(List.of(exe.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)))
           .redirectErrorStream(true).redirectOutput(log.toFile());
       Path shim = shim();
@@ -123,6 +124,8 @@ public class MotoServerExtension implements BeforeAllCallback, BeforeEachCallbac
       }
       Files.copy(in, dir.resolve("sitecustomize.py"));
     }
+    dir.toFile().deleteOnExit();
+    dir.resolve("sitecustomize.py").toFile().deleteOnExit();
     return dir;
   }
 

@@ -24,7 +24,13 @@ public final class SampleRows {
 
   /** The first {@code rows} feature rows of the CSV at {@code uri}, each without its first (target) column. */
   public static List<String> read(S3Client s3, String uri, int rows) {
-    S3Location loc = S3Location.parse(uri);
+    S3Location loc;
+    try {
+      loc = S3Location.parse(uri);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure("sample rows must be in S3: " + e.getMessage(),
+          Failures.BAD_DATA);
+    }
     List<String> out = new ArrayList<>();
     try (ResponseInputStream<GetObjectResponse> in =
              s3.getObject(b -> b.bucket(loc.bucket()).key(loc.key()));

@@ -43,6 +43,7 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
 
   @Override
   public BaselineResult createBaseline(BaselineRequest request) {
+    AwsTrainingActivitiesImpl.requireS3("baseline", request.baselineUri());
     String name = request.jobName();
     String output = outputUri(request.model(), request.version());
     if (describe(name).isPresent()) {

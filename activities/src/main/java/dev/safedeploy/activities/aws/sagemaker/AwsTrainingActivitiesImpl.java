@@ -37,6 +37,8 @@ public class AwsTrainingActivitiesImpl implements TrainingActivities {
 
   @Override
   public TrainingResult train(TrainingRequest request) {
+    requireS3("train", request.trainUri());
+    requireS3("validation", request.validationUri());
     String name = request.jobName();
     if (describe(name).isPresent()) {
       log.info("adopting existing training job {}", name);
@@ -108,6 +110,14 @@ public class AwsTrainingActivitiesImpl implements TrainingActivities {
         throw e;
       }
       log.info("training job {} was created concurrently; adopting it", r.jobName());
+    }
+  }
+
+  /** SageMaker reads S3 only: a local path here is a configuration mistake retrying cannot fix. */
+  static void requireS3(String what, String uri) {
+    if (uri == null || !uri.startsWith("s3://")) {
+      throw ApplicationFailure.newNonRetryableFailure("the AWS backend trains from S3; data." + what
+          + " is '" + uri + "'", Failures.BAD_DATA);
     }
   }
 

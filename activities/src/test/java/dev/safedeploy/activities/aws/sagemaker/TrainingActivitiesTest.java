@@ -111,6 +111,19 @@ class TrainingActivitiesTest {
     }
   }
 
+  @Test
+  void localDataIsRefusedBeforeAnyCall() {
+    RecordedHttpClient http = new RecordedHttpClient();
+    var sm = http.clients(RecordedHttpClient.config()).sageMaker();
+    try (ActivityTesting t = new ActivityTesting(new AwsTrainingActivitiesImpl(sm, RecordedHttpClient.config()))) {
+      ApplicationFailure f = ActivityTesting.failure(() -> t.stub(TrainingActivities.class).train(
+          new TrainingRequest("taxi-v1-train", "taxi", "v1", "file:/tmp/train.csv", "s3://d/v.csv", Map.of(), "me")));
+      assertThat(f.getType()).isEqualTo(Failures.BAD_DATA);
+      assertThat(f.getOriginalMessage()).contains("data.train").contains("file:/tmp/train.csv");
+      assertThat(http.calls).isEmpty();
+    }
+  }
+
   /** Recorded shape: a job that does not exist yet is created, then followed. */
   @Test
   void createsWhenDescribeSaysNotFound() {
