@@ -1,6 +1,5 @@
 package dev.safedeploy.workflows.pipeline;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -15,9 +14,7 @@ public record AlarmSignal(String alarmName, String state, String reason, Instant
 
   public static final String ALARM = "ALARM";
 
-  /** Derived, not data: kept out of the JSON so the record round-trips through Temporal's Jackson converter. */
-  @JsonIgnore
-  public boolean isAlarm() {
+  public boolean signalsAlarm() {
     return ALARM.equalsIgnoreCase(state);
   }
 
