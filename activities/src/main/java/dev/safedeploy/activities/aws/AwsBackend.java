@@ -27,7 +27,8 @@ public final class AwsBackend {
 
   public static List<Object> activities(AwsBackendConfig config, AwsClients clients) {
     StackDeployer stacks = new StackDeployer(clients.cloudFormation(), config);
-    AwsEndpointActivitiesImpl endpoints = new AwsEndpointActivitiesImpl(clients.sageMaker(), stacks, config);
+    AwsEndpointActivitiesImpl endpoints = new AwsEndpointActivitiesImpl(clients.sageMaker(),
+        clients.cloudWatch(), stacks, config);
     return List.of(
         new AwsTemplateActivitiesImpl(clients.cloudFormation(), config),
         new AwsTrainingActivitiesImpl(clients.sageMaker(), config),

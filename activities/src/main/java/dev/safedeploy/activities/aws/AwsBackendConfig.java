@@ -31,7 +31,8 @@ import java.util.Objects;
  *       {@code SAFEDEPLOY_DEV_INSTANCE_TYPE} (default {@code ml.t2.medium}),
  *       {@code SAFEDEPLOY_PROD_INSTANCE_COUNT} (default 2, the autoscaling minimum).</li>
  *   <li>{@code SAFEDEPLOY_XGBOOST_VERSION} — the built-in XGBoost image tag (default {@code 1.7-1}).</li>
- *   <li>{@code SAFEDEPLOY_AWS_POLL_SECONDS} — how often long waits poll AWS (default 15).</li>
+ *   <li>{@code SAFEDEPLOY_AWS_POLL_SECONDS} — how often long waits poll AWS, and so heartbeat (default 5; keep it
+ *       well under the workflow's 15 s heartbeat timeout).</li>
  *   <li>{@code SAFEDEPLOY_AWS_MAX_WAIT_MINUTES} — the longest a single wait may last before failing (default 180).</li>
  * </ul>
  */
@@ -82,7 +83,7 @@ public record AwsBackendConfig(
     devInstanceType = devInstanceType == null ? "ml.t2.medium" : devInstanceType;
     prodInstanceCount = prodInstanceCount < 1 ? 2 : prodInstanceCount;
     xgboostVersion = xgboostVersion == null ? "1.7-1" : xgboostVersion;
-    pollInterval = pollInterval == null ? Duration.ofSeconds(15) : pollInterval;
+    pollInterval = pollInterval == null ? Duration.ofSeconds(5) : pollInterval;
     maxWait = maxWait == null ? Duration.ofMinutes(180) : maxWait;
     if (trafficMode == TrafficMode.CODEDEPLOY && (codeDeploy == null || codeDeploy.application() == null
         || codeDeploy.deploymentGroup() == null || codeDeploy.functionName() == null || codeDeploy.alias() == null)) {
@@ -130,7 +131,7 @@ public record AwsBackendConfig(
         env.get("SAFEDEPLOY_TRAINING_INSTANCE_TYPE"), env.get("SAFEDEPLOY_ENDPOINT_INSTANCE_TYPE"),
         env.get("SAFEDEPLOY_DEV_INSTANCE_TYPE"), intOr(env, "SAFEDEPLOY_PROD_INSTANCE_COUNT", 2),
         env.get("SAFEDEPLOY_XGBOOST_VERSION"),
-        Duration.ofSeconds(intOr(env, "SAFEDEPLOY_AWS_POLL_SECONDS", 15)),
+        Duration.ofSeconds(intOr(env, "SAFEDEPLOY_AWS_POLL_SECONDS", 5)),
         Duration.ofMinutes(intOr(env, "SAFEDEPLOY_AWS_MAX_WAIT_MINUTES", 180)));
   }
 

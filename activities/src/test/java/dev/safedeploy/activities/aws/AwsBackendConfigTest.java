@@ -33,7 +33,7 @@ class AwsBackendConfigTest {
     assertThat(c.s3Uri("models/taxi")).isEqualTo("s3://ml-bucket/safedeploy/models/taxi");
     assertThat(c.xgboostVersion()).isEqualTo("1.7-1");
     assertThat(c.prodInstanceCount()).isEqualTo(2);
-    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import software.amazon.awssdk.services.cloudwatch.model.Tag;
 
 /**
- * The canary's CloudWatch alarms (created by prod-endpoint.yml). Pushed: each watched alarm carries the tag
+ * The canary's CloudWatch alarms: the policy's named alarms (which must exist), or by default the green variant's
+ * {@link CanaryAlarms}, created on watch. Pushed: each watched alarm carries the tag
  * {@value AlarmNames#WORKFLOW_TAG} naming the workflow, which the alarm bridge (api-canary.yml) signals on a state
  * change. Pulled: {@link #pollAlarms} reads their states.
  */
@@ -40,12 +41,15 @@ public class AwsAlarmActivitiesImpl implements AlarmActivities {
   @Override
   public List<String> watchAlarms(AlarmWatch watch) {
     List<String> names = names(watch);
+    if (watch.alarmNames() == null || watch.alarmNames().isEmpty()) {
+      CanaryAlarms.ensure(cloudWatch, watch.endpointName(), watch.greenVariant(), watch.workflowId());
+    }
     Map<String, MetricAlarm> found = describe(names);
     TreeSet<String> missing = new TreeSet<>(names);
     missing.removeAll(found.keySet());
     if (!missing.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("alarms " + missing + " do not exist (the prod stack creates "
-          + "them for variant " + watch.greenVariant() + " of " + watch.endpointName() + ")", Failures.NOT_FOUND);
+      throw ApplicationFailure.newNonRetryableFailure("alarms " + missing + " named by the deployment policy do not "
+          + "exist; create them before deploying " + watch.greenVariant() + " to " + watch.endpointName(), Failures.NOT_FOUND);
     }
     for (MetricAlarm a : found.values()) {
       cloudWatch.tagResource(b -> b.resourceARN(a.alarmArn())

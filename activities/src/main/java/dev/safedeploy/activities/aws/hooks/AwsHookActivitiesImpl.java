@@ -27,7 +27,7 @@ public class AwsHookActivitiesImpl implements HookActivities {
 
   private static final Logger log = LoggerFactory.getLogger(AwsHookActivitiesImpl.class);
   /** SageMaker flushes capture files every few minutes; wait this long at most for the first one. */
-  static final Duration CAPTURE_WAIT = Duration.ofMinutes(10);
+  static final Duration CAPTURE_WAIT = Duration.ofMinutes(5);
 
   private final SageMakerRuntimeClient runtime;
   private final S3Client s3;

@@ -3,6 +3,7 @@ package dev.safedeploy.activities.aws.sagemaker;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudformation.Templates;
+import dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.failure.ApplicationFailure;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -37,12 +39,15 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
   public static final String TAG_RMSE = "safedeploy:validation-rmse";
 
   private final SageMakerClient sageMaker;
+  private final CloudWatchClient cloudWatch;
   private final StackDeployer stacks;
   private final AwsBackendConfig config;
   private final Endpoints endpoints;
 
-  public AwsEndpointActivitiesImpl(SageMakerClient sageMaker, StackDeployer stacks, AwsBackendConfig config) {
+  public AwsEndpointActivitiesImpl(SageMakerClient sageMaker, CloudWatchClient cloudWatch, StackDeployer stacks,
+      AwsBackendConfig config) {
     this.sageMaker = sageMaker;
+    this.cloudWatch = cloudWatch;
     this.stacks = stacks;
     this.config = config;
     this.endpoints = new Endpoints(sageMaker);
@@ -174,6 +179,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
       deleteEndpoint(endpointName);
       return new EndpointState(endpointName, "Deleted", List.of());
     }
+    CanaryAlarms.delete(cloudWatch, endpointName, variantName);
     String model = current.get("ModelName");
     // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first.
     if (slot.get().autoScaling()) {
@@ -192,6 +198,9 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
 
   @Override
   public void deleteEndpoint(String endpointName) {
+    for (ProdStackParameters.Slot s : new ProdStackParameters(stacks.parameters(stackName(endpointName))).occupied()) {
+      CanaryAlarms.delete(cloudWatch, endpointName, s.variantName());
+    }
     stacks.delete(stackName(endpointName) + "-monitoring");
     stacks.delete(stackName(endpointName));
     // an endpoint made outside our stacks (or left by a stack deleted with retention) goes too

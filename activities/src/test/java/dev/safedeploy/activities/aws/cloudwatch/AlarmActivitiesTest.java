@@ -19,23 +19,14 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import software.amazon.awssdk.services.cloudwatch.model.Tag;
 
 /**
- * moto: DescribeAlarms, tags and SetAlarmState are real. moto evaluates no metrics (states are driven with
- * SetAlarmState) and its CloudFormation lacks AWS::CloudWatch::Alarm, so the alarms the prod template would create are
- * put here with PutMetricAlarm under the template's names ({@link AlarmNames}).
+ * moto: PutMetricAlarm, DescribeAlarms, tags and SetAlarmState are real. moto evaluates no metrics, so alarm states are
+ * driven with SetAlarmState.
  */
 @ExtendWith(MotoServerExtension.class)
 class AlarmActivitiesTest {
 
   private static final AlarmWatch WATCH =
       new AlarmWatch("deploy-taxi-v2", "taxi", "v2", "taxi-prod", "v2", List.of());
-
-  private static void templateAlarms(CloudWatchClient cw) {
-    for (String name : AlarmNames.canary("taxi-prod", "v2")) {
-      cw.putMetricAlarm(b -> b.alarmName(name).namespace("AWS/SageMaker").metricName("Invocation5XXErrors")
-          .statistic("Sum").period(60).evaluationPeriods(1).threshold(0.0)
-          .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
-    }
-  }
 
   private static String workflowTag(CloudWatchClient cw, String alarmName) {
     String arn = cw.describeAlarms(b -> b.alarmNames(alarmName)).metricAlarms().get(0).alarmArn();
@@ -46,10 +37,16 @@ class AlarmActivitiesTest {
   @Test
   void watchTagsPollReportsAlarmUnwatchUntags(MotoServer moto) {
     CloudWatchClient cw = moto.clients().cloudWatch();
-    templateAlarms(cw);
     try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(cw))) {
       AlarmActivities alarms = t.stub(AlarmActivities.class);
-      List<String> names = alarms.watchAlarms(WATCH);
+      List<String> names = alarms.watchAlarms(WATCH); // the green variant's default alarms are made on watch
+      var latency = cw.describeAlarms(b -> b.alarmNames("taxi-prod-v2-latency-p99")).metricAlarms().get(0);
+      assertThat(latency.extendedStatistic()).isEqualTo("p99");
+      assertThat(latency.threshold()).isEqualTo(500_000.0);
+      assertThat(latency.dimensions()).extracting(d -> d.name() + "=" + d.value())
+          .containsExactlyInAnyOrder("EndpointName=taxi-prod", "VariantName=v2");
+      assertThat(alarms.watchAlarms(WATCH)).isEqualTo(names); // again: idempotent
+      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).hasSize(2);
       assertThat(names).containsExactly("taxi-prod-v2-5xx", "taxi-prod-v2-latency-p99");
       assertThat(workflowTag(cw, "taxi-prod-v2-5xx")).isEqualTo("deploy-taxi-v2");
       assertThat(workflowTag(cw, "taxi-prod-v2-latency-p99")).isEqualTo("deploy-taxi-v2");
@@ -60,7 +57,7 @@ class AlarmActivitiesTest {
       List<AlarmSignal> firing = alarms.pollAlarms(names);
       assertThat(firing).singleElement().satisfies(s -> {
         assertThat(s.alarmName()).isEqualTo("taxi-prod-v2-5xx");
-        assertThat(s.isAlarm()).isTrue();
+        assertThat(s.signalsAlarm()).isTrue();
         assertThat(s.reason()).contains("Threshold Crossed");
         assertThat(s.transitionedAt()).isNotNull();
         assertThat(s.problem()).isNull();
@@ -77,7 +74,6 @@ class AlarmActivitiesTest {
   @Test
   void unwatchLeavesAnotherRunsTagAlone(MotoServer moto) {
     CloudWatchClient cw = moto.clients().cloudWatch();
-    templateAlarms(cw);
     try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(cw))) {
       AlarmActivities alarms = t.stub(AlarmActivities.class);
       alarms.watchAlarms(WATCH);
@@ -88,11 +84,19 @@ class AlarmActivitiesTest {
   }
 
   @Test
-  void missingAlarmsAreNotFound(MotoServer moto) {
-    try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(moto.clients().cloudWatch()))) {
-      ApplicationFailure f = ActivityTesting.failure(() -> t.stub(AlarmActivities.class).watchAlarms(WATCH));
+  void policyAlarmsMustExist(MotoServer moto) {
+    CloudWatchClient cw = moto.clients().cloudWatch();
+    cw.putMetricAlarm(b -> b.alarmName("team-slo").namespace("AWS/SageMaker").metricName("ModelLatency")
+        .statistic("Average").period(60).evaluationPeriods(1).threshold(1.0)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
+    try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(cw))) {
+      AlarmActivities alarms = t.stub(AlarmActivities.class);
+      AlarmWatch policy = new AlarmWatch("deploy-taxi-v2", "taxi", "v2", "taxi-prod", "v2",
+          List.of("team-slo", "team-errors"));
+      ApplicationFailure f = ActivityTesting.failure(() -> alarms.watchAlarms(policy));
       assertThat(f.getType()).isEqualTo(Failures.NOT_FOUND);
-      assertThat(f.getOriginalMessage()).contains("taxi-prod-v2-5xx");
+      assertThat(f.getOriginalMessage()).contains("[team-errors]");
+      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod")).metricAlarms()).isEmpty();
     }
   }
 }

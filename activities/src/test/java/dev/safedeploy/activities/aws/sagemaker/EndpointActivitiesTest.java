@@ -43,7 +43,7 @@ class EndpointActivitiesTest {
 
   private static ActivityTesting activities(MotoServer moto) {
     AwsClients c = moto.clients();
-    return new ActivityTesting(new AwsEndpointActivitiesImpl(c.sageMaker(),
+    return new ActivityTesting(new AwsEndpointActivitiesImpl(c.sageMaker(), c.cloudWatch(),
         new StackDeployer(c.cloudFormation(), moto.config()), moto.config()));
   }
 
@@ -122,7 +122,10 @@ class EndpointActivitiesTest {
       assertThat(captured.dataCaptureConfig().initialSamplingPercentage()).isEqualTo(100);
       assertThat(captured.dataCaptureConfig().destinationS3Uri()).isEqualTo("s3://safedeploy-test/sd/datacapture");
 
+      dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms.ensure(moto.clients().cloudWatch(), prod, "v1", "w");
       EndpointState afterRetire = e.removeVariant(prod, "v1");
+      assertThat(moto.clients().cloudWatch().describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v1")).metricAlarms())
+          .as("the retired variant's canary alarms go with it").isEmpty();
       assertThat(afterRetire.variants()).extracting(VariantState::variantName).containsExactly("v2");
       assertThat(e.removeVariant(prod, "v1").variants()).hasSize(1); // absent: no-op
       Map<String, String> params = new StackDeployer(moto.clients().cloudFormation(), moto.config())
