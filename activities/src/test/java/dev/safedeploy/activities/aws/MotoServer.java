@@ -15,7 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /** A running moto_server: its endpoint, a backend config and SDK clients pointed at it, and its control API. */
-public final class MotoServer implements ExtensionContext.Store.CloseableResource {
+public final class MotoServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
   public static final String REGION = "us-east-1";
   public static final String BUCKET = "safedeploy-test";
