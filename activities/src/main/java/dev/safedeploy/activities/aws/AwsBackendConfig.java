@@ -101,7 +101,12 @@ public record AwsBackendConfig(
     StringBuilder problems = new StringBuilder();
     String region = first(env, "AWS_REGION", "AWS_DEFAULT_REGION");
     if (region == null) {
-      region = new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain().getRegion().id();
+      try {
+        region = new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain().getRegion().id();
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("AWS backend configuration: no region: set AWS_REGION (or a region in the "
+            + "AWS profile)", e);
+      }
     }
     String bucket = env.get("SAFEDEPLOY_S3_BUCKET");
     if (blank(bucket)) {

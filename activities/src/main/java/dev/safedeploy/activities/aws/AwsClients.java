@@ -4,7 +4,6 @@ import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -53,8 +52,7 @@ public record AwsClients(
 
   private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, URI endpoint,
       AwsCredentialsProvider credentials) {
-    builder.region(region).credentialsProvider(credentials)
-        .overrideConfiguration(ClientOverrideConfiguration.builder().build());
+    builder.region(region).credentialsProvider(credentials);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }

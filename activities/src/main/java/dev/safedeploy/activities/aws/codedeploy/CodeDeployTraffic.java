@@ -75,7 +75,7 @@ public class CodeDeployTraffic {
       if (active.isPresent()) {
         codeDeploy.stopDeployment(b -> b.deploymentId(active.get()).autoRollbackEnabled(true));
         log.info("stopped deployment {} with auto-rollback ({})", active.get(), shift.reason());
-        DeploymentInfo info = follow(active.get(), true);
+        DeploymentInfo info = follow(active.get());
         log.info("deployment {} ended {}", info.deploymentId(), info.statusAsString());
       }
       AliasConfiguration after = alias();
@@ -103,7 +103,7 @@ public class CodeDeployTraffic {
       });
       return state(shift, routed);
     }
-    DeploymentInfo info = follow(deploymentId, false);
+    DeploymentInfo info = follow(deploymentId);
     if (info.status() != DeploymentStatus.SUCCEEDED) {
       throw failed(info);
     }
@@ -139,7 +139,7 @@ public class CodeDeployTraffic {
     return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0));
   }
 
-  private DeploymentInfo follow(String id, boolean stopping) {
+  private DeploymentInfo follow(String id) {
     return AwsPolling.until("deployment " + id, config, () -> {
       DeploymentInfo info = deployment(id);
       return ACTIVE.contains(info.status()) ? Poll.waiting(info.statusAsString()) : Poll.done(info);

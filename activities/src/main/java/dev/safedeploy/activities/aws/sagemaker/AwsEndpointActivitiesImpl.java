@@ -181,8 +181,11 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     }
     CanaryAlarms.delete(cloudWatch, endpointName, variantName);
     String model = current.get("ModelName");
-    // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first.
-    if (slot.get().autoScaling()) {
+    // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first
+    // (unless a guardrails update has already taken the variant off the endpoint).
+    boolean onEndpoint = endpoints.describe(endpointName)
+        .map(d -> Endpoints.variantNames(d).contains(variantName)).orElse(false);
+    if (slot.get().autoScaling() && onEndpoint) {
       ProdStackParameters.Slot s = slot.get();
       p.put(new ProdStackParameters.Slot(s.slot(), s.variantName(), s.modelName(), s.weight(), s.instanceCount(),
           false));

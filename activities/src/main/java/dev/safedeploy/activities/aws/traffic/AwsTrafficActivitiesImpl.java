@@ -2,6 +2,7 @@ package dev.safedeploy.activities.aws.traffic;
 
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsClients;
+import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.codedeploy.CodeDeployTraffic;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 
@@ -19,7 +20,8 @@ public class AwsTrafficActivitiesImpl implements TrafficActivities {
   public AwsTrafficActivitiesImpl(AwsClients clients, AwsBackendConfig config) {
     this.config = config;
     this.weights = new WeightsTraffic(clients.sageMaker(), config);
-    this.guardrails = new GuardrailsTraffic(clients.sageMaker(), config);
+    this.guardrails = new GuardrailsTraffic(clients.sageMaker(),
+        new StackDeployer(clients.cloudFormation(), config), config);
     this.codeDeploy = config.trafficMode() == AwsBackendConfig.TrafficMode.CODEDEPLOY
         ? new CodeDeployTraffic(clients.codeDeploy(), clients.lambda(), config) : null;
   }

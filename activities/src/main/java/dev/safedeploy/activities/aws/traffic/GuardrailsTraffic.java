@@ -3,6 +3,8 @@ package dev.safedeploy.activities.aws.traffic;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
+import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
 import dev.safedeploy.activities.aws.cloudwatch.AlarmNames;
 import dev.safedeploy.activities.aws.sagemaker.Endpoints;
 import dev.safedeploy.activities.aws.sagemaker.SageMakerErrors;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -41,11 +44,13 @@ public class GuardrailsTraffic {
   static final int CANARY_WAIT_SECONDS = 300;
 
   private final SageMakerClient sageMaker;
+  private final StackDeployer stacks;
   private final Endpoints endpoints;
   private final AwsBackendConfig config;
 
-  public GuardrailsTraffic(SageMakerClient sageMaker, AwsBackendConfig config) {
+  public GuardrailsTraffic(SageMakerClient sageMaker, StackDeployer stacks, AwsBackendConfig config) {
     this.sageMaker = sageMaker;
+    this.stacks = stacks;
     this.endpoints = new Endpoints(sageMaker);
     this.config = config;
   }
@@ -77,6 +82,10 @@ public class GuardrailsTraffic {
     if (targetConfig.equals(d.endpointConfigName())
         || (Endpoints.variantNames(d).equals(List.of(plan.target())))) {
       return new TrafficState(name, Map.of(plan.target(), 100), Instant.now());
+    }
+    if (plan.targetPercent() == 100 && Endpoints.currentWeightPercents(d).getOrDefault(plan.target(), 0) == 100) {
+      // e.g. a rollback after SageMaker already rolled its update back: the target serves everything already
+      return new TrafficState(name, Endpoints.currentWeightPercents(d), Instant.now());
     }
     ensureTargetConfig(d, plan.target(), targetConfig);
     boolean canary = plan.targetPercent() < 100;
@@ -150,6 +159,10 @@ public class GuardrailsTraffic {
     return d.pendingDeploymentSummary() == null ? null : d.pendingDeploymentSummary().endpointConfigName();
   }
 
+  private static Optional<ProductionVariant> variantIn(DescribeEndpointConfigResponse c, String variant) {
+    return c.productionVariants().stream().filter(v -> variant.equals(v.variantName())).findFirst();
+  }
+
   /** Creates (or adopts) the single-variant config of the target, keeping data capture and KMS of the current one. */
   private void ensureTargetConfig(DescribeEndpointResponse d, String variant, String configName) {
     try {
@@ -162,18 +175,29 @@ public class GuardrailsTraffic {
     }
     DescribeEndpointConfigResponse current = sageMaker.describeEndpointConfig(b -> b.endpointConfigName(
         d.endpointConfigName()));
-    ProductionVariant source = current.productionVariants().stream().filter(v -> variant.equals(v.variantName()))
-        .findFirst().orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("endpoint " + d.endpointName()
-            + " has no variant " + variant + " to deploy with guardrails", Failures.NOT_FOUND));
+    Optional<ProductionVariant> found = variantIn(current, variant);
+    if (found.isEmpty()) {
+      // rolling back after a completed update: the endpoint serves only green, the prod stack's config has blue
+      String stackConfig = stacks.describe(AwsEndpointActivitiesImpl.stackName(d.endpointName()))
+          .flatMap(st -> st.outputs().stream().filter(o -> "EndpointConfigName".equals(o.outputKey())).findFirst())
+          .map(o -> o.outputValue()).orElse(null);
+      if (stackConfig != null) {
+        current = sageMaker.describeEndpointConfig(b -> b.endpointConfigName(stackConfig));
+        found = variantIn(current, variant);
+      }
+    }
+    ProductionVariant source = found.orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("endpoint "
+        + d.endpointName() + " has no variant " + variant + " to deploy with guardrails", Failures.NOT_FOUND));
+    DescribeEndpointConfigResponse from = current;
     ProductionVariant only = source.toBuilder().initialVariantWeight(1f).build();
     try {
       sageMaker.createEndpointConfig(b -> {
         b.endpointConfigName(configName).productionVariants(only);
-        if (current.dataCaptureConfig() != null) {
-          b.dataCaptureConfig(current.dataCaptureConfig());
+        if (from.dataCaptureConfig() != null) {
+          b.dataCaptureConfig(from.dataCaptureConfig());
         }
-        if (current.kmsKeyId() != null) {
-          b.kmsKeyId(current.kmsKeyId());
+        if (from.kmsKeyId() != null) {
+          b.kmsKeyId(from.kmsKeyId());
         }
       });
     } catch (SageMakerException e) {

@@ -88,6 +88,38 @@ class GuardrailsTrafficTest {
     assertThat(http.bodiesOf("SageMaker.UpdateEndpoint")).isEmpty();
   }
 
+  /** Operator rollback after SageMaker finished the update: blue comes back from the prod stack's config. */
+  @Test
+  void rollbackAfterACompletedUpdateRestoresBlueFromTheStacksConfig() {
+    RecordedHttpClient http = new RecordedHttpClient()
+        .on("SageMaker.DescribeEndpoint", endpoint("InService", "taxi-prod-v2-bg", null, GREEN_ONLY, null))
+        .on("SageMaker.DescribeEndpoint", endpoint("Updating", "taxi-prod-v2-bg", "taxi-prod-v1-bg", GREEN_ONLY, null))
+        .on("SageMaker.DescribeEndpoint", endpoint("InService", "taxi-prod-v1-bg", null,
+            "{\"VariantName\":\"v1\",\"CurrentWeight\":1.0,\"CurrentInstanceCount\":2}", null))
+        .on("SageMaker.DescribeEndpointConfig", 400,
+            "{\"__type\":\"ValidationException\",\"message\":\"Could not find endpoint configuration.\"}")
+        .on("SageMaker.DescribeEndpointConfig", CURRENT_CONFIG.replace("\"v1\",\"ModelName\":\"taxi-v1\"",
+            "\"v2x\",\"ModelName\":\"taxi-v2x\""))
+        .on("SageMaker.DescribeEndpointConfig", CURRENT_CONFIG)
+        .on("DescribeStacks", """
+            <DescribeStacksResponse><DescribeStacksResult><Stacks><member>
+              <StackName>safedeploy-taxi-prod</StackName><StackId>s</StackId><StackStatus>UPDATE_COMPLETE</StackStatus>
+              <CreationTime>2026-11-26T19:00:00Z</CreationTime>
+              <Outputs><member><OutputKey>EndpointConfigName</OutputKey><OutputValue>taxi-prod-config</OutputValue>
+              </member></Outputs>
+            </member></Stacks></DescribeStacksResult></DescribeStacksResponse>""")
+        .on("SageMaker.CreateEndpointConfig", "{\"EndpointConfigArn\":\"arn\"}")
+        .on("SageMaker.UpdateEndpoint", "{\"EndpointArn\":\"arn\"}");
+    try (ActivityTesting t = new ActivityTesting(new AwsTrafficActivitiesImpl(http.clients(CONFIG), CONFIG))) {
+      TrafficState s = traffic(t).shiftTraffic(new TrafficShift("taxi-prod", Map.of("v1", 100, "v2", 0), "rollback"));
+      assertThat(s.weights()).isEqualTo(Map.of("v1", 100));
+    }
+    assertThat(http.bodiesOf("SageMaker.CreateEndpointConfig")).singleElement().asString()
+        .contains("\"EndpointConfigName\":\"taxi-prod-v1-bg\"").contains("\"ModelName\":\"taxi-v1\"");
+    assertThat(http.bodiesOf("SageMaker.UpdateEndpoint")).singleElement().asString()
+        .contains("\"Type\":\"ALL_AT_ONCE\"");
+  }
+
   @Test
   void aRollbackSageMakerDidItselfIsNeverSuccess() {
     RecordedHttpClient http = new RecordedHttpClient()
