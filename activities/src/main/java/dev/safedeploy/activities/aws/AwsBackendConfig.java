@@ -22,7 +22,8 @@ import java.util.Objects;
  *       {@code SageMakerExecutionRoleArn} of {@code templates/worker-iam.yml}).</li>
  *   <li>{@code SAFEDEPLOY_SNS_TOPIC_ARN} — topic for notifications; unset means notifications are only logged.</li>
  *   <li>{@code SAFEDEPLOY_TRAFFIC_MODE} — {@code weights} (default: UpdateEndpointWeightsAndCapacities),
- *       {@code guardrails} (SageMaker blue/green deployment guardrails) or {@code codedeploy} (Lambda-alias canary).</li>
+ *       {@code guardrails} (SageMaker blue/green deployment guardrails) or {@code codedeploy}
+ *       (Lambda-alias canary).</li>
  *   <li>{@code SAFEDEPLOY_CODEDEPLOY_APPLICATION}, {@code SAFEDEPLOY_CODEDEPLOY_GROUP},
  *       {@code SAFEDEPLOY_LAMBDA_FUNCTION}, {@code SAFEDEPLOY_LAMBDA_ALIAS} — the outputs ApplicationName,
  *       DeploymentGroupName, FunctionName, AliasName of the api-canary stack; required in codedeploy mode.</li>
@@ -33,7 +34,8 @@ import java.util.Objects;
  *   <li>{@code SAFEDEPLOY_XGBOOST_VERSION} — the built-in XGBoost image tag (default {@code 1.7-1}).</li>
  *   <li>{@code SAFEDEPLOY_AWS_POLL_SECONDS} — how often long waits poll AWS, and so heartbeat (default 5; keep it
  *       well under the workflow's 15 s heartbeat timeout).</li>
- *   <li>{@code SAFEDEPLOY_AWS_MAX_WAIT_MINUTES} — the longest a single wait may last before failing (default 180).</li>
+ *   <li>{@code SAFEDEPLOY_AWS_MAX_WAIT_MINUTES} — the longest a single wait may last before failing
+ *       (default 180).</li>
  * </ul>
  */
 public record AwsBackendConfig(
@@ -130,7 +132,8 @@ public record AwsBackendConfig(
     }
     TrafficMode mode = TrafficMode.parse(env.get("SAFEDEPLOY_TRAFFIC_MODE"));
     CodeDeployTarget cd = new CodeDeployTarget(env.get("SAFEDEPLOY_CODEDEPLOY_APPLICATION"),
-        env.get("SAFEDEPLOY_CODEDEPLOY_GROUP"), env.get("SAFEDEPLOY_LAMBDA_FUNCTION"), env.get("SAFEDEPLOY_LAMBDA_ALIAS"));
+        env.get("SAFEDEPLOY_CODEDEPLOY_GROUP"), env.get("SAFEDEPLOY_LAMBDA_FUNCTION"),
+        env.get("SAFEDEPLOY_LAMBDA_ALIAS"));
     return new AwsBackendConfig(region, endpoint, bucket.trim(), env.get("SAFEDEPLOY_S3_PREFIX"), role.trim(),
         blank(env.get("SAFEDEPLOY_SNS_TOPIC_ARN")) ? null : env.get("SAFEDEPLOY_SNS_TOPIC_ARN").trim(), mode, cd,
         env.get("SAFEDEPLOY_TRAINING_INSTANCE_TYPE"), env.get("SAFEDEPLOY_ENDPOINT_INSTANCE_TYPE"),

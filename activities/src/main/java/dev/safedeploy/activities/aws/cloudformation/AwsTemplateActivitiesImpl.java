@@ -24,7 +24,8 @@ public class AwsTemplateActivitiesImpl implements TemplateActivities {
 
   /** The templates a run deploys: the API/CodeDeploy stack only in codedeploy traffic mode. */
   public List<String> templatesFor(String strategy) {
-    List<String> names = new ArrayList<>(List.of(Templates.DEV_ENDPOINT, Templates.PROD_ENDPOINT, Templates.MONITORING));
+    List<String> names =
+        new ArrayList<>(List.of(Templates.DEV_ENDPOINT, Templates.PROD_ENDPOINT, Templates.MONITORING));
     if (config.trafficMode() == TrafficMode.CODEDEPLOY) {
       names.add(Templates.API_CANARY);
     }

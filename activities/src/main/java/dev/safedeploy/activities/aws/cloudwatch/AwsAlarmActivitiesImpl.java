@@ -49,7 +49,8 @@ public class AwsAlarmActivitiesImpl implements AlarmActivities {
     missing.removeAll(found.keySet());
     if (!missing.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("alarms " + missing + " named by the deployment policy do not "
-          + "exist; create them before deploying " + watch.greenVariant() + " to " + watch.endpointName(), Failures.NOT_FOUND);
+          + "exist; create them before deploying " + watch.greenVariant() + " to " + watch.endpointName(),
+          Failures.NOT_FOUND);
     }
     for (MetricAlarm a : found.values()) {
       cloudWatch.tagResource(b -> b.resourceARN(a.alarmArn())

@@ -31,9 +31,11 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
  * version serves the variant named by its environment variable {@value #TARGET_VARIANT_ENV}; the version for a variant
  * is published once, with description {@code safedeploy variant <name>}, and found again by that description.
  *
- * <p>Canary step (share below 100): create (or adopt the in-flight) deployment and confirm once the alias routes part of
- * its traffic to the target version. 100%: follow the deployment to Succeeded and check the alias points at the target.
- * Rollback (the share goes back to the alias's own version): StopDeployment with auto-rollback, then check the alias.
+ * <p>Canary step (share below 100): create (or adopt the in-flight) deployment and confirm once the alias routes
+ * part of its traffic to the target version. 100%: follow the deployment to Succeeded and check the alias points at
+ * the target (no deployment in flight: one with CodeDeployDefault.LambdaAllAtOnce). Rollback (the share goes back to the
+ * alias's own version): StopDeployment with auto-rollback, then check the alias. The API handler must honour
+ * {@value #TARGET_VARIANT_ENV} (SageMaker TargetVariant) for the split to reach the variants.
  */
 public class CodeDeployTraffic {
 

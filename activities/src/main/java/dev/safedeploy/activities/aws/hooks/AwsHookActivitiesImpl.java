@@ -112,7 +112,7 @@ public class AwsHookActivitiesImpl implements HookActivities {
     return new HookResult(true, rows.size() + " rows answered with one number each", rows.size(), p99(latencies));
   }
 
-  /** One row in, one number out: "12.5", "12.5\n" or a JSON-ish "[12.5]" / {"predictions":[{"score":12.5}]} are fine. */
+  /** One row in, one number out: "12.5", "12.5\n", "[12.5]" or {"predictions":[{"score":12.5}]} are fine. */
   static String shapeProblem(String body) {
     if (body.isEmpty()) {
       return "an empty body";

@@ -4,7 +4,7 @@ import java.util.Locale;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
-/** SageMaker reports "no such thing" inconsistently: ResourceNotFound for some calls, ValidationException for others. */
+/** SageMaker reports "no such thing" inconsistently: ResourceNotFound for some calls, ValidationException elsewhere. */
 public final class SageMakerErrors {
 
   private SageMakerErrors() {}
