@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
  *
  * <p>Canary step (share below 100): create (or adopt the in-flight) deployment and confirm once the alias routes
  * part of its traffic to the target version. 100%: follow the deployment to Succeeded and check the alias points at
- * the target (no deployment in flight: one with CodeDeployDefault.LambdaAllAtOnce). Rollback (the share goes back to the
- * alias's own version): StopDeployment with auto-rollback, then check the alias. The API handler must honour
+ * the target (no deployment in flight: one with CodeDeployDefault.LambdaAllAtOnce). Rollback (the share goes back to
+ * the alias's own version): StopDeployment with auto-rollback, then check the alias. The API handler must honour
  * {@value #TARGET_VARIANT_ENV} (SageMaker TargetVariant) for the split to reach the variants.
  */
 public class CodeDeployTraffic {
