@@ -41,8 +41,13 @@ public class StackDeployer {
       Map<String, String> tags) {
     Optional<Stack> existing = describe(stackName);
     if (existing.isPresent() && existing.get().stackStatusAsString().endsWith("_IN_PROGRESS")) {
+      // e.g. an earlier attempt's update (or a deletion) still running: let it finish, then act on what is left
       log.info("stack {} is {}; waiting for it before changing it", stackName, existing.get().stackStatusAsString());
-      existing = Optional.of(waitStable(stackName, false));
+      existing = AwsPolling.until("stack " + stackName + " to settle", config, () -> {
+        Optional<Stack> s = describe(stackName);
+        return s.isPresent() && s.get().stackStatusAsString().endsWith("_IN_PROGRESS")
+            ? Poll.waiting(s.get().stackStatusAsString()) : Poll.done(s);
+      });
     }
     if (existing.isPresent() && "ROLLBACK_COMPLETE".equals(existing.get().stackStatusAsString())) {
       // a stack whose creation failed can only be deleted; the failure was reported when it happened
@@ -73,7 +78,7 @@ public class StackDeployer {
         throw e;
       }
     }
-    return outputs(waitStable(stackName, true));
+    return outputs(waitStable(stackName));
   }
 
   /** Deletes the stack and waits until it is gone; a stack already gone is success. */
@@ -118,7 +123,7 @@ public class StackDeployer {
         .orElse(new LinkedHashMap<>());
   }
 
-  private Stack waitStable(String stackName, boolean failOnRollback) {
+  private Stack waitStable(String stackName) {
     return AwsPolling.until("stack " + stackName, config, () -> {
       Stack s = describe(stackName).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
           "stack " + stackName + " disappeared", Failures.INFRASTRUCTURE_FAILED));
@@ -126,7 +131,7 @@ public class StackDeployer {
       if (status.endsWith("_IN_PROGRESS")) {
         return Poll.waiting(status);
       }
-      if (failOnRollback && (status.contains("ROLLBACK") || status.contains("FAILED"))) {
+      if (status.contains("ROLLBACK") || status.contains("FAILED")) {
         throw ApplicationFailure.newNonRetryableFailure("stack " + stackName + " ended " + status + ": "
             + (s.stackStatusReason() == null ? "" : s.stackStatusReason() + "; ") + reasons(stackName),
             Failures.INFRASTRUCTURE_FAILED);
