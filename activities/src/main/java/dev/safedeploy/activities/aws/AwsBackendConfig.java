@@ -10,7 +10,7 @@ import java.util.Objects;
  * Configuration of the AWS backend. Credentials always come from the SDK's default chain (environment, profile, SSO,
  * container or instance role); nothing here holds a secret.
  *
- * <p>Environment variables read by {@link #fromEnvironment(Map)}:
+ * <p>Environment variables read by {@link #fromEnv(Map)}:
  * <ul>
  *   <li>{@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}) — the region; required unless the SDK's region chain
  *       (profile) resolves one.</li>
@@ -94,12 +94,12 @@ public record AwsBackendConfig(
     }
   }
 
-  public static AwsBackendConfig fromEnvironment() {
-    return fromEnvironment(System.getenv());
+  public static AwsBackendConfig fromEnv() {
+    return fromEnv(System.getenv());
   }
 
   /** Reads the variables documented on this class; throws naming every missing or malformed one. */
-  public static AwsBackendConfig fromEnvironment(Map<String, String> env) {
+  public static AwsBackendConfig fromEnv(Map<String, String> env) {
     StringBuilder problems = new StringBuilder();
     String region = first(env, "AWS_REGION", "AWS_DEFAULT_REGION");
     if (region == null) {

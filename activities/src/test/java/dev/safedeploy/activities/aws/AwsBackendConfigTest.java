@@ -25,7 +25,7 @@ class AwsBackendConfigTest {
 
   @Test
   void defaults() {
-    AwsBackendConfig c = AwsBackendConfig.fromEnvironment(MINIMAL);
+    AwsBackendConfig c = AwsBackendConfig.fromEnv(MINIMAL);
     assertThat(c.region()).isEqualTo("eu-west-1");
     assertThat(c.trafficMode()).isEqualTo(AwsBackendConfig.TrafficMode.WEIGHTS);
     assertThat(c.endpointOverride()).isNull();
@@ -43,7 +43,7 @@ class AwsBackendConfigTest {
         "SAFEDEPLOY_SNS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:sd", "SAFEDEPLOY_TRAFFIC_MODE", "CodeDeploy",
         "SAFEDEPLOY_CODEDEPLOY_APPLICATION", "app", "SAFEDEPLOY_CODEDEPLOY_GROUP", "group",
         "SAFEDEPLOY_LAMBDA_FUNCTION", "fn", "SAFEDEPLOY_LAMBDA_ALIAS", "live", "SAFEDEPLOY_AWS_POLL_SECONDS", "5"));
-    AwsBackendConfig c = AwsBackendConfig.fromEnvironment(env);
+    AwsBackendConfig c = AwsBackendConfig.fromEnv(env);
     assertThat(c.endpointOverride()).isEqualTo(URI.create("http://127.0.0.1:5000"));
     assertThat(c.s3Uri("x")).isEqualTo("s3://ml-bucket/team/sd/x");
     assertThat(c.trafficMode()).isEqualTo(AwsBackendConfig.TrafficMode.CODEDEPLOY);
@@ -53,24 +53,24 @@ class AwsBackendConfigTest {
 
   @Test
   void problemsAreNamed() {
-    assertThatThrownBy(() -> AwsBackendConfig.fromEnvironment(Map.of("AWS_REGION", "eu-west-1")))
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(Map.of("AWS_REGION", "eu-west-1")))
         .hasMessageContaining("SAFEDEPLOY_S3_BUCKET is required")
         .hasMessageContaining("SAFEDEPLOY_SAGEMAKER_ROLE_ARN is required");
     Map<String, String> badMode = new java.util.HashMap<>(MINIMAL);
     badMode.put("SAFEDEPLOY_TRAFFIC_MODE", "yolo");
-    assertThatThrownBy(() -> AwsBackendConfig.fromEnvironment(badMode)).hasMessageContaining("'yolo'");
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(badMode)).hasMessageContaining("'yolo'");
     Map<String, String> cd = new java.util.HashMap<>(MINIMAL);
     cd.put("SAFEDEPLOY_TRAFFIC_MODE", "codedeploy");
-    assertThatThrownBy(() -> AwsBackendConfig.fromEnvironment(cd)).hasMessageContaining("SAFEDEPLOY_LAMBDA_ALIAS");
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(cd)).hasMessageContaining("SAFEDEPLOY_LAMBDA_ALIAS");
     Map<String, String> badInt = new java.util.HashMap<>(MINIMAL);
     badInt.put("SAFEDEPLOY_AWS_POLL_SECONDS", "soon");
-    assertThatThrownBy(() -> AwsBackendConfig.fromEnvironment(badInt))
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(badInt))
         .hasMessageContaining("SAFEDEPLOY_AWS_POLL_SECONDS must be an integer");
   }
 
   @Test
   void backendImplementsEveryPortOnce() {
-    AwsBackendConfig c = AwsBackendConfig.fromEnvironment(MINIMAL);
+    AwsBackendConfig c = AwsBackendConfig.fromEnv(MINIMAL);
     List<Object> activities = AwsBackend.activities(c, new RecordedHttpClient().clients(c));
     for (Class<?> port : List.of(TemplateActivities.class, TrainingActivities.class, BaselineActivities.class,
         EndpointActivities.class, TrafficActivities.class, AlarmActivities.class, HookActivities.class,
