@@ -103,4 +103,29 @@ class StackDeployerTest {
     assertThat(stacks.deploy("safedeploy-taxi-prod", Templates.PROD_ENDPOINT, Map.of(), Map.of()))
         .containsEntry("EndpointName", "taxi-prod");
   }
+
+  /** Recorded shapes: a stack left ROLLBACK_COMPLETE by a failed create can only be deleted; it is, then re-created. */
+  @Test
+  void aFailedCreateIsDeletedAndCreatedAgain() {
+    RecordedHttpClient http = new RecordedHttpClient()
+        .on("DescribeStacks", describeStacks("ROLLBACK_COMPLETE"))
+        .on("DescribeStacks", describeStacks("ROLLBACK_COMPLETE"))
+        .on("DescribeStacks", describeStacks("DELETE_COMPLETE"))
+        .on("DescribeStacks", describeStacks("CREATE_IN_PROGRESS"))
+        .on("DescribeStacks", describeStacks("CREATE_COMPLETE").replace("<Outputs/>",
+            "<Outputs><member><OutputKey>EndpointName</OutputKey><OutputValue>taxi-prod</OutputValue></member></Outputs>"))
+        .on("DeleteStack", "<DeleteStackResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
+            + "</DeleteStackResponse>")
+        .on("CreateStack", "<CreateStackResponse><CreateStackResult><StackId>arn:aws:cloudformation:us-east-1:1:stack/"
+            + "safedeploy-taxi-prod/def</StackId></CreateStackResult></CreateStackResponse>");
+    StackDeployer stacks = new StackDeployer(http.clients(RecordedHttpClient.config()).cloudFormation(),
+        RecordedHttpClient.config());
+    assertThat(stacks.deploy("safedeploy-taxi-prod", Templates.PROD_ENDPOINT, Map.of("EndpointName", "taxi-prod"),
+        Map.of())).containsEntry("EndpointName", "taxi-prod");
+    assertThat(http.bodiesOf("DeleteStack")).singleElement().asString()
+        .contains("StackName=arn%3Aaws%3Acloudformation%3Aus-east-1%3A1%3Astack%2Fsafedeploy-taxi-prod%2Fabc");
+    assertThat(http.bodiesOf("CreateStack")).singleElement().asString()
+        .contains("StackName=safedeploy-taxi-prod").contains("ParameterValue=taxi-prod");
+    assertThat(http.bodiesOf("UpdateStack")).isEmpty();
+  }
 }
