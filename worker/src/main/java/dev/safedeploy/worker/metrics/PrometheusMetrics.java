@@ -74,6 +74,10 @@ public final class PrometheusMetrics implements AutoCloseable {
     if (server != null) {
       server.stop(0);
     }
-    scope.close();
+    try {
+      scope.close();
+    } catch (com.uber.m3.tally.ScopeCloseException e) {
+      // Closing only flushes the last report; nothing to recover.
+    }
   }
 }

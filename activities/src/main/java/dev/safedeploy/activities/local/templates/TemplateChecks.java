@@ -33,7 +33,8 @@ public final class TemplateChecks {
       return p;
     }
     Set<String> params = keys(root.get("Parameters"));
-    Set<String> resourceNames = keys(resources);
+    Set<String> resourceNames = new java.util.HashSet<>(keys(resources));
+    resourceNames.addAll(samImplicitResources(root, resources));
     Set<String> conditions = keys(root.get("Conditions"));
     Set<String> mappings = keys(root.get("Mappings"));
     Scope scope = new Scope(params, resourceNames, conditions, mappings);
@@ -63,6 +64,44 @@ public final class TemplateChecks {
     walk(root.get("Outputs"), "Outputs", scope, p);
     walk(root.get("Conditions"), "Conditions", scope, p);
     return p;
+  }
+
+  /**
+   * The resources the SAM transform generates, which SAM templates may reference (e.g. {@code !Ref Fn.Version},
+   * {@code ServerlessRestApi}, {@code FnDeploymentGroup}); empty for plain CloudFormation.
+   */
+  private static Set<String> samImplicitResources(Map<?, ?> root, Map<?, ?> resources) {
+    Object transform = root.get("Transform");
+    boolean sam = transform != null && String.valueOf(transform).contains("AWS::Serverless");
+    Set<String> implicit = new java.util.HashSet<>();
+    if (!sam) {
+      return implicit;
+    }
+    for (Map.Entry<?, ?> e : resources.entrySet()) {
+      Map<?, ?> res = map(e.getValue());
+      if (res == null || !"AWS::Serverless::Function".equals(res.get("Type"))) {
+        continue;
+      }
+      String fn = String.valueOf(e.getKey());
+      Map<?, ?> props = map(res.get("Properties"));
+      implicit.add(fn + "Role");
+      if (props != null && props.get("AutoPublishAlias") != null) {
+        implicit.addAll(List.of(fn + ".Version", fn + ".Alias", fn + "Alias", fn + "Version"));
+      }
+      if (props != null && props.get("DeploymentPreference") != null) {
+        implicit.addAll(List.of(fn + "DeploymentGroup", "ServerlessDeploymentApplication"));
+      }
+      Map<?, ?> events = props == null ? null : map(props.get("Events"));
+      if (events != null) {
+        for (Object event : events.values()) {
+          Map<?, ?> ev = map(event);
+          if (ev != null && "Api".equals(ev.get("Type"))) {
+            implicit.addAll(List.of("ServerlessRestApi", "ServerlessRestApiProdStage", "ServerlessRestApiDeployment"));
+          }
+        }
+      }
+    }
+    return implicit;
   }
 
   private record Scope(Set<String> params, Set<String> resources, Set<String> conditions, Set<String> mappings) {

@@ -39,6 +39,13 @@ class LocalTemplateActivitiesImplTest {
   }
 
   @Test
+  void theShippedTemplatesPassIncludingSamImplicitResources() {
+    TemplateActivities.BuildResult r = activities("templates")
+        .buildTemplates(new TemplateActivities.BuildRequest("nyctaxi", "v1", "CANARY"));
+    assertThat(r.templates()).contains("api-canary.yml", "dev-endpoint.yml", "prod-endpoint.yml");
+  }
+
+  @Test
   void noTemplatesAtAllIsAnError() {
     assertThatThrownBy(() -> activities("test-templates/none")
         .buildTemplates(new TemplateActivities.BuildRequest("m", "v1", "CANARY")))
