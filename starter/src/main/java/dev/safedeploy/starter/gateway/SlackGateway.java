@@ -260,16 +260,17 @@ public final class SlackGateway implements AutoCloseable {
     switch (n.kind()) {
       case APPROVAL_REQUESTED, APPROVAL_REMINDER -> {
         boolean reminder = n.kind() == Kind.APPROVAL_REMINDER;
+        // A reminder carries little; the facts (RMSE, endpoint) come from the request it reminds of.
+        Notification shown = reminder && previous != null ? merge(previous.notification(), n) : n;
         ChatPostMessageResponse r = call("chat.postMessage", () -> slack.chatPostMessage(req -> req
             .channel(config.channel()).text(ApprovalMessages.fallbackText(n))
-            .blocks(ApprovalMessages.approvalRequest(n, reminder))));
+            .blocks(ApprovalMessages.approvalRequest(shown, reminder))));
         if (reminder && previous != null) {
           // One set of live buttons per run: the old message points at the reminder.
           update(previous.channel(), previous.ts(), ApprovalMessages.decided(previous.notification(),
               "_Reminder posted below; decide there._"), "superseded by a reminder");
         }
-        Notification request = reminder && previous != null ? merge(previous.notification(), n) : n;
-        messages.put(n.workflowId(), new PostedMessage(r.getChannel(), r.getTs(), request));
+        messages.put(n.workflowId(), new PostedMessage(r.getChannel(), r.getTs(), shown));
         return r.getTs();
       }
       case APPROVED, REJECTED -> {
@@ -294,7 +295,7 @@ public final class SlackGateway implements AutoCloseable {
       fields.putAll(reminder.fields());
     }
     return new Notification(Kind.APPROVAL_REQUESTED, request.workflowId(), request.model(), request.version(),
-        request.text(), fields);
+        reminder.text() != null && !reminder.text().isBlank() ? reminder.text() : request.text(), fields);
   }
 
   private String post(Notification n, String threadTs) {
