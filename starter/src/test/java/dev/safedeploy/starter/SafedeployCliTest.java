@@ -269,7 +269,14 @@ class SafedeployCliTest {
     CliRun invalid = CliRun.run(temporal.env("carol"), "start", "pol", "v2", "--data-dir", dir.toString(),
         "--policy", bad.toString());
     assertThat(invalid.exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
-    assertThat(invalid.err()).contains("bad.yaml:2", "canaryPercentage");
+    assertThat(invalid.err()).contains("bad.yaml:2", "unknown field 'canaryPercentage'", "canaryPercent");
+
+    Path badValue = dir.resolve("bad-value.json");
+    Files.writeString(badValue, "{\n  \"strategy\": \"CANARY\",\n  \"bake\": \"five minutes\"\n}\n");
+    CliRun value = CliRun.run(temporal.env("carol"), "start", "pol", "v3", "--data-dir", dir.toString(),
+        "--policy", badValue.toString());
+    assertThat(value.exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+    assertThat(value.err()).contains("bad-value.json:3", "bake");
   }
 
   @Test
@@ -298,6 +305,22 @@ class SafedeployCliTest {
       assertThat(r.out()).containsPattern("(?m)^  " + c + "\\s");
     }
     assertThat(r.out()).contains("Exit codes:", "3  unknown run", "4  Temporal server unreachable", "5  refused");
+  }
+
+  @Test
+  void gatewayWithoutSlackSettingsSaysWhatIsMissing() {
+    CliRun r = CliRun.run(Map.of("USER", "carol"), "gateway");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+    assertThat(r.err()).contains("SLACK_BOT_TOKEN is not set", "SLACK_SIGNING_SECRET is not set",
+        "SLACK_CHANNEL is not set");
+  }
+
+  @Test
+  void runsAreNamedByIdModelSlashVersionOrTwoWords() {
+    assertThat(dev.safedeploy.starter.cli.RunRef.workflowId(List.of("taxi/v2"))).isEqualTo("deploy-taxi-v2");
+    assertThat(dev.safedeploy.starter.cli.RunRef.workflowId(List.of("taxi", "v2"))).isEqualTo("deploy-taxi-v2");
+    assertThat(dev.safedeploy.starter.cli.RunRef.workflowId(List.of("deploy-taxi-v2"))).isEqualTo("deploy-taxi-v2");
+    assertThat(cli("status", "a/b/c").exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
   }
 
   @Test
