@@ -14,7 +14,7 @@ public record AlarmSignal(String alarmName, String state, String reason, Instant
 
   public static final String ALARM = "ALARM";
 
-  public boolean isAlarm() {
+  public boolean signalsAlarm() {
     return ALARM.equalsIgnoreCase(state);
   }
 

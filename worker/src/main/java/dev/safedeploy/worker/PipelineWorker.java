@@ -1,0 +1,33 @@
+package dev.safedeploy.worker;
+
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.List;
+
+/** A worker on the pipeline's task queue: the workflow plus one backend's activities. */
+public final class PipelineWorker implements AutoCloseable {
+
+  private final WorkerFactory factory;
+
+  private PipelineWorker(WorkerFactory factory) {
+    this.factory = factory;
+  }
+
+  public static PipelineWorker start(WorkflowClient client, List<Object> activities) {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(activities.toArray());
+    factory.start();
+    return new PipelineWorker(factory);
+  }
+
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.safedeploy.worker.cli;
+
+import dev.safedeploy.worker.demo.Demo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", description = "Two versions of nyctaxi through the pipeline on the local backend: "
+    + "v1 goes live, broken v2 is rolled back by its alarm.")
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--trips", description = "Synthetic trips to generate (default: ${DEFAULT-VALUE})")
+  long trips = 200_000;
+
+  @Option(names = "--json", description = "End with one JSON line on stdout (progress goes to stderr)")
+  boolean json;
+
+  @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
+  Path home = Path.of(".safedeploy/demo");
+
+  @Option(names = "--temporal-port", description = "Embedded Temporal port, 0 = any free (default: ${DEFAULT-VALUE})")
+  int temporalPort = 0;
+
+  @Option(names = "--canary-bake", converter = DurationConverter.class,
+      description = "Bake at the canary step (default: ${DEFAULT-VALUE})")
+  Duration canaryBake = Duration.ofSeconds(20);
+
+  @Option(names = "--final-bake", converter = DurationConverter.class,
+      description = "Bake at 100% before blue is retired (default: ${DEFAULT-VALUE})")
+  Duration finalBake = Duration.ofSeconds(5);
+
+  @Option(names = "--rate", description = "Live traffic, requests per second (default: ${DEFAULT-VALUE})")
+  int rate = 100;
+
+  @Override
+  public Integer call() throws Exception {
+    if (trips < 1000) {
+      throw new IllegalArgumentException("--trips must be at least 1000, got " + trips);
+    }
+    Demo.Report report = new Demo(new Demo.Options(home, trips, json, temporalPort, canaryBake, finalBake, rate),
+        System.out).run();
+    if (json) {
+      System.out.println(Demo.toJson(report));
+    }
+    return report.asExpected() ? 0 : 1;
+  }
+}

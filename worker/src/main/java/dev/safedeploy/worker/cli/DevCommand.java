@@ -1,0 +1,51 @@
+package dev.safedeploy.worker.cli;
+
+import dev.safedeploy.worker.dev.DevEnvironment;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "dev", description = "Embedded Temporal server + local model platform + worker, until Ctrl-C.")
+public final class DevCommand implements Callable<Integer> {
+
+  @Option(names = "--home", description = "State directory (default: ${DEFAULT-VALUE})")
+  Path home = Path.of(System.getenv().getOrDefault("SAFEDEPLOY_HOME", ".safedeploy"));
+
+  @Option(names = "--temporal-port", description = "Temporal gRPC port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int temporalPort = 7233;
+
+  @Option(names = "--platform-port", description = "Local platform control API port (default: ${DEFAULT-VALUE})")
+  int platformPort = 8765;
+
+  @Option(names = "--router-port", description = "Invocation router port (default: ${DEFAULT-VALUE})")
+  int routerPort = 8081;
+
+  @Option(names = "--metrics-port", description = "Prometheus metrics port, 0 = off (default: ${DEFAULT-VALUE})")
+  int metricsPort = 9464;
+
+  @Option(names = "--no-worker", description = "Run the server and platform only (workers run elsewhere)")
+  boolean noWorker;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String gateway = System.getenv("SAFEDEPLOY_GATEWAY_URL");
+    DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, temporalPort, platformPort,
+        routerPort, !noWorker, metricsPort, gateway));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      dev.close();
+      stopped.countDown();
+    }, "safedeploy-dev-shutdown"));
+    System.out.println("safedeploy dev is up");
+    System.out.println("  Temporal      " + dev.temporalAddress() + " (namespace default, task queue safedeploy)");
+    System.out.println("  platform      " + dev.platform().url() + "  (state in " + dev.platform().home() + ")");
+    System.out.println("  router        " + dev.platform().routerUrl() + "/endpoints/<endpoint>/invocations");
+    System.out.println("  worker        " + (noWorker ? "none (--no-worker)" : "local backend")
+        + (metricsPort > 0 ? ", metrics http://127.0.0.1:" + metricsPort + "/metrics" : ""));
+    System.out.println("Use another terminal: ./safedeploy start|status|watch|approve ...   Ctrl-C stops.");
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,246 @@
+package dev.safedeploy.worker.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.safedeploy.activities.local.data.DataPreparation;
+import dev.safedeploy.activities.local.data.PreparedData;
+import dev.safedeploy.activities.local.data.TripGenerator;
+import dev.safedeploy.worker.dev.DevEnvironment;
+import dev.safedeploy.workflows.pipeline.ApprovalDecision;
+import dev.safedeploy.workflows.pipeline.DataLocations;
+import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
+import dev.safedeploy.workflows.pipeline.Outcome;
+import dev.safedeploy.workflows.pipeline.PipelineRequest;
+import dev.safedeploy.workflows.pipeline.PipelineResult;
+import dev.safedeploy.workflows.pipeline.PipelineStatus;
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
+import dev.safedeploy.workflows.pipeline.SearchAttributes;
+import dev.safedeploy.workflows.pipeline.Stage;
+import dev.safedeploy.workflows.pipeline.Strategy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The README's first command: two versions of model {@code nyctaxi} through the whole pipeline on the local backend,
+ * for real. v1 is a good model and goes live (first deployment). v2 is genuinely broken — trained with an extra
+ * feature (pickup_hour) that live clients do not send — so its real invocations fail on live traffic during the
+ * canary, the 5xx alarm fires from real metrics, and production rolls back to v1.
+ */
+public final class Demo {
+
+  public static final String MODEL = "nyctaxi";
+  public static final String REQUESTER = "demo-requester";
+  public static final String APPROVER = "demo-approver";
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+  /**
+   * @param trips synthetic trips to generate
+   * @param temporalPort embedded server port (0 = a free one, so the demo never collides with `safedeploy dev`)
+   */
+  public record Options(Path home, long trips, boolean json, int temporalPort, Duration canaryBake,
+      Duration finalBake, int trafficPerSecond) {}
+
+  /** One run's line in the final JSON. */
+  public record RunSummary(String model, String version, Outcome outcome, String reason, Double validationRmse,
+      Long alarmToBlueMillis, long wallMillis) {}
+
+  public record Report(List<RunSummary> runs, String liveVersion, Map<String, Long> traffic, long totalMillis) {
+    public boolean asExpected() {
+      return runs.size() == 2 && runs.get(0).outcome() == Outcome.PROMOTED
+          && runs.get(1).outcome() == Outcome.ROLLED_BACK && "v1".equals(liveVersion);
+    }
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public Demo(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public Report run() throws IOException {
+    long started = System.nanoTime();
+    Path home = options.home().toAbsolutePath();
+    deleteRecursively(home);
+    Files.createDirectories(home);
+
+    say("generating " + options.trips() + " synthetic NYC green-taxi trips (TLC schema)");
+    Path raw = home.resolve("data/raw/green_tripdata.csv");
+    Files.createDirectories(raw.getParent());
+    TripGenerator.generate(options.trips(), 42, raw);
+    PreparedData v1Data = DataPreparation.prepare(raw, home.resolve("data/v1"), DataPreparation.DEFAULT_FEATURES,
+        DataPreparation.DEFAULT_SEED);
+    say(String.format("v1 data: %d trips kept of %d, split %d/%d/%d, features %s", v1Data.rowsKept(),
+        v1Data.rowsRead(), v1Data.trainRows(), v1Data.validationRows(), v1Data.testRows(), v1Data.features()));
+    List<String> skewed = new ArrayList<>(DataPreparation.DEFAULT_FEATURES);
+    skewed.add("pickup_hour");
+    PreparedData v2Data = DataPreparation.prepare(raw, home.resolve("data/v2"), skewed, DataPreparation.DEFAULT_SEED);
+    say("v2 data: features " + v2Data.features() + " — live clients only send " + v1Data.features());
+
+    try (DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, options.temporalPort(), 0, 0,
+        true, 0, null))) {
+      say("embedded Temporal server on " + dev.temporalAddress() + ", local platform control "
+          + dev.platform().url() + ", router " + dev.platform().routerUrl());
+      try (TrafficGenerator traffic = new TrafficGenerator(v1Data.test(), dev.platform().routerUrl(),
+          MODEL + "-prod", options.trafficPerSecond(), 4)) {
+        traffic.start();
+        say("live traffic: replaying the test set at " + options.trafficPerSecond() + " requests/s against "
+            + MODEL + "-prod");
+        List<RunSummary> runs = new ArrayList<>();
+        runs.add(deploy(dev.client(), "v1", v1Data));
+        runs.add(deploy(dev.client(), "v2", v2Data));
+        String live = liveVersion(dev);
+        say("production now serves " + live + "; live traffic answers so far: " + traffic.answers());
+        Report report = new Report(runs, live, traffic.answers(),
+            Duration.ofNanos(System.nanoTime() - started).toMillis());
+        say("demo " + (report.asExpected() ? "finished as expected" : "did NOT end as expected") + " in "
+            + report.totalMillis() / 1000.0 + " s");
+        return report;
+      }
+    }
+  }
+
+  private RunSummary deploy(WorkflowClient client, String version, PreparedData data) {
+    long started = System.nanoTime();
+    DeploymentPolicy policy = DeploymentPolicy.builder()
+        .strategy(Strategy.CANARY)
+        .canaryPercent(10)
+        .bake(options.canaryBake())
+        .finalBake(options.finalBake())
+        .alarmPollInterval(Duration.ofSeconds(1))
+        .approvalTimeout(Duration.ofMinutes(30))
+        .reminderInterval(Duration.ofMinutes(10))
+        .approvers(List.of(APPROVER))
+        .fourEyes(true)
+        .watchWindow(Duration.ZERO)
+        .build();
+    PipelineRequest request = new PipelineRequest(MODEL, version,
+        new DataLocations(uri(data.train()), uri(data.validation()), uri(data.test()), uri(data.baseline())),
+        Map.of(), REQUESTER, policy).validated();
+    SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(request.workflowId())
+        .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
+        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+            .set(SearchAttributes.MODEL, MODEL).set(SearchAttributes.VERSION, version).build())
+        .setStaticSummary("deploy " + MODEL + " " + version + " (demo)")
+        .setStaticDetails("requested by " + REQUESTER + ", strategy CANARY " + policy.canaryPercent() + "%")
+        .build());
+    say("starting " + request.workflowId());
+    WorkflowClient.start(wf::run, request);
+
+    int printed = 0;
+    boolean approved = false;
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    while (true) {
+      PipelineStatus status = wf.status();
+      List<String> events = status.events();
+      for (int i = printed; i < events.size(); i++) {
+        say(version + " | " + stripTimestamp(events.get(i)));
+      }
+      printed = events.size();
+      if (!approved && status.stage() == Stage.AWAIT_APPROVAL) {
+        // The same validated update `safedeploy approve` sends.
+        wf.decide(ApprovalDecision.approve(APPROVER, "demo: metrics look fine", "demo"));
+        approved = true;
+      }
+      if (status.stage() == Stage.DONE) {
+        break;
+      }
+      sleep(200);
+    }
+    PipelineResult result = stub.getResult(PipelineResult.class);
+    say(version + " => " + result.outcome() + ": " + result.reason()
+        + (result.alarmToBlueMillis() == null ? "" : " (100% on blue " + result.alarmToBlueMillis()
+            + " ms after the alarm)"));
+    return new RunSummary(MODEL, version, result.outcome(), result.reason(), result.validationRmse(),
+        result.alarmToBlueMillis(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  private static String liveVersion(DevEnvironment dev) {
+    var endpoint = dev.platform().endpoint(MODEL + "-prod");
+    return endpoint.variants().stream().filter(v -> v.weight() > 0)
+        .max(Comparator.comparingInt(v -> v.weight())).map(v -> v.name()).orElse(null);
+  }
+
+  /** The one JSON line `--json` ends with. */
+  public static String toJson(Report report) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    ArrayNode runs = root.putArray("runs");
+    for (RunSummary r : report.runs()) {
+      ObjectNode n = runs.addObject();
+      n.put("model", r.model());
+      n.put("version", r.version());
+      n.put("outcome", r.outcome().name());
+      n.put("reason", r.reason());
+      if (r.validationRmse() != null) {
+        n.put("validationRmse", r.validationRmse());
+      }
+      if (r.alarmToBlueMillis() != null) {
+        n.put("alarmToBlueMillis", r.alarmToBlueMillis());
+      }
+      n.put("wallMillis", r.wallMillis());
+    }
+    root.put("liveVersion", report.liveVersion());
+    root.put("totalMillis", report.totalMillis());
+    return root.toString();
+  }
+
+  private void say(String line) {
+    if (options.json()) {
+      System.err.println(LocalTime.now(ZoneId.systemDefault()).format(CLOCK) + "  " + line);
+    } else {
+      out.println(LocalTime.now(ZoneId.systemDefault()).format(CLOCK) + "  " + line);
+    }
+  }
+
+  private static String stripTimestamp(String event) {
+    int space = event.indexOf(' ');
+    return space > 0 && event.charAt(0) >= '0' && event.charAt(0) <= '9' ? event.substring(space + 1) : event;
+  }
+
+  private static String uri(Path p) {
+    return p.toAbsolutePath().toUri().toString();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.safedeploy.worker.dev;
+
+import dev.safedeploy.activities.local.LocalBackend;
+import dev.safedeploy.activities.local.LocalBackendConfig;
+import dev.safedeploy.activities.local.alarms.TemporalAlarmSink;
+import dev.safedeploy.activities.local.platform.LocalPlatform;
+import dev.safedeploy.activities.local.platform.PlatformConfig;
+import dev.safedeploy.worker.PipelineWorker;
+import dev.safedeploy.worker.config.WorkerConfig;
+import dev.safedeploy.worker.metrics.PrometheusMetrics;
+import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
+import dev.safedeploy.worker.temporal.TemporalConnection;
+import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
+
+/**
+ * Everything on one machine, in one process: the embedded Temporal server, the local model platform (whose alarms
+ * signal the workflows), and a worker with the local backend. Without the worker it is the "platform side" that the
+ * reliability suite keeps running while it kills and restarts worker processes.
+ */
+public final class DevEnvironment implements AutoCloseable {
+
+  /**
+   * @param temporalPort 0 picks a free port
+   * @param controlPort the platform's control API (0 = free port)
+   * @param routerPort the platform's invocation router (0 = free port)
+   * @param metricsPort Prometheus scrape port for the worker (0 = off)
+   */
+  public record Options(Path home, int temporalPort, int controlPort, int routerPort, boolean runWorker,
+      int metricsPort, String gatewayUrl) {}
+
+  private final EmbeddedTemporalServer server;
+  private final PrometheusMetrics metrics;
+  private final TemporalConnection connection;
+  private final LocalPlatform platform;
+  private final PipelineWorker worker;
+
+  private DevEnvironment(EmbeddedTemporalServer server, PrometheusMetrics metrics, TemporalConnection connection,
+      LocalPlatform platform, PipelineWorker worker) {
+    this.server = server;
+    this.metrics = metrics;
+    this.connection = connection;
+    this.platform = platform;
+    this.worker = worker;
+  }
+
+  public static DevEnvironment start(Options options) {
+    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(options.temporalPort());
+    PrometheusMetrics metrics = null;
+    TemporalConnection connection = null;
+    LocalPlatform platform = null;
+    try {
+      metrics = PrometheusMetrics.start(options.metricsPort());
+      WorkerConfig config = WorkerConfig.fromEnv(java.util.Map.of()).withTemporalAddress(server.address());
+      connection = TemporalConnection.connect(config, metrics.scope());
+      platform = LocalPlatform.start(PlatformConfig.of(options.home().resolve("platform"))
+          .withPorts(options.controlPort(), options.routerPort())
+          .withAlarmSink(new TemporalAlarmSink(connection.client())));
+      PipelineWorker worker = options.runWorker()
+          ? PipelineWorker.start(connection.client(), LocalBackend.activities(new LocalBackendConfig(
+              platform.url().toString(), platform.home(), options.gatewayUrl())))
+          : null;
+      return new DevEnvironment(server, metrics, connection, platform, worker);
+    } catch (RuntimeException e) {
+      if (platform != null) {
+        platform.close();
+      }
+      if (connection != null) {
+        connection.close();
+      }
+      if (metrics != null) {
+        metrics.close();
+      }
+      server.close();
+      throw e;
+    }
+  }
+
+  public WorkflowClient client() {
+    return connection.client();
+  }
+
+  public String temporalAddress() {
+    return server.address();
+  }
+
+  public LocalPlatform platform() {
+    return platform;
+  }
+
+  public PrometheusMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    platform.close();
+    connection.close();
+    metrics.close();
+    server.close();
+  }
+}

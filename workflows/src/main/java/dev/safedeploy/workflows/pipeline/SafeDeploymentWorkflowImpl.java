@@ -1,0 +1,799 @@
+package dev.safedeploy.workflows.pipeline;
+
+import dev.safedeploy.workflows.activities.AlarmActivities;
+import dev.safedeploy.workflows.activities.AlarmActivities.AlarmWatch;
+import dev.safedeploy.workflows.activities.BaselineActivities;
+import dev.safedeploy.workflows.activities.BaselineActivities.BaselineRequest;
+import dev.safedeploy.workflows.activities.BaselineActivities.BaselineResult;
+import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
+import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
+import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
+import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
+import dev.safedeploy.workflows.activities.HookActivities;
+import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
+import dev.safedeploy.workflows.activities.HookActivities.HookResult;
+import dev.safedeploy.workflows.activities.MonitoringActivities;
+import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
+import dev.safedeploy.workflows.activities.NotificationActivities;
+import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
+import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
+import dev.safedeploy.workflows.activities.TemplateActivities;
+import dev.safedeploy.workflows.activities.TemplateActivities.BuildRequest;
+import dev.safedeploy.workflows.activities.TrafficActivities;
+import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
+import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
+import dev.safedeploy.workflows.activities.TrainingActivities;
+import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
+import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.CompletablePromise;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * The safe-deployment pipeline. Deterministic: all I/O is in activities, all time from {@link Workflow}.
+ *
+ * <p>Change discipline: this code runs against histories recorded by earlier builds. Any change to the sequence of
+ * commands (activities, timers, search-attribute upserts) must be guarded with {@code Workflow.getVersion(changeId,
+ * DEFAULT_VERSION, n)} keeping the old branch until no open run needs it, and must keep the replay tests
+ * ({@code SafeDeploymentWorkflowReplayTest} over {@code workflows/src/test/resources/histories}) green; record a new
+ * history for every new path.
+ */
+public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
+
+  private static final Logger log = Workflow.getLogger(SafeDeploymentWorkflowImpl.class);
+  static final String DEV_INSTANCE_TYPE = "ml.t2.medium";
+  static final String PROD_INSTANCE_TYPE = "ml.m5.large";
+  private static final int MAX_EVENTS = 300;
+  private static final int SAMPLE_ROWS = 20;
+
+  private final PipelineRequest request;
+  private final ResourceNames names;
+  private final DeploymentPolicy policy;
+
+  private final TemplateActivities templates;
+  private final TrainingActivities training;
+  private final BaselineActivities baseline;
+  private final EndpointActivities endpoints;
+  private final TrafficActivities traffic;
+  private final AlarmActivities alarms;
+  private final HookActivities hooks;
+  private final NotificationActivities notifications;
+  private final MonitoringActivities monitoring;
+
+  // What the run has seen and done; the status query reads these.
+  private Stage stage = Stage.BUILD;
+  private String step;
+  private Instant stepEndsAt;
+  private final List<StageRecord> stages = new ArrayList<>();
+  private Double validationRmse;
+  private Double liveRmse;
+  private String devEndpoint;
+  private String blueVersion;
+  private String blueModelName;
+  private String liveVersion;
+  private int trafficStep;
+  private List<Integer> trafficSteps = List.of();
+  private Map<String, Integer> weights = Map.of();
+  private ApprovalRecord approval;
+  private final List<ApprovalRecord> refusedDecisions = new ArrayList<>();
+  private final List<AlarmRecord> alarmRecords = new ArrayList<>();
+  private final List<String> events = new ArrayList<>();
+  private Outcome outcome;
+  private String reason;
+  private Long alarmToBlueMillis;
+
+  // Control state, set by message handlers.
+  private ApprovalDecision decision;
+  private RollbackRequest rollbackRequest;
+  private AlarmSignal firedAlarm;
+  private boolean canaryWatching;
+  private List<String> watchedAlarms = List.of();
+
+  // Compensation bookkeeping: what exists that a rollback must undo.
+  private boolean devCreated;
+  private boolean greenAdded;
+  private boolean blueRetired;
+  private AlarmWatch alarmWatch;
+  private String modelName;
+
+  @WorkflowInit
+  public SafeDeploymentWorkflowImpl(PipelineRequest request) {
+    this.request = request;
+    this.names = request.names();
+    this.policy = request.policy();
+    String run = request.model() + " " + request.version();
+    templates = Workflow.newActivityStub(TemplateActivities.class,
+        ActivityStubs.quick(Duration.ofMinutes(5), 5, "build: validate templates for " + run));
+    training = Workflow.newActivityStub(TrainingActivities.class,
+        ActivityStubs.heartbeating(Duration.ofHours(12), 3, "train XGBoost " + run));
+    baseline = Workflow.newActivityStub(BaselineActivities.class,
+        ActivityStubs.heartbeating(Duration.ofHours(2), 3, "baseline statistics " + run));
+    endpoints = Workflow.newActivityStub(EndpointActivities.class,
+        ActivityStubs.heartbeating(Duration.ofHours(1), 10, "endpoints for " + run));
+    traffic = Workflow.newActivityStub(TrafficActivities.class,
+        ActivityStubs.heartbeating(Duration.ofMinutes(30), 20, "shift production traffic " + run));
+    alarms = Workflow.newActivityStub(AlarmActivities.class,
+        ActivityStubs.quick(Duration.ofSeconds(30), 3, "canary alarms " + run));
+    hooks = Workflow.newActivityStub(HookActivities.class,
+        ActivityStubs.heartbeating(Duration.ofMinutes(10), 3, "traffic hooks " + run));
+    notifications = Workflow.newActivityStub(NotificationActivities.class,
+        ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
+    monitoring = Workflow.newActivityStub(MonitoringActivities.class,
+        ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
+  }
+
+  @Override
+  public PipelineResult run(PipelineRequest ignored) {
+    Workflow.upsertTypedSearchAttributes(
+        SearchAttributes.MODEL.valueSet(request.model()), SearchAttributes.VERSION.valueSet(request.version()));
+    List<String> problems = request.problems();
+    if (!problems.isEmpty()) {
+      return finish(Outcome.FAILED, "invalid request: " + String.join("; ", problems));
+    }
+    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy());
+    try {
+      return pipeline();
+    } catch (Abort abort) {
+      compensate(abort.getMessage());
+      return finish(abort.outcome, abort.getMessage());
+    } catch (CanceledFailure cancelled) {
+      String why = "workflow cancelled during " + stage;
+      compensate(why);
+      return finish(Outcome.ROLLED_BACK, why);
+    } catch (ActivityFailure failure) {
+      if (failure.getCause() instanceof CanceledFailure) {
+        String why = "workflow cancelled during " + stage;
+        compensate(why);
+        return finish(Outcome.ROLLED_BACK, why);
+      }
+      String why = stage + " failed: " + rootMessage(failure);
+      compensate(why);
+      return finish(Outcome.FAILED, why);
+    }
+  }
+
+  private PipelineResult pipeline() {
+    enter(Stage.BUILD);
+    var built = templates.buildTemplates(
+        new BuildRequest(request.model(), request.version(), policy.strategy().name()));
+    leave("validated " + built.templates().size() + " templates");
+
+    enter(Stage.TRAIN);
+    TrainingResult trained = interruptible(() -> training.train(new TrainingRequest(names.trainingJob(),
+        request.model(), request.version(), request.data().train(), request.data().validation(),
+        request.hyperparameters(), request.requestedBy())));
+    validationRmse = trained.validationRmse();
+    leave(String.format("validation:rmse %.4f after %d rounds", trained.validationRmse(), trained.rounds()));
+
+    enter(Stage.QUALITY_GATE);
+    ProductionState live = endpoints.describeProduction(request.model(), names.prodEndpoint());
+    liveRmse = live.liveRmse();
+    liveVersion = live.liveVersion();
+    String gate = qualityGate(trained.validationRmse(), live);
+    if (gate != null) {
+      throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
+    }
+    leave(liveRmse == null
+        ? String.format("rmse %.4f < threshold %.2f", validationRmse, policy.rmseThreshold())
+        : String.format("rmse %.4f vs live %s %.4f", validationRmse, live.liveVersion(), liveRmse));
+
+    enter(Stage.BASELINE);
+    BaselineResult stats = interruptible(() -> baseline.createBaseline(new BaselineRequest(names.baselineJob(),
+        request.model(), request.version(), request.data().baseline())));
+    leave("statistics " + stats.statisticsUri());
+
+    enter(Stage.DEPLOY_DEV);
+    modelName = endpoints.createModel(new ModelSpec(names.modelName(), request.model(), request.version(),
+        trained.artifactUri(), trained.validationRmse()));
+    devCreated = true;
+    devEndpoint = names.devEndpoint();
+    interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
+        List.of(new VariantSpec(names.variant(), modelName, request.version(), 1, 1, DEV_INSTANCE_TYPE)), false)));
+    HookResult smoke = interruptible(() -> hooks.smokeTest(new HookRequest(names.devEndpoint(), null,
+        request.data().test(), SAMPLE_ROWS, policy.maxHookLatencyMillis())));
+    if (!smoke.passed()) {
+      throw new Abort(Outcome.FAILED, "smoke test on " + names.devEndpoint() + " failed: " + smoke.reason());
+    }
+    leave("smoke test passed (" + smoke.invocations() + " invocations, p99 " + smoke.p99LatencyMillis() + " ms)");
+
+    enter(Stage.AWAIT_APPROVAL);
+    awaitApproval(live);
+    leave("approved by " + approval.approver() + " via " + approval.via());
+
+    enter(Stage.DEPLOY_PROD);
+    deployProd();
+    leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
+
+    enter(Stage.MONITOR);
+    var monitor = monitoring.enableMonitoring(new MonitoringRequest(request.model(), request.version(),
+        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri()));
+    event("drift monitoring " + monitor.scheduleName() + ", alarm " + monitor.driftAlarmName());
+    endpoints.deleteEndpoint(names.devEndpoint());
+    devCreated = false;
+    outcome = Outcome.PROMOTED;
+    reason = "promoted to production" + (blueVersion == null ? " (first deployment)" : ", replacing " + blueVersion);
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.OUTCOME.valueSet(outcome.name()));
+    notifyBestEffort(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
+    watchWindow();
+    leave("watch window over");
+    return finish(Outcome.PROMOTED, reason);
+  }
+
+  /** Null when the model may go on, otherwise why not. */
+  private String qualityGate(double rmse, ProductionState live) {
+    if (Double.isNaN(rmse) || rmse >= policy.rmseThreshold()) {
+      return String.format("validation:rmse %.4f is not under the threshold %.2f", rmse, policy.rmseThreshold());
+    }
+    if (live.liveRmse() != null) {
+      double limit = live.liveRmse() * (1 + policy.rmseTolerance());
+      if (rmse > limit) {
+        return String.format("validation:rmse %.4f is worse than live %s (%.4f) by more than %.0f%%", rmse,
+            live.liveVersion(), live.liveRmse(), policy.rmseTolerance() * 100);
+      }
+    }
+    return null;
+  }
+
+  private void awaitApproval(ProductionState live) {
+    Instant deadline = now().plus(policy.approvalTimeout());
+    stepEndsAt = deadline;
+    step("waiting for approval until " + deadline);
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("rmse", String.format("%.4f", validationRmse));
+    if (liveRmse != null) {
+      fields.put("liveRmse", String.format("%.4f", liveRmse));
+      fields.put("liveVersion", String.valueOf(live.liveVersion()));
+    }
+    fields.put("devEndpoint", names.devEndpoint());
+    fields.put("requestedBy", request.requestedBy());
+    fields.put("deadline", deadline.toString());
+    notifyBestEffort(Kind.APPROVAL_REQUESTED,
+        request.model() + " " + request.version() + " awaits approval", fields);
+    int reminders = 0;
+    while (decision == null) {
+      Duration remaining = Duration.between(now(), deadline);
+      if (remaining.isNegative() || remaining.isZero()) {
+        throw new Abort(Outcome.APPROVAL_TIMED_OUT,
+            "no decision within " + policy.approvalTimeout() + "; timing out counts as rejection");
+      }
+      Duration slice = min(remaining, policy.reminderInterval());
+      Workflow.await(slice, () -> decision != null || rollbackRequest != null);
+      checkRollbackRequest();
+      if (decision == null && now().isBefore(deadline)) {
+        reminders++;
+        event("reminder " + reminders + " sent");
+        notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
+            + " still awaits approval (reminder " + reminders + ")", fields);
+      }
+    }
+    stepEndsAt = null;
+    if (!decision.approve()) {
+      throw new Abort(Outcome.REJECTED, "rejected by " + decision.approver()
+          + (blank(decision.comment()) ? "" : ": " + decision.comment()));
+    }
+    notifyBestEffort(Kind.APPROVED, request.model() + " " + request.version() + " approved by "
+        + decision.approver(), Map.of());
+  }
+
+  private void deployProd() {
+    ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
+    boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
+    blueVersion = hasBlue ? prod.liveVersion() : null;
+    blueModelName = hasBlue ? prod.liveModelName() : null;
+    trafficSteps = hasBlue ? policy.trafficSteps() : List.of(100);
+    event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
+
+    step("arming alarms");
+    alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
+        names.prodEndpoint(), names.variant(), policy.alarmNames());
+    watchedAlarms = alarms.watchAlarms(alarmWatch);
+    canaryWatching = true;
+    event("watching alarms " + watchedAlarms);
+
+    step("adding green variant " + names.variant());
+    greenAdded = true;
+    endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(), new VariantSpec(names.variant(),
+        modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)));
+    // An alarm that fired before the canary began counts if it is still in ALARM now.
+    pollAlarmsOnce();
+    checkAbort();
+
+    step("pre-traffic hook");
+    HookResult pre = hooks.preTraffic(new HookRequest(names.prodEndpoint(), names.variant(), request.data().test(),
+        SAMPLE_ROWS, policy.maxHookLatencyMillis()));
+    if (!pre.passed()) {
+      throw new Abort(Outcome.ROLLED_BACK, "pre-traffic hook failed: " + pre.reason());
+    }
+    checkAbort();
+
+    for (int i = 0; i < trafficSteps.size(); i++) {
+      int green = trafficSteps.get(i);
+      trafficStep = i + 1;
+      shift(green, "step " + trafficStep + "/" + trafficSteps.size());
+      if (green < 100) {
+        bake(policy.stepBake(), (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake");
+      }
+    }
+    step("post-traffic hook");
+    HookResult post = hooks.postTraffic(new HookRequest(names.prodEndpoint(), null, request.data().test(),
+        SAMPLE_ROWS, policy.maxHookLatencyMillis()));
+    if (!post.passed()) {
+      throw new Abort(Outcome.ROLLED_BACK, "post-traffic hook failed: " + post.reason());
+    }
+    bake(policy.finalBake(), "final bake at 100%");
+
+    canaryWatching = false;
+    alarms.unwatchAlarms(alarmWatch);
+    alarmWatch = null;
+    if (hasBlue) {
+      step("retiring blue " + blueVersion);
+      endpoints.removeVariant(names.prodEndpoint(), blueVersion);
+      blueRetired = true;
+      weights = Map.of(names.variant(), 100);
+    }
+    liveVersion = request.version();
+    step(null);
+  }
+
+  private void shift(int greenPercent, String label) {
+    Map<String, Integer> target = new LinkedHashMap<>();
+    if (blueVersion != null) {
+      target.put(blueVersion, 100 - greenPercent);
+    }
+    target.put(names.variant(), greenPercent);
+    step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
+    TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
+    weights = state.weights();
+    event("traffic " + weights);
+    checkAbort();
+  }
+
+  /** Waits, watching alarms both ways: pushed signals end the wait at once, and alarm states are polled. */
+  private void bake(Duration duration, String label) {
+    Instant end = now().plus(duration);
+    stepEndsAt = end;
+    step(label);
+    while (true) {
+      checkAbort();
+      Duration remaining = Duration.between(now(), end);
+      if (remaining.isNegative() || remaining.isZero()) {
+        break;
+      }
+      Workflow.await(min(remaining, policy.alarmPollInterval()), () -> firedAlarm != null || rollbackRequest != null);
+      checkAbort();
+      pollAlarmsOnce();
+    }
+    stepEndsAt = null;
+  }
+
+  private void pollAlarmsOnce() {
+    List<AlarmSignal> inAlarm;
+    try {
+      inAlarm = alarms.pollAlarms(watchedAlarms);
+    } catch (ActivityFailure e) {
+      // Blind is unsafe: if alarm states cannot be read, treat it as an alarm.
+      String why = "alarm poll failed: " + rootMessage(e);
+      alarmRecords.add(new AlarmRecord(null, "UNKNOWN", why, now(), now(), "POLL", "rollback"));
+      if (firedAlarm == null) {
+        firedAlarm = new AlarmSignal("alarm-poll", AlarmSignal.ALARM, why, now());
+      }
+      return;
+    }
+    for (AlarmSignal a : inAlarm) {
+      if (firedAlarm == null) {
+        firedAlarm = a;
+        record(a, "POLL", "rollback");
+      } else {
+        record(a, "POLL", "noted");
+      }
+    }
+  }
+
+  private void watchWindow() {
+    if (policy.watchWindow().isZero()) {
+      return;
+    }
+    Instant end = now().plus(policy.watchWindow());
+    stepEndsAt = end;
+    step("watch window: operator rollback restores " + (blueVersion == null ? "nothing" : blueVersion)
+        + " until " + end);
+    Workflow.await(policy.watchWindow(), () -> rollbackRequest != null);
+    stepEndsAt = null;
+    if (rollbackRequest != null) {
+      ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
+      if (!request.version().equals(prod.liveVersion())) {
+        event("rollback refused: production now serves " + prod.liveVersion() + ", not " + request.version());
+        return;
+      }
+      throw new Abort(Outcome.ROLLED_BACK, operatorReason());
+    }
+    step(null);
+  }
+
+  // ---- rollback ----
+
+  /** Undoes what the run did, blue first. Runs detached so that cancelling the workflow cannot stop it. */
+  private void compensate(String why) {
+    Workflow.newDetachedCancellationScope(() -> {
+      setStage(Stage.ROLLBACK, why);
+      canaryWatching = false;
+      try {
+        restoreProduction();
+      } catch (TemporalFailure e) {
+        event("rollback of production failed: " + rootMessage(e));
+        throw e;
+      } finally {
+        if (alarmWatch != null) {
+          quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
+        }
+        if (devCreated) {
+          quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
+          event("dev endpoint " + names.devEndpoint() + " deleted");
+        }
+      }
+    }).run();
+  }
+
+  private void restoreProduction() {
+    if (!greenAdded) {
+      return;
+    }
+    if (blueVersion != null) {
+      if (blueRetired) {
+        step("restoring blue " + blueVersion);
+        endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(), new VariantSpec(blueVersion,
+            blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE)));
+      }
+      step("100% back to blue " + blueVersion);
+      Map<String, Integer> back = new LinkedHashMap<>();
+      back.put(blueVersion, 100);
+      back.put(names.variant(), 0);
+      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
+      weights = Map.of(blueVersion, 100);
+      liveVersion = blueVersion;
+      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
+        alarmToBlueMillis = Duration.between(firedAlarm.transitionedAt(), state.confirmedAt()).toMillis();
+      }
+      event("traffic 100% on blue " + blueVersion
+          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
+      step("tearing down green " + request.version());
+      endpoints.removeVariant(names.prodEndpoint(), names.variant());
+    } else {
+      step("tearing down green " + request.version() + " (no previous version to restore)");
+      endpoints.removeVariant(names.prodEndpoint(), names.variant());
+      weights = Map.of();
+      liveVersion = null;
+      event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
+    }
+    greenAdded = false;
+  }
+
+  // ---- message handlers ----
+
+  @Override
+  public void approve(ApprovalDecision d) {
+    signalDecision(d == null ? null : new ApprovalDecision(true, d.approver(), d.comment(), via(d, "signal")));
+  }
+
+  @Override
+  public void reject(ApprovalDecision d) {
+    signalDecision(d == null ? null : new ApprovalDecision(false, d.approver(), d.comment(), via(d, "signal")));
+  }
+
+  private void signalDecision(ApprovalDecision d) {
+    String problem = decisionProblem(d);
+    if (problem != null) {
+      refusedDecisions.add(new ApprovalRecord(d != null && d.approve(), d == null ? null : d.approver(),
+          d == null ? null : d.comment(), d == null ? "signal" : d.via(), now(), false, problem));
+      event("decision refused: " + problem);
+      return;
+    }
+    accept(d);
+  }
+
+  @Override
+  public ApprovalRecord decide(ApprovalDecision d) {
+    return accept(new ApprovalDecision(d.approve(), d.approver(), d.comment(), via(d, "update")));
+  }
+
+  @Override
+  public void validateDecide(ApprovalDecision d) {
+    String problem = decisionProblem(d);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  private ApprovalRecord accept(ApprovalDecision d) {
+    decision = d;
+    approval = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
+    event((d.approve() ? "approved" : "rejected") + " by " + d.approver() + " via " + d.via()
+        + (blank(d.comment()) ? "" : ": " + d.comment()));
+    return approval;
+  }
+
+  /** Null when the decision may be taken now, otherwise why not (shown to the caller of the update). */
+  private String decisionProblem(ApprovalDecision d) {
+    if (d == null || blank(d.approver())) {
+      return "a decision needs an approver";
+    }
+    if (stage != Stage.AWAIT_APPROVAL || decision != null) {
+      return "run " + names.model() + "/" + names.version() + " is not awaiting approval (stage " + stage
+          + (decision != null ? ", already decided by " + decision.approver() : "") + ")";
+    }
+    if (!policy.approvers().isEmpty() && !policy.approvers().contains(d.approver())) {
+      return d.approver() + " is not an approver for this run (approvers: " + String.join(", ", policy.approvers())
+          + ")";
+    }
+    if (policy.fourEyes() && d.approver().equals(request.requestedBy())) {
+      return "four-eyes: " + d.approver() + " requested this run and cannot also decide it";
+    }
+    return null;
+  }
+
+  @Override
+  public void alarm(AlarmSignal a) {
+    String problem = a == null ? "empty alarm signal" : a.problem();
+    if (problem != null) {
+      alarmRecords.add(new AlarmRecord(a == null ? null : a.alarmName(), a == null ? null : a.state(), problem,
+          a == null ? null : a.transitionedAt(), now(), "SIGNAL", "ignored: malformed"));
+      event("malformed alarm signal ignored: " + problem);
+      return;
+    }
+    if (!a.signalsAlarm()) {
+      record(a, "SIGNAL", "noted");
+      return;
+    }
+    if (!canaryWatching) {
+      // Before the canary: re-checked by poll when it starts. After it: nothing to roll back automatically.
+      record(a, "SIGNAL", stage.compareTo(Stage.DEPLOY_PROD) <= 0 && !greenAdded
+          ? "noted: checked by poll when the canary starts" : "ignored: not watching");
+      return;
+    }
+    if (!watchedAlarms.isEmpty() && !watchedAlarms.contains(a.alarmName())) {
+      record(a, "SIGNAL", "ignored: not a watched alarm");
+      return;
+    }
+    if (firedAlarm == null) {
+      firedAlarm = a;
+      record(a, "SIGNAL", "rollback");
+    } else {
+      record(a, "SIGNAL", "noted");
+    }
+  }
+
+  @Override
+  public void rollback(RollbackRequest r) {
+    if (r == null || blank(r.operator())) {
+      event("rollback request without operator ignored");
+      return;
+    }
+    if (rollbackRequest == null) {
+      rollbackRequest = r;
+      event("rollback requested by " + r.operator() + (blank(r.reason()) ? "" : ": " + r.reason()));
+    }
+  }
+
+  @Override
+  public PipelineStatus status() {
+    return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
+        request.requestedBy(), stage, step, stepEndsAt, List.copyOf(stages), validationRmse, liveRmse, devEndpoint,
+        names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
+        List.copyOf(refusedDecisions), List.copyOf(alarmRecords), List.copyOf(events), outcome, reason,
+        alarmToBlueMillis);
+  }
+
+  // ---- helpers ----
+
+  /**
+   * Runs a long activity so that an operator rollback does not wait for it: the activity is cancelled and the run goes
+   * straight to compensation (the adapters' create-or-adopt makes a later retry safe).
+   */
+  private <R> R interruptible(Functions.Func<R> call) {
+    checkRollbackRequest();
+    CompletablePromise<R> result = Workflow.newPromise();
+    CancellationScope scope = Workflow.newCancellationScope(() -> result.completeFrom(Async.function(call)));
+    scope.run();
+    Workflow.await(() -> result.isCompleted() || rollbackRequest != null);
+    if (!result.isCompleted()) {
+      scope.cancel();
+      checkRollbackRequest();
+    }
+    return result.get();
+  }
+
+  private void checkAbort() {
+    if (firedAlarm != null) {
+      throw new Abort(Outcome.ROLLED_BACK, "alarm " + firedAlarm.alarmName() + " in ALARM"
+          + (blank(firedAlarm.reason()) ? "" : ": " + firedAlarm.reason()));
+    }
+    checkRollbackRequest();
+  }
+
+  private void checkRollbackRequest() {
+    if (rollbackRequest != null) {
+      throw new Abort(Outcome.ROLLED_BACK, operatorReason());
+    }
+  }
+
+  private String operatorReason() {
+    return "operator rollback by " + rollbackRequest.operator()
+        + (blank(rollbackRequest.reason()) ? "" : ": " + rollbackRequest.reason());
+  }
+
+  private void enter(Stage next) {
+    setStage(next, null);
+  }
+
+  private void setStage(Stage next, String note) {
+    closeStage(null);
+    stage = next;
+    step = null;
+    stepEndsAt = null;
+    stages.add(new StageRecord(next, now(), null, note));
+    event("stage " + next + (note == null ? "" : ": " + note));
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(next.name()));
+    details();
+  }
+
+  private void leave(String note) {
+    closeStage(note);
+    details();
+  }
+
+  private void closeStage(String note) {
+    if (stages.isEmpty()) {
+      return;
+    }
+    StageRecord last = stages.get(stages.size() - 1);
+    if (last.endedAt() == null) {
+      Instant end = now();
+      stages.set(stages.size() - 1, new StageRecord(last.stage(), last.startedAt(), end,
+          note == null ? last.note() : note));
+      Workflow.getMetricsScope().tagged(Map.of("stage", last.stage().name()))
+          .timer("safedeploy_stage_duration").record(com.uber.m3.util.Duration.ofMillis(
+              Duration.between(last.startedAt(), end).toMillis()));
+      if (last.stage() == Stage.AWAIT_APPROVAL) {
+        Workflow.getMetricsScope().timer("safedeploy_approval_wait").record(com.uber.m3.util.Duration.ofMillis(
+            Duration.between(last.startedAt(), end).toMillis()));
+      }
+    }
+  }
+
+  private void step(String what) {
+    step = what;
+    if (what != null) {
+      event(what);
+    }
+    details();
+  }
+
+  private void details() {
+    StringBuilder md = new StringBuilder();
+    md.append("**").append(request.model()).append(' ').append(request.version()).append("** — stage `")
+        .append(stage).append('`');
+    if (step != null) {
+      md.append(": ").append(step);
+    }
+    if (!weights.isEmpty()) {
+      md.append("\n\ntraffic: ").append(weights);
+    }
+    if (outcome != null) {
+      md.append("\n\noutcome: **").append(outcome).append("** ").append(reason);
+    }
+    Workflow.setCurrentDetails(md.toString());
+  }
+
+  private PipelineResult finish(Outcome result, String why) {
+    closeStage(null);
+    outcome = result;
+    reason = why;
+    stage = Stage.DONE;
+    stages.add(new StageRecord(Stage.DONE, now(), now(), result + ": " + why));
+    step = null;
+    stepEndsAt = null;
+    event("outcome " + result + ": " + why);
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(Stage.DONE.name()),
+        SearchAttributes.OUTCOME.valueSet(result.name()));
+    details();
+    Workflow.getMetricsScope().tagged(Map.of("outcome", result.name())).counter("safedeploy_pipelines").inc(1);
+    if (result == Outcome.ROLLED_BACK) {
+      Workflow.getMetricsScope().counter("safedeploy_rollbacks").inc(1);
+    }
+    if (result != Outcome.PROMOTED) {
+      Kind kind = switch (result) {
+        case REJECTED, APPROVAL_TIMED_OUT -> Kind.REJECTED;
+        case ROLLED_BACK -> Kind.ROLLED_BACK;
+        default -> Kind.FAILED;
+      };
+      Workflow.newDetachedCancellationScope(() -> notifyBestEffort(kind,
+          request.model() + " " + request.version() + ": " + result + " — " + why, Map.of())).run();
+    }
+    log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
+    return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
+        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approval, List.copyOf(stages));
+  }
+
+  private void notifyBestEffort(Kind kind, String text, Map<String, String> fields) {
+    try {
+      notifications.notify(new Notification(kind, Workflow.getInfo().getWorkflowId(), request.model(),
+          request.version(), text, fields));
+    } catch (ActivityFailure e) {
+      event("notification " + kind + " failed: " + rootMessage(e));
+    }
+  }
+
+  private void quietly(Runnable action, String what) {
+    try {
+      action.run();
+    } catch (ActivityFailure e) {
+      event(what + " failed: " + rootMessage(e));
+    }
+  }
+
+  private void record(AlarmSignal a, String source, String action) {
+    alarmRecords.add(new AlarmRecord(a.alarmName(), a.state(), a.reason(), a.transitionedAt(), now(), source,
+        action));
+    event("alarm " + a.alarmName() + " " + a.state() + " (" + source.toLowerCase() + "): " + action);
+  }
+
+  private void event(String text) {
+    if (events.size() >= MAX_EVENTS) {
+      events.remove(0);
+    }
+    events.add(now() + " " + text);
+  }
+
+  private static String via(ApprovalDecision d, String fallback) {
+    return blank(d.via()) ? fallback : d.via();
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable cause = t;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ApplicationFailure af) {
+      return af.getOriginalMessage();
+    }
+    return cause.getMessage();
+  }
+
+  /** Ends the pipeline early with an outcome; caught in {@link #run}, which compensates. */
+  private static final class Abort extends RuntimeException {
+    final Outcome outcome;
+
+    Abort(Outcome outcome, String reason) {
+      super(reason, null, false, false);
+      this.outcome = outcome;
+    }
+  }
+}

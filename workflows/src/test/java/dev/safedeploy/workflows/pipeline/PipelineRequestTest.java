@@ -1,0 +1,105 @@
+package dev.safedeploy.workflows.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PipelineRequestTest {
+
+  private static final DataLocations DATA = new DataLocations("s3://b/train", "s3://b/validation", "s3://b/test",
+      "s3://b/baseline.csv");
+
+  private static PipelineRequest request(String model, String version) {
+    return new PipelineRequest(model, version, DATA, null, "alice", null);
+  }
+
+  @Test
+  void defaultsAreTheSeeds() {
+    PipelineRequest r = request("nyctaxi", "v1");
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.hyperparameters()).containsExactly(Map.entry("max_depth", "9"), Map.entry("eta", "0.2"),
+        Map.entry("gamma", "4"), Map.entry("min_child_weight", "300"), Map.entry("subsample", "0.8"),
+        Map.entry("objective", "reg:squarederror"), Map.entry("early_stopping_rounds", "10"),
+        Map.entry("num_round", "100"));
+    DeploymentPolicy p = r.policy();
+    assertThat(p.strategy()).isEqualTo(Strategy.CANARY);
+    assertThat(p.canaryPercent()).isEqualTo(10);
+    assertThat(p.bake()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(p.approvalTimeout()).isEqualTo(Duration.ofDays(7));
+    assertThat(p.fourEyes()).isTrue();
+    assertThat(p.rmseThreshold()).isEqualTo(10.0);
+    assertThat(r.workflowId()).isEqualTo("deploy-nyctaxi-v1");
+    assertThat(r.names().devEndpoint()).isEqualTo("nyctaxi-dev-v1");
+  }
+
+  @Test
+  void overridesKeepTheOtherDefaults() {
+    PipelineRequest r = new PipelineRequest("nyctaxi", "v1", DATA, Map.of("max_depth", "5"), "alice", null);
+    assertThat(r.hyperparameters()).containsEntry("max_depth", "5").containsEntry("eta", "0.2");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"NYC", "nyc_taxi", "-nyc", "nyc-", "a-very-long-model-name", " "})
+  void modelNamesAreValidatedLikeTheSeed(String model) {
+    assertThat(request(model, "v1").problems()).singleElement().asString().startsWith("model '");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "nyctaxi", "nyc-taxi", "nyc--taxi2", "123456789012345"})
+  void goodModelNames(String model) {
+    assertThat(request(model, "v1").problems()).isEmpty();
+  }
+
+  @Test
+  void badVersionsAreRefused() {
+    assertThat(request("nyctaxi", "V1").problems()).singleElement().asString().contains("version 'V1'");
+    assertThat(request("nyctaxi", "v1.2").problems()).singleElement().asString().contains("version 'v1.2'");
+    assertThat(request("nyctaxi", null).problems()).containsExactly("version is required");
+  }
+
+  @Test
+  void hyperparametersOutOfRangeAreNamed() {
+    PipelineRequest r = new PipelineRequest("nyctaxi", "v1", DATA,
+        Map.of("eta", "0", "subsample", "1.5", "num_round", "ten", "objective", "binary:logistic"), "alice", null);
+    assertThat(r.problems()).hasSize(4).contains(
+        "hyperparameter eta must be in (0.0, 1.0], got 0",
+        "hyperparameter subsample must be in (0.0, 1.0], got 1.5",
+        "hyperparameter num_round must be an integer, got 'ten'");
+    assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("hyperparameter objective must be one of")
+        .endsWith("got 'binary:logistic'"));
+  }
+
+  @Test
+  void validatedThrowsWithEveryProblem() {
+    assertThatThrownBy(() -> new PipelineRequest("BAD", "v1", null, null, null, null).validated())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("model 'BAD'").hasMessageContaining("data is required")
+        .hasMessageContaining("requestedBy is required");
+  }
+
+  @Test
+  void trafficStepsPerStrategy() {
+    assertThat(DeploymentPolicy.defaults().trafficSteps()).containsExactly(10, 100);
+    assertThat(DeploymentPolicy.builder().strategy(Strategy.LINEAR).linearStepPercent(30).build().trafficSteps())
+        .containsExactly(30, 60, 90, 100);
+    assertThat(DeploymentPolicy.builder().strategy(Strategy.ALL_AT_ONCE).build().trafficSteps()).containsExactly(100);
+  }
+
+  @Test
+  void policyProblems() {
+    DeploymentPolicy p = DeploymentPolicy.builder().canaryPercent(100).bake(Duration.ofSeconds(-1))
+        .alarmPollInterval(Duration.ZERO).rmseThreshold(-1).approvers(List.of(" ")).build();
+    assertThat(new PipelineRequest("nyctaxi", "v1", DATA, null, "alice", p).problems()).containsExactlyInAnyOrder(
+        "policy.canaryPercent must be in [1, 99], got 100",
+        "policy.bake must not be negative, got PT-1S",
+        "policy.alarmPollInterval must be positive, got PT0S",
+        "policy.rmseThreshold must be a positive number, got -1.0",
+        "policy.approvers must not contain blank names");
+  }
+}

@@ -1,0 +1,84 @@
+package dev.safedeploy.workflows.pipeline;
+
+import static dev.safedeploy.workflows.testing.PipelineHarness.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.safedeploy.workflows.testing.FakeBackend;
+import dev.safedeploy.workflows.testing.PipelineHarness;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Determinism guard: histories recorded by earlier builds must replay on the current workflow code. A change that breaks
+ * one of these needs a {@code Workflow.getVersion} guard, not a re-recording. New paths get new recordings:
+ * {@code ./mvnw -pl workflows test -Dtest=SafeDeploymentWorkflowReplayTest -Drecord.histories=true}.
+ */
+class SafeDeploymentWorkflowReplayTest {
+
+  private static final Path DIR = Path.of("src/test/resources/histories");
+
+  static Stream<Path> histories() throws IOException {
+    try (Stream<Path> files = Files.list(DIR)) {
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
+    }
+  }
+
+  @Test
+  void historiesAreCheckedIn() throws IOException {
+    assertThat(histories()).extracting(p -> p.getFileName().toString())
+        .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json");
+  }
+
+  @ParameterizedTest
+  @MethodSource("histories")
+  void replays(Path history) throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(Files.readString(history), SafeDeploymentWorkflowImpl.class);
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  void record() {
+    DeploymentPolicy policy = DeploymentPolicy.builder().bake(Duration.ofMinutes(2)).finalBake(Duration.ofMinutes(1))
+        .watchWindow(Duration.ofMinutes(10)).build();
+    recordRun("canary-promoted.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true, null);
+    FakeBackend alarming = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    alarming.onCall = c -> {
+      if (c.contains("v2=10}")) {
+        alarming.alarmsInAlarm.add("nyctaxi-prod-v2-5xx");
+      }
+    };
+    recordRun("canary-alarm-rollback.json", alarming, policy, true, null);
+    recordRun("rejected.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, false, null);
+    recordRun("first-deployment.json", new FakeBackend(), policy, true, null);
+  }
+
+  private void recordRun(String file, FakeBackend backend, DeploymentPolicy policy, boolean approve, Object unused) {
+    try (PipelineHarness harness = new PipelineHarness(backend)) {
+      String version = file.startsWith("first") ? "v1" : "v2";
+      SafeDeploymentWorkflow wf = harness.start(request(version, policy));
+      harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+      wf.decide(approve ? ApprovalDecision.approve("bob", "ok", "cli") : ApprovalDecision.reject("bob", "no", "cli"));
+      WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+      String json = harness.client.fetchHistory(request(version, policy).workflowId()).toJson(true);
+      Files.writeString(DIR.resolve(file), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static List<String> names() {
+    return List.of();
+  }
+}

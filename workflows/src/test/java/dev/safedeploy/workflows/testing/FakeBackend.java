@@ -1,0 +1,253 @@
+package dev.safedeploy.workflows.testing;
+
+import dev.safedeploy.workflows.activities.AlarmActivities;
+import dev.safedeploy.workflows.activities.BaselineActivities;
+import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.HookActivities;
+import dev.safedeploy.workflows.activities.MonitoringActivities;
+import dev.safedeploy.workflows.activities.NotificationActivities;
+import dev.safedeploy.workflows.activities.TemplateActivities;
+import dev.safedeploy.workflows.activities.TrafficActivities;
+import dev.safedeploy.workflows.activities.TrainingActivities;
+import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An in-memory backend implementing every port, recording each call as one line, so tests can assert on the exact
+ * sequence of activity calls and on the resulting production weights. Scriptable: RMSE, hook results, alarms in ALARM,
+ * transient failures per method, and a callback on every call (e.g. to signal the workflow mid-canary).
+ */
+public class FakeBackend implements TemplateActivities, TrainingActivities, BaselineActivities, EndpointActivities,
+    TrafficActivities, AlarmActivities, HookActivities, NotificationActivities, MonitoringActivities {
+
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+  /** endpoint -> variant -> weight percent (insertion ordered). */
+  public final Map<String, Map<String, Integer>> endpoints = new ConcurrentHashMap<>();
+  /** variant (version) -> model name, per endpoint variants share this map. */
+  public final Map<String, String> variantModels = new ConcurrentHashMap<>();
+  public final Map<String, Double> modelRmse = new ConcurrentHashMap<>();
+  public final Set<String> alarmsInAlarm = ConcurrentHashMap.newKeySet();
+  public final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+  public final List<Notification> notifications = new CopyOnWriteArrayList<>();
+
+  public volatile double trainingRmse = 4.2;
+  public volatile HookResult smokeResult = new HookResult(true, "ok", 20, 12);
+  public volatile HookResult preTrafficResult = new HookResult(true, "ok", 20, 15);
+  public volatile HookResult postTrafficResult = new HookResult(true, "ok", 20, 14);
+  public volatile Instant clock = Instant.parse("2026-11-26T12:00:00Z");
+  public volatile Consumer<String> onCall = c -> {};
+
+  /** A production endpoint already serving {@code version} at 100%, as a previous run would have left it. */
+  public FakeBackend withLive(String model, String version, double rmse) {
+    Map<String, Integer> variants = new LinkedHashMap<>();
+    variants.put(version, 100);
+    endpoints.put(model + "-prod", variants);
+    variantModels.put(version, model + "-" + version);
+    modelRmse.put(model + "-" + version, rmse);
+    return this;
+  }
+
+  /** Fails the next {@code times} calls of {@code method} with a retryable error. */
+  public FakeBackend failing(String method, int times) {
+    transientFailures.put(method, new AtomicInteger(times));
+    return this;
+  }
+
+  private void call(String method, String line) {
+    calls.add(line);
+    AtomicInteger failures = transientFailures.get(method);
+    if (failures != null && failures.getAndDecrement() > 0) {
+      throw new IllegalStateException("injected transient failure of " + method);
+    }
+    onCall.accept(line);
+  }
+
+  /** The calls, with runs of identical pollAlarms lines collapsed to "pollAlarms xN". */
+  public List<String> collapsedCalls() {
+    List<String> out = new ArrayList<>();
+    String last = null;
+    int run = 0;
+    for (String c : calls) {
+      if (c.equals(last) && c.startsWith("pollAlarms")) {
+        run++;
+        out.set(out.size() - 1, c + " x" + run);
+      } else {
+        last = c;
+        run = 1;
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  public Map<String, Integer> weights(String endpoint) {
+    Map<String, Integer> w = endpoints.get(endpoint);
+    return w == null ? null : Map.copyOf(w);
+  }
+
+  @Override
+  public BuildResult buildTemplates(BuildRequest request) {
+    call("buildTemplates", "buildTemplates " + request.model() + " " + request.version() + " " + request.strategy());
+    return new BuildResult(List.of("dev-endpoint.yml", "prod-endpoint.yml"), List.of());
+  }
+
+  @Override
+  public TrainingResult train(TrainingRequest request) {
+    call("train", "train " + request.jobName());
+    return new TrainingResult(request.jobName(), "file:///models/" + request.jobName() + "/model.tar.gz",
+        trainingRmse, 42, 1000);
+  }
+
+  @Override
+  public BaselineResult createBaseline(BaselineRequest request) {
+    call("createBaseline", "createBaseline " + request.jobName());
+    return new BaselineResult(request.jobName(), "file:///baselines/statistics.json",
+        "file:///baselines/constraints.json");
+  }
+
+  @Override
+  public String createModel(ModelSpec spec) {
+    call("createModel", "createModel " + spec.modelName());
+    modelRmse.put(spec.modelName(), spec.validationRmse());
+    return spec.modelName();
+  }
+
+  @Override
+  public EndpointState deployEndpoint(EndpointSpec spec) {
+    StringBuilder line = new StringBuilder("deployEndpoint " + spec.endpointName());
+    Map<String, Integer> variants = new LinkedHashMap<>();
+    for (VariantSpec v : spec.variants()) {
+      variants.put(v.variantName(), v.weight());
+      variantModels.put(v.variantName(), v.modelName());
+      line.append(' ').append(v.variantName());
+    }
+    call("deployEndpoint", line.toString());
+    endpoints.put(spec.endpointName(), variants);
+    return state(spec.endpointName());
+  }
+
+  @Override
+  public ProductionState describeProduction(String model, String endpointName) {
+    call("describeProduction", "describeProduction " + endpointName);
+    Map<String, Integer> variants = endpoints.get(endpointName);
+    if (variants == null) {
+      return new ProductionState(endpointName, false, List.of(), null, null, null);
+    }
+    String live = variants.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+        .orElse(null);
+    String liveModel = live == null ? null : variantModels.get(live);
+    return new ProductionState(endpointName, true, state(endpointName).variants(), live, liveModel,
+        liveModel == null ? null : modelRmse.get(liveModel));
+  }
+
+  @Override
+  public EndpointState addVariant(VariantChange change) {
+    call("addVariant", "addVariant " + change.endpointName() + " " + change.variant().variantName() + "="
+        + change.variant().weight());
+    endpoints.computeIfAbsent(change.endpointName(), k -> new LinkedHashMap<>())
+        .putIfAbsent(change.variant().variantName(), change.variant().weight());
+    variantModels.put(change.variant().variantName(), change.variant().modelName());
+    return state(change.endpointName());
+  }
+
+  @Override
+  public EndpointState removeVariant(String endpointName, String variantName) {
+    call("removeVariant", "removeVariant " + endpointName + " " + variantName);
+    Map<String, Integer> variants = endpoints.get(endpointName);
+    if (variants != null) {
+      variants.remove(variantName);
+      if (variants.isEmpty()) {
+        endpoints.remove(endpointName);
+      }
+    }
+    return state(endpointName);
+  }
+
+  @Override
+  public void deleteEndpoint(String endpointName) {
+    call("deleteEndpoint", "deleteEndpoint " + endpointName);
+    endpoints.remove(endpointName);
+  }
+
+  @Override
+  public TrafficState shiftTraffic(TrafficShift shift) {
+    call("shiftTraffic", "shiftTraffic " + shift.endpointName() + " " + shift.weights());
+    Map<String, Integer> variants = endpoints.get(shift.endpointName());
+    if (variants == null) {
+      throw new IllegalStateException("no endpoint " + shift.endpointName());
+    }
+    variants.putAll(shift.weights());
+    return new TrafficState(shift.endpointName(), Map.copyOf(shift.weights()), clock);
+  }
+
+  @Override
+  public List<String> watchAlarms(AlarmWatch watch) {
+    call("watchAlarms", "watchAlarms " + watch.greenVariant() + " " + watch.alarmNames());
+    return watch.alarmNames().isEmpty()
+        ? List.of(watch.endpointName() + "-" + watch.greenVariant() + "-5xx")
+        : watch.alarmNames();
+  }
+
+  @Override
+  public List<AlarmSignal> pollAlarms(List<String> alarmNames) {
+    call("pollAlarms", "pollAlarms");
+    List<AlarmSignal> out = new ArrayList<>();
+    for (String name : alarmNames) {
+      if (alarmsInAlarm.contains(name)) {
+        out.add(new AlarmSignal(name, "ALARM", "threshold crossed", clock));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void unwatchAlarms(AlarmWatch watch) {
+    call("unwatchAlarms", "unwatchAlarms " + watch.greenVariant());
+  }
+
+  @Override
+  public HookResult smokeTest(HookRequest request) {
+    call("smokeTest", "smokeTest " + request.endpointName());
+    return smokeResult;
+  }
+
+  @Override
+  public HookResult preTraffic(HookRequest request) {
+    call("preTraffic", "preTraffic " + request.endpointName() + " " + request.variantName());
+    return preTrafficResult;
+  }
+
+  @Override
+  public HookResult postTraffic(HookRequest request) {
+    call("postTraffic", "postTraffic " + request.endpointName());
+    return postTrafficResult;
+  }
+
+  @Override
+  public void notify(Notification notification) {
+    notifications.add(notification);
+    call("notify", "notify " + notification.kind());
+  }
+
+  @Override
+  public MonitoringResult enableMonitoring(MonitoringRequest request) {
+    call("enableMonitoring", "enableMonitoring " + request.scheduleName());
+    return new MonitoringResult(request.scheduleName(), request.endpointName() + "-drift");
+  }
+
+  private EndpointState state(String endpointName) {
+    Map<String, Integer> variants = endpoints.getOrDefault(endpointName, Map.of());
+    List<VariantState> states = new ArrayList<>();
+    variants.forEach((v, w) -> states.add(new VariantState(v, variantModels.get(v), v, w)));
+    return new EndpointState(endpointName, variants.isEmpty() ? "Deleted" : "InService", states);
+  }
+}
