@@ -109,8 +109,9 @@ class DockerComposeTest {
     assertThat(ports("temporal")).contains("7233:7233");
     String gatewayPort = env("gateway", "SAFEDEPLOY_GATEWAY_PORT");
     assertThat(ports("gateway")).contains(gatewayPort + ":" + gatewayPort);
-    assertThat(env("worker", "SAFEDEPLOY_NOTIFY_URL")).isEqualTo("http://gateway:" + gatewayPort
-        + "/internal/notify");
+    assertThat(env("worker", "SAFEDEPLOY_GATEWAY_URL")).isEqualTo("http://gateway:" + gatewayPort);
+    assertThat(services.path("worker").path("healthcheck").path("test").toString())
+        .contains("127.0.0.1:" + env("worker", "SAFEDEPLOY_METRICS_PORT") + "/metrics");
     assertThat(env("temporal-ui", "TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
   }
 

@@ -189,7 +189,7 @@ public class FakeSafeDeploymentWorkflow implements SafeDeploymentWorkflow {
 
   @Override
   public void alarm(AlarmSignal a) {
-    boolean act = a.isAlarm() && stage == Stage.DEPLOY_PROD;
+    boolean act = a.signalsAlarm() && stage == Stage.DEPLOY_PROD;
     alarms.add(new AlarmRecord(a.alarmName(), a.state(), a.reason(), a.transitionedAt(), now(), "SIGNAL",
         act ? "rollback" : "ignored"));
     alarmed = alarmed || act;
