@@ -30,6 +30,11 @@ public final class TemporalFixture implements AutoCloseable {
   private final WorkerFactory factory;
 
   public TemporalFixture() {
+    this(FakeSafeDeploymentWorkflow.class);
+  }
+
+  /** With the given workflow implementation (the fake, or the real one) and activity implementations. */
+  public TemporalFixture(Class<?> workflowImplementation, Object... activities) {
     port = freePort();
     server = TestServer.createPortBoundServer(port);
     stubs = WorkflowServiceStubs.newServiceStubs(
@@ -41,8 +46,11 @@ public final class TemporalFixture implements AutoCloseable {
     operator.blockingStub().addSearchAttributes(sa.build());
     client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     factory = WorkerFactory.newInstance(client);
-    factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE)
-        .registerWorkflowImplementationTypes(FakeSafeDeploymentWorkflow.class);
+    var worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(workflowImplementation);
+    if (activities.length > 0) {
+      worker.registerActivitiesImplementations(activities);
+    }
     factory.start();
   }
 
