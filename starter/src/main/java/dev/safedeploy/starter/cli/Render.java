@@ -61,8 +61,8 @@ final class Render {
         s.requestedBy() == null ? "-" : s.requestedBy());
     String step = s.step() == null ? "" : " - " + s.step();
     String ends = s.stepEndsAt() == null ? ""
-        : " (until " + time(s.stepEndsAt()) + ", " + Durations.format(Duration.between(Instant.now(),
-            s.stepEndsAt())) + " left)";
+        : " (" + Durations.format(Duration.between(Instant.now(), s.stepEndsAt())) + " left, until "
+            + time(s.stepEndsAt()) + ")";
     out.printf("stage     %s%s%s%n", s.stage() == null ? "-" : s.stage(), step, ends);
     if (s.validationRmse() != null || s.liveRmse() != null) {
       out.printf("rmse      %s (live model: %s)%n", num(s.validationRmse()), num(s.liveRmse()));

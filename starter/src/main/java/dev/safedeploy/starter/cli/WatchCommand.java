@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,31 +75,52 @@ public class WatchCommand extends ClientCommand {
     return s.outcome() != null ? ExitCodes.forOutcome(s.outcome()) : ExitCodes.RUN_NOT_PROMOTED;
   }
 
+  private static final Pattern TIMED_EVENT = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z) (.*)$");
+
+  /** A line of the live timeline; lines of one poll are printed in time order. */
+  private record Line(Instant at, String text) {}
+
   private void report(PrintWriter out, PipelineStatus s, boolean tty) {
     List<StageRecord> stages = s.stages() == null ? List.of() : s.stages();
-    List<String> lines = new ArrayList<>();
+    Instant now = Instant.now();
+    List<Line> lines = new ArrayList<>();
     for (StageRecord r : stages) {
       if (r.startedAt() != null && stageMarks.add(r.stage() + ">")) {
-        lines.add(Render.time(r.startedAt()) + "  > " + r.stage());
+        lines.add(new Line(r.startedAt(), "> " + r.stage()));
       }
       if (r.endedAt() != null && stageMarks.add(r.stage() + "<")) {
-        lines.add(Render.time(r.endedAt()) + "  < " + r.stage() + " done ("
+        lines.add(new Line(r.endedAt(), "< " + r.stage() + " done ("
             + Durations.format(Duration.between(r.startedAt() == null ? r.endedAt() : r.startedAt(), r.endedAt()))
-            + (r.note() == null || r.note().isBlank() ? "" : ", " + r.note()) + ")");
+            + (r.note() == null || r.note().isBlank() ? "" : ", " + r.note()) + ")"));
       }
     }
     for (String e : newEvents(s.events())) {
-      lines.add("                      . " + e);
+      Matcher m = TIMED_EVENT.matcher(e);
+      Instant at = null;
+      if (m.matches()) {
+        try {
+          at = Instant.parse(m.group(1));
+        } catch (java.time.format.DateTimeParseException ignored) {
+          at = null;
+        }
+      }
+      // Stage changes have their own lines; the events that only repeat them are left out.
+      String text = at != null ? m.group(2) : e;
+      if (!text.startsWith("stage ")) {
+        lines.add(new Line(at != null ? at : now, "  " + text));
+      }
     }
     List<AlarmRecord> alarms = s.alarms() == null ? List.of() : s.alarms();
     for (int i = alarmsSeen; i < alarms.size(); i++) {
-      lines.add("                      ! alarm " + Render.alarm(alarms.get(i)));
+      AlarmRecord a = alarms.get(i);
+      lines.add(new Line(a.receivedAt() != null ? a.receivedAt() : now, "! alarm " + Render.alarm(a)));
     }
     alarmsSeen = Math.max(alarmsSeen, alarms.size());
+    lines.sort(java.util.Comparator.comparing(Line::at));
     if (tty && !lines.isEmpty()) {
       out.print("\r" + " ".repeat(100) + "\r");
     }
-    lines.forEach(out::println);
+    lines.forEach(l -> out.println(Render.time(l.at()) + "  " + l.text()));
     String bar = progressLine(s);
     if (bar == null) {
       return;
@@ -150,7 +173,8 @@ public class WatchCommand extends ClientCommand {
       b.append(Render.bar(fraction, 30)).append("  ").append(s.step() == null ? s.stage() : s.step())
           .append(", ").append(Durations.format(Duration.between(now, s.stepEndsAt()))).append(" left");
     }
-    if (s.stage() == Stage.DEPLOY_PROD && s.trafficSteps() != null && !s.trafficSteps().isEmpty()) {
+    if (s.stage() == Stage.DEPLOY_PROD && s.trafficStep() > 0 && s.trafficSteps() != null
+        && !s.trafficSteps().isEmpty()) {
       b.append(b.length() == 0 ? "" : "  ").append("traffic step ").append(s.trafficStep()).append('/')
           .append(s.trafficSteps().size()).append(": ").append(Render.traffic(s.traffic()));
     }
