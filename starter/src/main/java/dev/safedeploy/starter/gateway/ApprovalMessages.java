@@ -78,10 +78,14 @@ public final class ApprovalMessages {
     fields.add(markdownText("*Model*\n" + n.model()));
     fields.add(markdownText("*Version*\n" + n.version()));
     fields.add(markdownText("*RMSE (validation)*\n" + f.getOrDefault("rmse", "-")));
-    fields.add(markdownText("*Live model RMSE*\n" + f.getOrDefault("liveRmse", "none (first deployment)")));
+    fields.add(markdownText("*Live model RMSE*\n" + f.getOrDefault("liveRmse", "none (first deployment)")
+        + (f.containsKey("liveVersion") ? " (" + f.get("liveVersion") + ")" : "")));
     fields.add(markdownText("*Dev endpoint*\n" + f.getOrDefault("devEndpoint", "-")));
     if (f.containsKey("requestedBy")) {
       fields.add(markdownText("*Requested by*\n" + f.get("requestedBy")));
+    }
+    if (f.containsKey("deadline")) {
+      fields.add(markdownText("*Decide by*\n" + f.get("deadline")));
     }
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(header(h -> h.text(plainText(title.length() > 150 ? title.substring(0, 150) : title))));
