@@ -105,8 +105,11 @@ public class SafedeployCli implements Runnable {
       return new Failure(f.exitCode(), f.getMessage());
     }
     if (e instanceof RunFailure f) {
-      return new Failure(f.kind() == RunFailure.Kind.UNKNOWN_RUN ? ExitCodes.UNKNOWN_RUN : ExitCodes.REFUSED,
-          f.getMessage());
+      return new Failure(switch (f.kind()) {
+        case UNKNOWN_RUN -> ExitCodes.UNKNOWN_RUN;
+        case REFUSED -> ExitCodes.REFUSED;
+        case NO_WORKER -> ExitCodes.RUN_NOT_PROMOTED;
+      }, f.getMessage());
     }
     if (e instanceof TemporalConnection.ConnectionException c) {
       return new Failure(c.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.BAD_ARGUMENTS, c.getMessage());

@@ -237,6 +237,23 @@ class SafedeployCliTest {
   }
 
   @Test
+  void aDecisionNobodyValidatesTimesOutInsteadOfHanging() {
+    // A run on a task queue no worker polls: the update can never be validated.
+    var stub = temporal.client().newWorkflowStub(dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow.class,
+        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId("deploy-orphan-v1")
+            .setTaskQueue("nobody-polls-this").build());
+    io.temporal.client.WorkflowClient.start(stub::run, new dev.safedeploy.workflows.pipeline.PipelineRequest(
+        "orphan", "v1", null, null, "carol", null));
+    RunService runs = new RunService(temporal.client(), Duration.ofSeconds(2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.decide("deploy-orphan-v1",
+            dev.safedeploy.workflows.pipeline.ApprovalDecision.approve("alice", null, "cli")))
+        .isInstanceOfSatisfying(dev.safedeploy.starter.runs.RunFailure.class,
+            f -> assertThat(f.kind()).isEqualTo(dev.safedeploy.starter.runs.RunFailure.Kind.NO_WORKER))
+        .hasMessageContaining("no worker answered");
+    temporal.client().newUntypedWorkflowStub("deploy-orphan-v1").terminate("test over");
+  }
+
+  @Test
   void unreachableServerExits4() {
     int closed = TemporalFixture.freePort();
     CliRun r = CliRun.run(Map.of("USER", "carol"), "--address", "127.0.0.1:" + closed, "--connect-timeout", "1s",

@@ -20,7 +20,8 @@ public final class ExitCodes {
 
   public static final String HELP = "Exit codes:%n"
       + "  0  ok (watch: the run was PROMOTED)%n"
-      + "  1  the run ended otherwise (REJECTED, ROLLED_BACK, APPROVAL_TIMED_OUT, FAILED_QUALITY_GATE, FAILED)%n"
+      + "  1  the run ended otherwise (REJECTED, ROLLED_BACK, APPROVAL_TIMED_OUT, FAILED_QUALITY_GATE, FAILED),%n"
+      + "     or no worker answered an approve/reject in time%n"
       + "  2  bad arguments, invalid request or policy, run already exists%n"
       + "  3  unknown run%n"
       + "  4  Temporal server unreachable%n"

@@ -396,7 +396,7 @@ public final class SlackGateway implements AutoCloseable {
             decidedLine(record, c.userId()));
       } catch (RunFailure f) {
         metrics.decision("button", decisionName,
-            f.kind() == RunFailure.Kind.UNKNOWN_RUN ? "unknown_run" : "refused");
+            f.kind().name().toLowerCase());
         String line = ":warning: " + decisionName + " by <@" + c.userId() + "> (" + approver.get() + ") "
             + f.getMessage();
         update(c.channel(), c.ts(), ApprovalMessages.refused(request, line), line);
@@ -493,7 +493,7 @@ public final class SlackGateway implements AutoCloseable {
     try {
       record = runs.decide(workflowId, new ApprovalDecision(approve, approver.get(), comment, "slack"));
     } catch (RunFailure f) {
-      metrics.decision("command", decisionName, f.kind() == RunFailure.Kind.UNKNOWN_RUN ? "unknown_run" : "refused");
+      metrics.decision("command", decisionName, f.kind().name().toLowerCase());
       PostedMessage m = messages.get(workflowId);
       String line = ":warning: " + decisionName + " by <@" + userId + "> (" + approver.get() + ") " + f.getMessage();
       if (m != null) {

@@ -3,7 +3,8 @@ package dev.safedeploy.starter.runs;
 /** Why an operation on a run did not happen: the run does not exist, or the workflow refused. */
 public class RunFailure extends RuntimeException {
 
-  public enum Kind { UNKNOWN_RUN, REFUSED }
+  /** NO_WORKER: nothing answered a request that needs a worker (the decide update). */
+  public enum Kind { UNKNOWN_RUN, REFUSED, NO_WORKER }
 
   private final Kind kind;
 

@@ -42,6 +42,7 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,6 +50,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -66,9 +69,16 @@ public final class RunService {
   private final WorkflowServiceStubs stubs;
   private final String namespace;
   private final DataConverter converter;
+  private final Duration updateTimeout;
 
   public RunService(WorkflowClient client) {
+    this(client, Duration.ofSeconds(30));
+  }
+
+  /** @param updateTimeout how long a decision may wait for a worker to validate and apply it */
+  public RunService(WorkflowClient client, Duration updateTimeout) {
     this.client = client;
+    this.updateTimeout = updateTimeout;
     this.stubs = client.getWorkflowServiceStubs();
     this.namespace = client.getOptions().getNamespace();
     this.converter = client.getOptions().getDataConverter();
@@ -126,12 +136,31 @@ public final class RunService {
   /** Sends the validated {@code decide} update; a refusal comes back as {@link RunFailure.Kind#REFUSED}. */
   public ApprovalRecord decide(String workflowId, ApprovalDecision decision) {
     requireRunning(workflowId, decision.approve() ? "approve" : "reject");
+    SafeDeploymentWorkflow stub = client.newWorkflowStub(SafeDeploymentWorkflow.class, workflowId);
+    // An update needs a worker to run its validator; without one it would wait forever.
+    CompletableFuture<ApprovalRecord> update = CompletableFuture.supplyAsync(() -> stub.decide(decision));
     try {
-      return client.newWorkflowStub(SafeDeploymentWorkflow.class, workflowId).decide(decision);
-    } catch (WorkflowUpdateException e) {
-      throw new RunFailure(RunFailure.Kind.REFUSED, "refused: " + refusalReason(e));
-    } catch (WorkflowNotFoundException e) {
-      throw RunFailure.unknown(workflowId, namespace);
+      return update.get(updateTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      update.cancel(true);
+      throw new RunFailure(RunFailure.Kind.NO_WORKER, "no worker answered the decision within "
+          + updateTimeout.toSeconds() + " s; is a worker polling task queue " + SafeDeploymentWorkflow.TASK_QUEUE
+          + "? The server may still deliver it when a worker picks the run up; check `safedeploy status`");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deciding " + workflowId, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WorkflowUpdateException u) {
+        throw new RunFailure(RunFailure.Kind.REFUSED, "refused: " + refusalReason(u));
+      }
+      if (cause instanceof WorkflowNotFoundException) {
+        throw RunFailure.unknown(workflowId, namespace);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(cause);
     }
   }
 
