@@ -28,6 +28,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +83,7 @@ public final class SlackGateway implements AutoCloseable {
   });
   /** The approval message of each run, to update it when someone decides. In memory: a restart posts anew. */
   private final Map<String, PostedMessage> messages = new ConcurrentHashMap<>();
+  private final HttpClient responder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private HttpServer server;
   private ExecutorService httpThreads;
 
@@ -467,18 +473,46 @@ public final class SlackGateway implements AutoCloseable {
     } catch (CliFailure e) {
       return ephemeral(e.getMessage() + "\n" + COMMAND_HELP);
     }
+    if (!List.of("approve", "reject", "status", "rollback").contains(verb)) {
+      return ephemeral("unknown subcommand '" + verb + "'\n" + COMMAND_HELP);
+    }
+    Supplier<Reply> run = () -> {
+      try {
+        return switch (verb) {
+          case "approve", "reject" -> commandDecide(verb.equals("approve"), workflowId, userId, rest);
+          case "rollback" -> commandRollback(workflowId, userId, rest);
+          default -> ephemeral(statusLine(runs.view(workflowId)));
+        };
+      } catch (RunFailure f) {
+        return ephemeral(f.getMessage());
+      } catch (RuntimeException e) {
+        log.error("/safedeploy {} failed", text, e);
+        return ephemeral("failed: " + e.getMessage());
+      }
+    };
+    String responseUrl = form.get("response_url");
+    if (responseUrl == null || responseUrl.isBlank()) {
+      return run.get();
+    }
+    // Slack gives a slash command 3 s; the answer goes to response_url when it is ready.
+    work.submit(() -> respond(responseUrl, run.get()));
+    return ephemeral("Working on `" + verb + " " + workflowId + "`...");
+  }
+
+  private void respond(String responseUrl, Reply reply) {
     try {
-      return switch (verb) {
-        case "approve", "reject" -> commandDecide(verb.equals("approve"), workflowId, userId, rest);
-        case "status" -> ephemeral(statusLine(runs.view(workflowId)));
-        case "rollback" -> commandRollback(workflowId, userId, rest);
-        default -> ephemeral("unknown subcommand '" + verb + "'\n" + COMMAND_HELP);
-      };
-    } catch (RunFailure f) {
-      return ephemeral(f.getMessage());
-    } catch (RuntimeException e) {
-      log.error("/safedeploy {} failed", text, e);
-      return ephemeral("failed: " + e.getMessage());
+      HttpResponse<String> r = responder.send(HttpRequest.newBuilder(URI.create(responseUrl))
+          .timeout(Duration.ofSeconds(10))
+          .header("Content-Type", "application/json; charset=utf-8")
+          .POST(HttpRequest.BodyPublishers.ofString(reply.body())).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        metrics.slackApiError("response_url", "http_" + r.statusCode());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      metrics.slackApiError("response_url", e.getClass().getSimpleName());
+      log.warn("could not answer a slash command at its response_url: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -48,7 +48,17 @@ final class FakeSlackApi implements AutoCloseable {
         out.write(bytes);
       }
     });
+    server.createContext("/response/", ex -> {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      calls.add(new Call("response_url", Map.of("body", body), null));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
     server.start();
+  }
+
+  String responseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/response/T0/1234/abcd";
   }
 
   String url() {

@@ -271,6 +271,13 @@ class SlackGatewayTest {
     JsonNode unknown = Json.MAPPER.readTree(postSigned("/slack/commands",
         form(Map.of("text", "status nope/v1", "user_id", "U0ALICE")), now).body());
     assertThat(unknown.path("text").asText()).contains("no run deploy-nope-v1");
+    // With a response_url (as Slack sends), the command is acknowledged at once and answered there.
+    JsonNode ack = Json.MAPPER.readTree(postSigned("/slack/commands", form(Map.of("text", "status cmd/v1",
+        "user_id", "U0ALICE", "response_url", slackApi.responseUrl())), now).body());
+    assertThat(ack.path("text").asText()).contains("Working on `status deploy-cmd-v1`");
+    JsonNode answer = Json.MAPPER.readTree(slackApi.next("response_url").params().get("body"));
+    assertThat(answer.path("text").asText()).contains("cmd v1");
+
     JsonNode help = Json.MAPPER.readTree(postSigned("/slack/commands", form(Map.of("text", "", "user_id", "U0ALICE")),
         now).body());
     assertThat(help.path("text").asText()).contains("Usage: /safedeploy");
