@@ -28,7 +28,8 @@ public record RunFilter(String model, Stage stage, Outcome outcome) {
     if (outcome != null) {
       q.append(" AND ").append(SearchAttributes.OUTCOME.getName()).append(" = '").append(outcome).append('\'');
     }
-    return q.append(" ORDER BY StartTime DESC").toString();
+    // No ORDER BY: SQL visibility stores refuse custom ordering; list() sorts newest first itself.
+    return q.toString();
   }
 
   public boolean matches(RunSummary run) {

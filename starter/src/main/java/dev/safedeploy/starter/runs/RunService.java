@@ -212,6 +212,7 @@ public final class RunService {
         }
         token = page.getNextPageToken();
       } while (!token.isEmpty() && runs.size() < 10_000);
+      runs.sort(Comparator.comparing(RunSummary::startTime, Comparator.nullsLast(Comparator.reverseOrder())));
       return new RunList(query, "visibility-query", runs);
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
