@@ -1,0 +1,98 @@
+package dev.safedeploy.activities.local.activities;
+
+import dev.safedeploy.activities.local.LocalBackendConfig;
+import dev.safedeploy.activities.local.client.PlatformClient;
+import dev.safedeploy.activities.local.client.PlatformClientException;
+import dev.safedeploy.activities.local.resources.Alarm;
+import dev.safedeploy.activities.local.resources.AlarmDefinition;
+import dev.safedeploy.workflows.activities.AlarmActivities;
+import dev.safedeploy.workflows.activities.Failures;
+import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The canary's alarms on the local platform. Without alarm names in the policy, the green variant gets the defaults
+ * the seed's CodeDeploy group watches: {@code <endpoint>-<variant>-5xx} (Invocation5XXErrors Sum >= 1 in one period)
+ * and {@code <endpoint>-<variant>-latency-p99} (ModelLatency p99 over the latency bound in 2 of 2 periods).
+ */
+public class LocalAlarmActivitiesImpl implements AlarmActivities {
+  private static final Logger log = LoggerFactory.getLogger(LocalAlarmActivitiesImpl.class);
+  private final PlatformClient platform;
+  private final LocalBackendConfig config;
+
+  public LocalAlarmActivitiesImpl(PlatformClient platform, LocalBackendConfig config) {
+    this.platform = platform;
+    this.config = config;
+  }
+
+  public static String errorAlarm(String endpoint, String variant) {
+    return endpoint + "-" + variant + "-5xx";
+  }
+
+  public static String latencyAlarm(String endpoint, String variant) {
+    return endpoint + "-" + variant + "-latency-p99";
+  }
+
+  @Override
+  public List<String> watchAlarms(AlarmWatch watch) {
+    try {
+      List<String> names;
+      if (watch.alarmNames() == null || watch.alarmNames().isEmpty()) {
+        double period = config.alarmPeriod().toMillis() / 1000.0;
+        platform.putAlarm(new AlarmDefinition(errorAlarm(watch.endpointName(), watch.greenVariant()),
+            "Invocation5XXErrors", watch.endpointName(), watch.greenVariant(), "Sum", period, 1, 1, 1,
+            "GreaterThanOrEqualToThreshold", "notBreaching"));
+        platform.putAlarm(new AlarmDefinition(latencyAlarm(watch.endpointName(), watch.greenVariant()),
+            "ModelLatency", watch.endpointName(), watch.greenVariant(), "p99", period, 2, 2,
+            config.latencyThreshold().toNanos() / 1000.0, "GreaterThanThreshold", "notBreaching"));
+        names = List.of(errorAlarm(watch.endpointName(), watch.greenVariant()),
+            latencyAlarm(watch.endpointName(), watch.greenVariant()));
+      } else {
+        names = List.copyOf(watch.alarmNames());
+      }
+      for (String name : names) {
+        platform.watch(name, watch.workflowId());
+      }
+      log.info("workflow {} watches alarms {}", watch.workflowId(), names);
+      return names;
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  @Override
+  public List<AlarmSignal> pollAlarms(List<String> alarmNames) {
+    List<AlarmSignal> firing = new ArrayList<>();
+    for (String name : alarmNames) {
+      Alarm a = platform.alarm(name);
+      if (a == null) {
+        log.warn("alarm {} does not exist; nothing to poll", name);
+        continue;
+      }
+      if (AlarmSignal.ALARM.equals(a.state().state())) {
+        firing.add(new AlarmSignal(name, a.state().state(), a.state().reason(), a.state().transitionedAt()));
+      }
+    }
+    return firing;
+  }
+
+  @Override
+  public void unwatchAlarms(AlarmWatch watch) {
+    List<String> names = watch.alarmNames() == null || watch.alarmNames().isEmpty()
+        ? List.of(errorAlarm(watch.endpointName(), watch.greenVariant()),
+            latencyAlarm(watch.endpointName(), watch.greenVariant()))
+        : watch.alarmNames();
+    for (String name : names) {
+      try {
+        platform.unwatch(name, watch.workflowId());
+      } catch (PlatformClientException e) {
+        if (!e.notFound()) {
+          throw Adapters.failure(e, Failures.NOT_FOUND);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.safedeploy.activities.local.activities;
+
+import dev.safedeploy.activities.local.client.PlatformClient;
+import dev.safedeploy.activities.local.client.PlatformClientException;
+import dev.safedeploy.activities.local.resources.ProcessingJob;
+import dev.safedeploy.workflows.activities.BaselineActivities;
+import dev.safedeploy.workflows.activities.Failures;
+import io.temporal.failure.ApplicationFailure;
+
+/** BASELINE on the local platform: a processing job writing statistics.json and constraints.json. */
+public class LocalBaselineActivitiesImpl implements BaselineActivities {
+  private final PlatformClient platform;
+
+  public LocalBaselineActivitiesImpl(PlatformClient platform) {
+    this.platform = platform;
+  }
+
+  @Override
+  public BaselineResult createBaseline(BaselineRequest r) {
+    ProcessingJob request = new ProcessingJob(r.jobName(), r.model(), r.version(),
+        Adapters.path(r.baselineUri(), "baselineUri").toString(), null, null, null, null, null, null);
+    try {
+      platform.createProcessingJob(request);
+      long wait = 50;
+      while (true) {
+        ProcessingJob job = platform.processingJob(r.jobName());
+        Adapters.heartbeat(job.status().name());
+        switch (job.status()) {
+          case Completed -> {
+            return new BaselineResult(job.name(), Adapters.uri(job.statisticsPath()),
+                Adapters.uri(job.constraintsPath()));
+          }
+          case Failed -> throw ApplicationFailure.newNonRetryableFailure(
+              "processing job " + job.name() + " failed: " + job.failureReason(),
+              job.failureReason() != null && job.failureReason().startsWith("BadData")
+                  ? Failures.BAD_DATA : Failures.JOB_FAILED);
+          default -> Adapters.sleep(wait);
+        }
+        wait = Math.min(1000, wait * 2);
+      }
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+}

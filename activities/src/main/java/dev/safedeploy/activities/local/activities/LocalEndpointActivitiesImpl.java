@@ -1,0 +1,167 @@
+package dev.safedeploy.activities.local.activities;
+
+import dev.safedeploy.activities.local.LocalBackendConfig;
+import dev.safedeploy.activities.local.client.PlatformClient;
+import dev.safedeploy.activities.local.client.PlatformClientException;
+import dev.safedeploy.activities.local.resources.DataCaptureConfig;
+import dev.safedeploy.activities.local.resources.Endpoint;
+import dev.safedeploy.activities.local.resources.ModelRecord;
+import dev.safedeploy.activities.local.resources.Variant;
+import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.Failures;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Models and endpoints on the local platform. The platform starts model servers before it answers, so an endpoint
+ * is InService (or Failed, with the reason) when a create returns; every answer is checked against what was asked.
+ */
+public class LocalEndpointActivitiesImpl implements EndpointActivities {
+  private static final Logger log = LoggerFactory.getLogger(LocalEndpointActivitiesImpl.class);
+  private final PlatformClient platform;
+  private final LocalBackendConfig config;
+
+  public LocalEndpointActivitiesImpl(PlatformClient platform, LocalBackendConfig config) {
+    this.platform = platform;
+    this.config = config;
+  }
+
+  @Override
+  public String createModel(ModelSpec spec) {
+    try {
+      PlatformClient.Created<ModelRecord> c = platform.createModel(new ModelRecord(spec.modelName(),
+          Adapters.path(spec.artifactUri(), "artifactUri").toString(), spec.model(), spec.version(),
+          spec.validationRmse(), null));
+      log.info("model {} {}", spec.modelName(), c.created() ? "created" : "adopted");
+      return c.resource().name();
+    } catch (PlatformClientException e) {
+      if ("BadRequest".equals(e.type())) {
+        throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.MODEL_LOAD_FAILED);
+      }
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  @Override
+  public EndpointState deployEndpoint(EndpointSpec spec) {
+    List<Variant> variants = spec.variants().stream().map(LocalEndpointActivitiesImpl::variant).toList();
+    try {
+      PlatformClient.Created<Endpoint> c = platform.createEndpoint(new Endpoint(spec.endpointName(), spec.model(),
+          variants, spec.dataCapture() ? new DataCaptureConfig(true, config.capturePercent())
+              : DataCaptureConfig.disabled(), null, null, null, null));
+      Endpoint e = c.resource();
+      log.info("endpoint {} {}: {}", e.name(), c.created() ? "created" : "adopted", e.status());
+      return verified(e, spec.variants().stream().map(VariantSpec::variantName).toList());
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  @Override
+  public ProductionState describeProduction(String model, String endpointName) {
+    Endpoint e = platform.endpoint(endpointName);
+    if (e == null) {
+      return new ProductionState(endpointName, false, List.of(), null, null, null);
+    }
+    List<VariantState> states = states(e);
+    Variant live = e.variants().stream().filter(v -> "InService".equals(v.status()))
+        .max(Comparator.comparingInt(Variant::weight)).orElse(null);
+    if (live == null) {
+      return new ProductionState(endpointName, true, states, null, null, null);
+    }
+    ModelRecord m = modelOrNull(live.modelName());
+    return new ProductionState(endpointName, true, states, m == null ? live.name() : m.version(), live.modelName(),
+        m == null ? null : m.validationRmse());
+  }
+
+  @Override
+  public EndpointState addVariant(VariantChange change) {
+    Variant v = variant(change.variant());
+    try {
+      Endpoint existing = platform.endpoint(change.endpointName());
+      Endpoint e;
+      if (existing == null) {
+        e = platform.createEndpoint(new Endpoint(change.endpointName(), change.model(), List.of(v),
+            new DataCaptureConfig(true, config.capturePercent()), null, null, null, null)).resource();
+      } else {
+        e = platform.addVariant(change.endpointName(), v).resource();
+      }
+      return verified(e, List.of(v.name()));
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  @Override
+  public EndpointState removeVariant(String endpointName, String variantName) {
+    try {
+      Endpoint e = platform.removeVariant(endpointName, variantName);
+      if (e == null) {
+        return new EndpointState(endpointName, "Deleted", List.of());
+      }
+      if (e.variant(variantName) != null) {
+        throw ApplicationFailure.newNonRetryableFailure("variant " + variantName + " is still on endpoint "
+            + endpointName + " after its removal", Failures.STATE_MISMATCH);
+      }
+      return new EndpointState(e.name(), e.status(), states(e));
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  @Override
+  public void deleteEndpoint(String endpointName) {
+    try {
+      platform.deleteEndpoint(endpointName);
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  private EndpointState verified(Endpoint e, List<String> expectedVariants) {
+    if ("Failed".equals(e.status())) {
+      throw ApplicationFailure.newNonRetryableFailure("endpoint " + e.name() + " failed: " + e.failureReason(),
+          Failures.MODEL_LOAD_FAILED);
+    }
+    if (!"InService".equals(e.status())) {
+      throw ApplicationFailure.newNonRetryableFailure("endpoint " + e.name() + " is " + e.status()
+          + ", not InService", Failures.STATE_MISMATCH);
+    }
+    for (String name : expectedVariants) {
+      Variant v = e.variant(name);
+      if (v == null || !"InService".equals(v.status())) {
+        throw ApplicationFailure.newNonRetryableFailure("endpoint " + e.name() + ": variant " + name + " is "
+            + (v == null ? "missing" : v.status() + " (" + v.failureReason() + ")"), Failures.STATE_MISMATCH);
+      }
+    }
+    return new EndpointState(e.name(), e.status(), states(e));
+  }
+
+  private List<VariantState> states(Endpoint e) {
+    List<VariantState> out = new ArrayList<>();
+    for (Variant v : e.variants()) {
+      ModelRecord m = modelOrNull(v.modelName());
+      out.add(new VariantState(v.name(), v.modelName(), m == null ? null : m.version(), v.weight()));
+    }
+    return out;
+  }
+
+  private ModelRecord modelOrNull(String name) {
+    try {
+      return platform.model(name);
+    } catch (PlatformClientException e) {
+      if (e.notFound()) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static Variant variant(VariantSpec s) {
+    return new Variant(s.variantName(), s.modelName(), s.weight(), s.instanceCount(), s.instanceType(), null, null);
+  }
+}
