@@ -1,5 +1,6 @@
 package dev.safedeploy.worker;
 
+import dev.safedeploy.activities.local.serving.HttpExchanges;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
@@ -21,6 +22,8 @@ public final class WorkerCli {
 
   /** Runs one command, e.g. {@code run("demo", "--json")}; returns its exit code. */
   public static int run(String... args) {
+    // Before any JDK HTTP server exists (metrics start before the platform): otherwise every hop waits ~40 ms.
+    HttpExchanges.noDelay();
     return new CommandLine(new WorkerCli())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("safedeploy " + cmd.getCommandName() + ": " + describe(e));

@@ -34,7 +34,9 @@ public final class TemplateChecks {
     }
     Set<String> params = keys(root.get("Parameters"));
     Set<String> resourceNames = new java.util.HashSet<>(keys(resources));
-    resourceNames.addAll(samImplicitResources(root, resources));
+    if (String.valueOf(root.get("Transform")).contains("AWS::Serverless")) {
+      resourceNames.addAll(samGenerated(resources));
+    }
     Set<String> conditions = keys(root.get("Conditions"));
     Set<String> mappings = keys(root.get("Mappings"));
     Scope scope = new Scope(params, resourceNames, conditions, mappings);
@@ -67,41 +69,28 @@ public final class TemplateChecks {
   }
 
   /**
-   * The resources the SAM transform generates, which SAM templates may reference (e.g. {@code !Ref Fn.Version},
-   * {@code ServerlessRestApi}, {@code FnDeploymentGroup}); empty for plain CloudFormation.
+   * What the SAM transform adds and templates may refer to: the implicit API and CodeDeploy application, and per
+   * serverless resource its version, alias, role and deployment group (e.g. {@code Fn.Version},
+   * {@code FnDeploymentGroup}).
    */
-  private static Set<String> samImplicitResources(Map<?, ?> root, Map<?, ?> resources) {
-    Object transform = root.get("Transform");
-    boolean sam = transform != null && String.valueOf(transform).contains("AWS::Serverless");
-    Set<String> implicit = new java.util.HashSet<>();
-    if (!sam) {
-      return implicit;
-    }
+  static Set<String> samGenerated(Map<?, ?> resources) {
+    Set<String> out = new java.util.HashSet<>(Set.of("ServerlessRestApi", "ServerlessHttpApi",
+        "ServerlessDeploymentApplication", "ServerlessRestApiDeployment", "ServerlessRestApiProdStage",
+        "ServerlessHttpApiApiGatewayDefaultStage"));
     for (Map.Entry<?, ?> e : resources.entrySet()) {
-      Map<?, ?> res = map(e.getValue());
-      if (res == null || !"AWS::Serverless::Function".equals(res.get("Type"))) {
-        continue;
-      }
-      String fn = String.valueOf(e.getKey());
-      Map<?, ?> props = map(res.get("Properties"));
-      implicit.add(fn + "Role");
-      if (props != null && props.get("AutoPublishAlias") != null) {
-        implicit.addAll(List.of(fn + ".Version", fn + ".Alias", fn + "Alias", fn + "Version"));
-      }
-      if (props != null && props.get("DeploymentPreference") != null) {
-        implicit.addAll(List.of(fn + "DeploymentGroup", "ServerlessDeploymentApplication"));
-      }
-      Map<?, ?> events = props == null ? null : map(props.get("Events"));
-      if (events != null) {
-        for (Object event : events.values()) {
-          Map<?, ?> ev = map(event);
-          if (ev != null && "Api".equals(ev.get("Type"))) {
-            implicit.addAll(List.of("ServerlessRestApi", "ServerlessRestApiProdStage", "ServerlessRestApiDeployment"));
-          }
+      Map<?, ?> r = map(e.getValue());
+      if (r != null && String.valueOf(r.get("Type")).startsWith("AWS::Serverless::")) {
+        String id = String.valueOf(e.getKey());
+        for (String suffix : List.of(".Version", ".Alias", "Role", "DeploymentGroup", "Version", "Alias")) {
+          out.add(id + suffix);
+        }
+        Object alias = map(r.get("Properties")) == null ? null : map(r.get("Properties")).get("AutoPublishAlias");
+        if (alias instanceof String a) {
+          out.add(id + "Alias" + a);
         }
       }
     }
-    return implicit;
+    return out;
   }
 
   private record Scope(Set<String> params, Set<String> resources, Set<String> conditions, Set<String> mappings) {
