@@ -4,6 +4,7 @@ import dev.safedeploy.activities.local.serving.HttpExchanges;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
+import dev.safedeploy.worker.cli.PlatformCommand;
 import dev.safedeploy.worker.cli.WorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
  * here, so the starter never depends on the worker module; {@code ./safedeploy} puts both on the classpath.
  */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true,
-    subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, DataCommand.class})
+    subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, PlatformCommand.class,
+        DataCommand.class})
 public final class WorkerCli {
 
   public static void main(String[] args) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * A command the worker module implements (dev, demo, worker, data, bench). The starter must not depend on the worker
+ * A command the worker module implements (dev, demo, worker, platform, data, bench). The starter must not depend on the worker
  * module, so its raw arguments are forwarded by reflection to {@code dev.safedeploy.worker.WorkerCli.run(String...)}
  * when the ./safedeploy launcher has put it on the classpath.
  */
@@ -26,6 +26,7 @@ public class ForwardedCommand implements Callable<Integer> {
       new String[] {"dev", "Embedded Temporal server + local model platform + worker, all in one process."},
       new String[] {"demo", "The two-version demo on the local backend (train, approve, canary, alarm, rollback)."},
       new String[] {"worker", "Run a worker for SAFEDEPLOY_BACKEND=local|aws against a Temporal server."},
+      new String[] {"platform", "The local model platform alone, for workers that run in other processes."},
       new String[] {"data", "Generate or prepare NYC taxi data (synthetic trips, TLC CSV/Parquet)."},
       new String[] {"bench", "Benchmarks (throughput, alarm-to-rollback latency, recovery)."});
 

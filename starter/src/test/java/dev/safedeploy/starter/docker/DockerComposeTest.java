@@ -56,9 +56,16 @@ class DockerComposeTest {
   }
 
   @Test
+  void theLocalWorkerTalksToThePlatformService() {
+    assertThat(env("worker", "SAFEDEPLOY_PLATFORM_URL")).isEqualTo("http://platform:8765");
+    assertThat(services.path("platform").path("command").toString()).contains("platform").contains("0.0.0.0");
+    assertThat(env("platform", "TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
+  }
+
+  @Test
   void hasEveryService() {
-    assertThat(names(services)).contains("postgresql", "temporal", "temporal-setup", "temporal-ui", "worker",
-        "gateway");
+    assertThat(names(services)).contains("postgresql", "temporal", "temporal-setup", "temporal-ui", "platform",
+        "worker", "gateway");
     for (String s : names(services)) {
       assertThat(services.path(s).has("image") || services.path(s).has("build")).as(s + " has an image").isTrue();
     }
