@@ -1,9 +1,11 @@
 package dev.safedeploy.worker;
 
+import dev.safedeploy.activities.local.serving.HttpExchanges;
 import dev.safedeploy.worker.bench.BenchCommand;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
+import dev.safedeploy.worker.cli.PlatformCommand;
 import dev.safedeploy.worker.cli.WorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
  * here, so the starter never depends on the worker module; {@code ./safedeploy} puts both on the classpath.
  */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true,
-    subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, DataCommand.class, BenchCommand.class})
+    subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, PlatformCommand.class,
+        DataCommand.class, BenchCommand.class})
 public final class WorkerCli {
 
   public static void main(String[] args) {
@@ -22,6 +25,8 @@ public final class WorkerCli {
 
   /** Runs one command, e.g. {@code run("demo", "--json")}; returns its exit code. */
   public static int run(String... args) {
+    // Before any JDK HTTP server exists (metrics start before the platform): otherwise every hop waits ~40 ms.
+    HttpExchanges.noDelay();
     return new CommandLine(new WorkerCli())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("safedeploy " + cmd.getCommandName() + ": " + describe(e));

@@ -32,7 +32,7 @@ public final class DevCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     String gateway = System.getenv("SAFEDEPLOY_GATEWAY_URL");
     DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, temporalPort, platformPort,
-        routerPort, !noWorker, metricsPort, gateway));
+        routerPort, !noWorker, metricsPort, gateway, null));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       dev.close();

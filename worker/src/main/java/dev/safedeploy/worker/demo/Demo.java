@@ -95,7 +95,7 @@ public final class Demo {
     say("v2 data: features " + v2Data.features() + " — live clients only send " + v1Data.features());
 
     try (DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, options.temporalPort(), 0, 0,
-        true, 0, null))) {
+        true, 0, null, Duration.ofSeconds(1)))) {
       say("embedded Temporal server on " + dev.temporalAddress() + ", local platform control "
           + dev.platform().url() + ", router " + dev.platform().routerUrl());
       try (TrafficGenerator traffic = new TrafficGenerator(v1Data.test(), dev.platform().routerUrl(),
@@ -173,7 +173,12 @@ public final class Demo {
         result.alarmToBlueMillis(), Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
+  /** The variant serving most production traffic, as the platform reports it; null when nothing serves. */
   private static String liveVersion(DevEnvironment dev) {
+    boolean exists = dev.platform().endpoints().stream().anyMatch(e -> e.name().equals(MODEL + "-prod"));
+    if (!exists) {
+      return null;
+    }
     var endpoint = dev.platform().endpoint(MODEL + "-prod");
     return endpoint.variants().stream().filter(v -> v.weight() > 0)
         .max(Comparator.comparingInt(v -> v.weight())).map(v -> v.name()).orElse(null);

@@ -12,6 +12,7 @@ import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
 import dev.safedeploy.worker.temporal.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Everything on one machine, in one process: the embedded Temporal server, the local model platform (whose alarms
@@ -25,9 +26,10 @@ public final class DevEnvironment implements AutoCloseable {
    * @param controlPort the platform's control API (0 = free port)
    * @param routerPort the platform's invocation router (0 = free port)
    * @param metricsPort Prometheus scrape port for the worker (0 = off)
+   * @param alarmPeriod period of the canary alarms the worker creates (null: SAFEDEPLOY_ALARM_PERIOD_SECONDS or 60 s)
    */
   public record Options(Path home, int temporalPort, int controlPort, int routerPort, boolean runWorker,
-      int metricsPort, String gatewayUrl) {}
+      int metricsPort, String gatewayUrl, Duration alarmPeriod) {}
 
   private final EmbeddedTemporalServer server;
   private final PrometheusMetrics metrics;
@@ -57,8 +59,7 @@ public final class DevEnvironment implements AutoCloseable {
           .withPorts(options.controlPort(), options.routerPort())
           .withAlarmSink(new TemporalAlarmSink(connection.client())));
       PipelineWorker worker = options.runWorker()
-          ? PipelineWorker.start(connection.client(), LocalBackend.activities(new LocalBackendConfig(
-              platform.url().toString(), platform.home(), options.gatewayUrl())))
+          ? PipelineWorker.start(connection.client(), LocalBackend.activities(backendConfig(options, platform)))
           : null;
       return new DevEnvironment(server, metrics, connection, platform, worker);
     } catch (RuntimeException e) {
@@ -74,6 +75,12 @@ public final class DevEnvironment implements AutoCloseable {
       server.close();
       throw e;
     }
+  }
+
+  private static LocalBackendConfig backendConfig(Options options, LocalPlatform platform) {
+    LocalBackendConfig config = new LocalBackendConfig(platform.url().toString(), platform.home(),
+        options.gatewayUrl());
+    return options.alarmPeriod() == null ? config : config.withAlarmPeriod(options.alarmPeriod());
   }
 
   public WorkflowClient client() {

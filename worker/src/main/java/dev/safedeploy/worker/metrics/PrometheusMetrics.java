@@ -77,7 +77,7 @@ public final class PrometheusMetrics implements AutoCloseable {
     try {
       scope.close();
     } catch (com.uber.m3.tally.ScopeCloseException e) {
-      // closing on shutdown: the last report is best effort
+      // Closing only flushes the last report; nothing to recover.
     }
   }
 }

@@ -9,6 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.internal.testservice.TestServicesStarter;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded default: Temporal's own Java server ({@code temporal-test-server}), in real time (time skipping locked),
  * bound to 127.0.0.1 only. {@code TestServer.createPortBoundServer} would bind every interface, so the same services
- * are bound here on loopback. It keeps state in memory: a restart of this process forgets workflow histories.
+ * are bound here on loopback. It keeps state in memory: a restart of this process forgets workflow histories. Sticky
+ * execution is off ({@link NoStickyInterceptor}), so that a worker process that dies never strands a run.
  */
 public final class EmbeddedTemporalServer implements AutoCloseable {
 
@@ -58,12 +61,18 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     return embedded;
   }
 
+  /** Through the server's own OperatorService over gRPC, as a real server would be configured. */
   private void registerSearchAttributes() {
-    AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
-    SearchAttributes.ALL.forEach(k ->
-        request.putSearchAttributes(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    ((io.temporal.api.operatorservice.v1.OperatorServiceGrpc.OperatorServiceImplBase) services.getOperatorService())
-        .addSearchAttributes(request.build(), new NoopObserver<>());
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder().setTarget(address()).validateAndBuildWithDefaults());
+    try {
+      AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
+      SearchAttributes.ALL.forEach(k ->
+          request.putSearchAttributes(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+      operator.blockingStub().addSearchAttributes(request.build());
+    } finally {
+      operator.shutdown();
+    }
   }
 
   public int port() {
@@ -84,18 +93,5 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     }
     server.shutdownNow();
     services.close();
-  }
-
-  private static final class NoopObserver<T> implements io.grpc.stub.StreamObserver<T> {
-    @Override
-    public void onNext(T value) {}
-
-    @Override
-    public void onError(Throwable t) {
-      log.warn("registering search attributes failed: {}", t.getMessage());
-    }
-
-    @Override
-    public void onCompleted() {}
   }
 }

@@ -20,13 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Notifications, best effort: logged, appended as a JSON line to {@code <home>/notifications.jsonl}, and when a
- * gateway is configured POSTed to {@code <gateway>/internal/notify} (which relays to Slack). Never fails a run.
+ * gateway is configured POSTed to {@code <gateway>/internal/notify} (which relays to Slack), with
+ * {@code Authorization: Bearer $SAFEDEPLOY_GATEWAY_TOKEN} when that is set. Never fails a run.
  */
 public class LocalNotificationActivitiesImpl implements NotificationActivities {
   private static final Logger log = LoggerFactory.getLogger(LocalNotificationActivitiesImpl.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private final String gatewayUrl;
+  private final String gatewayToken = System.getenv("SAFEDEPLOY_GATEWAY_TOKEN");
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   public LocalNotificationActivitiesImpl(Path home, String gatewayUrl) {
@@ -66,10 +68,13 @@ public class LocalNotificationActivitiesImpl implements NotificationActivities {
     if (gatewayUrl != null) {
       try {
         URI uri = URI.create(gatewayUrl.replaceAll("/+$", "") + "/internal/notify");
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(n))).build(),
-            HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(n)));
+        if (gatewayToken != null && !gatewayToken.isBlank()) {
+          req.header("Authorization", "Bearer " + gatewayToken.trim());
+        }
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
           log.warn("gateway {} answered {} to a {} notification", uri, r.statusCode(), n.kind());
         }

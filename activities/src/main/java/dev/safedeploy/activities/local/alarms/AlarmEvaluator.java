@@ -33,6 +33,8 @@ public final class AlarmEvaluator implements AutoCloseable {
   private final Consumer<AlarmState> onChange;
   private final Clock clock;
   private final ExecutorService sinkExecutor;
+  /** Percentile alarms merge latency histograms over whole periods: evaluated at most 20 times a period. */
+  private final Map<String, Long> percentileDue = new ConcurrentHashMap<>();
   private ScheduledExecutorService ticker;
 
   /** @param onChange called with every state or watcher change, to persist it */
@@ -68,6 +70,7 @@ public final class AlarmEvaluator implements AutoCloseable {
 
   public synchronized void remove(String name) {
     alarms.remove(name);
+    percentileDue.remove(name);
   }
 
   public AlarmState state(String name) {
@@ -129,6 +132,13 @@ public final class AlarmEvaluator implements AutoCloseable {
     }
     AlarmDefinition d = e.definition();
     long period = Math.max(1, Math.round(d.periodSeconds() * 1000));
+    if (AlarmRules.percentile(d.statistic()) != null) {
+      Long due = percentileDue.get(name);
+      if (due != null && now < due) {
+        return;
+      }
+      percentileDue.put(name, now + period / 20);
+    }
     List<Double> points = new ArrayList<>(d.evaluationPeriods());
     for (int k = d.evaluationPeriods() - 1; k >= 0; k--) {
       long to = now - k * period;

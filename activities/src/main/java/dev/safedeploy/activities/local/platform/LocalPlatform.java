@@ -17,6 +17,7 @@ import dev.safedeploy.activities.local.resources.TrainingJob;
 import dev.safedeploy.activities.local.resources.Variant;
 import dev.safedeploy.activities.local.resources.WeightsConfirmation;
 import dev.safedeploy.activities.local.serving.DataCapture;
+import dev.safedeploy.activities.local.serving.HttpExchanges;
 import dev.safedeploy.activities.local.serving.MetricsRegistry;
 import dev.safedeploy.activities.local.serving.ModelServer;
 import dev.safedeploy.activities.local.serving.Router;
@@ -54,6 +55,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+
+  static {
+    // as early as this class is touched; a process that creates a JDK HttpServer before (a metrics endpoint, say)
+    // must set -Dsun.net.httpserver.nodelay=true itself, or every router hop waits ~40 ms for a delayed ACK
+    HttpExchanges.noDelay();
+  }
 
   static final String TRAINING_JOBS = "training-jobs";
   static final String PROCESSING_JOBS = "processing-jobs";
@@ -137,6 +144,15 @@ public final class LocalPlatform implements AutoCloseable {
 
   public Path home() {
     return home;
+  }
+
+  /**
+   * The base URL of the model server behind a variant ({@code /ping}, {@code /invocations}), for benchmarks that
+   * compare the router with a direct call; null when the variant is not serving.
+   */
+  public URI modelServerUrl(String endpoint, String variant) {
+    ModelServer s = servers.getOrDefault(endpoint, Map.of()).get(variant);
+    return s == null ? null : s.uri();
   }
 
   public MetricsRegistry metrics() {

@@ -33,7 +33,10 @@ public final class TemplateChecks {
       return p;
     }
     Set<String> params = keys(root.get("Parameters"));
-    Set<String> resourceNames = keys(resources);
+    Set<String> resourceNames = new java.util.HashSet<>(keys(resources));
+    if (String.valueOf(root.get("Transform")).contains("AWS::Serverless")) {
+      resourceNames.addAll(samGenerated(resources));
+    }
     Set<String> conditions = keys(root.get("Conditions"));
     Set<String> mappings = keys(root.get("Mappings"));
     Scope scope = new Scope(params, resourceNames, conditions, mappings);
@@ -63,6 +66,31 @@ public final class TemplateChecks {
     walk(root.get("Outputs"), "Outputs", scope, p);
     walk(root.get("Conditions"), "Conditions", scope, p);
     return p;
+  }
+
+  /**
+   * What the SAM transform adds and templates may refer to: the implicit API and CodeDeploy application, and per
+   * serverless resource its version, alias, role and deployment group (e.g. {@code Fn.Version},
+   * {@code FnDeploymentGroup}).
+   */
+  static Set<String> samGenerated(Map<?, ?> resources) {
+    Set<String> out = new java.util.HashSet<>(Set.of("ServerlessRestApi", "ServerlessHttpApi",
+        "ServerlessDeploymentApplication", "ServerlessRestApiDeployment", "ServerlessRestApiProdStage",
+        "ServerlessHttpApiApiGatewayDefaultStage"));
+    for (Map.Entry<?, ?> e : resources.entrySet()) {
+      Map<?, ?> r = map(e.getValue());
+      if (r != null && String.valueOf(r.get("Type")).startsWith("AWS::Serverless::")) {
+        String id = String.valueOf(e.getKey());
+        for (String suffix : List.of(".Version", ".Alias", "Role", "DeploymentGroup", "Version", "Alias")) {
+          out.add(id + suffix);
+        }
+        Object alias = map(r.get("Properties")) == null ? null : map(r.get("Properties")).get("AutoPublishAlias");
+        if (alias instanceof String a) {
+          out.add(id + "Alias" + a);
+        }
+      }
+    }
+    return out;
   }
 
   private record Scope(Set<String> params, Set<String> resources, Set<String> conditions, Set<String> mappings) {

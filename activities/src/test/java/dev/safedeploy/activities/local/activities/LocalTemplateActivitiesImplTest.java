@@ -39,6 +39,13 @@ class LocalTemplateActivitiesImplTest {
   }
 
   @Test
+  void theShippedTemplatesPassTheStructuralChecks() {
+    TemplateActivities.BuildResult r = new LocalTemplateActivitiesImpl()
+        .buildTemplates(new TemplateActivities.BuildRequest("m", "v1", "CANARY"));
+    assertThat(r.templates()).isNotEmpty().allSatisfy(t -> assertThat(t).endsWith(".yml"));
+  }
+
+  @Test
   void noTemplatesAtAllIsAnError() {
     assertThatThrownBy(() -> activities("test-templates/none")
         .buildTemplates(new TemplateActivities.BuildRequest("m", "v1", "CANARY")))

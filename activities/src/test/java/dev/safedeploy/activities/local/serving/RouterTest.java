@@ -101,6 +101,22 @@ class RouterTest {
   }
 
   @Test
+  void modelServersHonourTheContainerContractDirectly() throws Exception {
+    java.net.URI server = platform.modelServerUrl("split", "green");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(server.resolve("/ping")).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+        server.resolve("/invocations")).header("Content-Type", "text/csv")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(row)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/csv");
+    assertThat(Double.parseDouble(r.body().trim())).isPositive();
+    assertThat(platform.modelServerUrl("split", "purple")).isNull();
+  }
+
+  @Test
   void jsonPayloadsAnswerJson() throws Exception {
     String csv = new String(row, StandardCharsets.UTF_8);
     String body = "{\"instances\":[[" + csv + "],[" + csv + "]]}";

@@ -1,0 +1,29 @@
+package dev.safedeploy.activities.aws.cloudwatch;
+
+import java.util.List;
+
+/** The alarm names the templates create (prod-endpoint.yml, monitoring.yml); one place so both sides agree. */
+public final class AlarmNames {
+
+  /** The tag by which the alarm bridge (api-canary.yml) finds the workflow to signal. */
+  public static final String WORKFLOW_TAG = "safedeploy:workflow-id";
+
+  private AlarmNames() {}
+
+  public static String variant5xx(String endpointName, String variantName) {
+    return endpointName + "-" + variantName + "-5xx";
+  }
+
+  public static String latencyP99(String endpointName, String variantName) {
+    return endpointName + "-" + variantName + "-latency-p99";
+  }
+
+  public static String drift(String endpointName) {
+    return endpointName + "-feature-drift";
+  }
+
+  /** The canary's rollback alarms for a variant. */
+  public static List<String> canary(String endpointName, String variantName) {
+    return List.of(variant5xx(endpointName, variantName), latencyP99(endpointName, variantName));
+  }
+}

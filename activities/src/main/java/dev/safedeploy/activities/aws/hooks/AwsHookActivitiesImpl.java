@@ -1,0 +1,148 @@
+package dev.safedeploy.activities.aws.hooks;
+
+import dev.safedeploy.activities.aws.AwsBackendConfig;
+import dev.safedeploy.activities.aws.AwsPolling;
+import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.s3.S3Location;
+import dev.safedeploy.activities.aws.s3.SampleRows;
+import dev.safedeploy.workflows.activities.HookActivities;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+
+/**
+ * Checks against live SageMaker endpoints with sample rows from S3: every row gets exactly one numeric answer within
+ * the latency bound. A failed check is a result ({@code passed=false} with the reason), not an exception.
+ */
+public class AwsHookActivitiesImpl implements HookActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(AwsHookActivitiesImpl.class);
+  /** SageMaker flushes capture files every few minutes; wait this long at most for the first one. */
+  static final Duration CAPTURE_WAIT = Duration.ofMinutes(5);
+
+  private final SageMakerRuntimeClient runtime;
+  private final S3Client s3;
+  private final AwsBackendConfig config;
+  private final String captureRoot;
+
+  /** @param captureRoot the prod endpoints' data capture root ({@code s3://bucket/prefix/datacapture}) */
+  public AwsHookActivitiesImpl(SageMakerRuntimeClient runtime, S3Client s3, AwsBackendConfig config,
+      String captureRoot) {
+    this.runtime = runtime;
+    this.s3 = s3;
+    this.config = config;
+    this.captureRoot = captureRoot;
+  }
+
+  @Override
+  public HookResult smokeTest(HookRequest request) {
+    return invokeAll(request, null);
+  }
+
+  @Override
+  public HookResult preTraffic(HookRequest request) {
+    return invokeAll(request, request.variantName());
+  }
+
+  @Override
+  public HookResult postTraffic(HookRequest request) {
+    String prefix = captureRoot + "/" + request.endpointName() + "/"
+        + (request.variantName() == null ? "" : request.variantName() + "/");
+    S3Location loc = S3Location.parse(prefix);
+    // give up (as a failed check) well before the polling's own limit would turn this into an error
+    Instant deadline = Instant.now().plus(CAPTURE_WAIT.compareTo(config.maxWait()) < 0 ? CAPTURE_WAIT
+        : config.maxWait().dividedBy(2));
+    boolean captured = AwsPolling.until("data capture under " + prefix, config, () -> {
+      boolean any = s3.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(loc.key()).maxKeys(1)).keyCount() > 0;
+      if (any) {
+        return Poll.done(Boolean.TRUE);
+      }
+      return Instant.now().isAfter(deadline) ? Poll.done(Boolean.FALSE) : Poll.waiting("no capture file yet");
+    });
+    if (!captured) {
+      return new HookResult(false, "no data capture under " + prefix, 0, 0);
+    }
+    return invokeAll(request, null);
+  }
+
+  private HookResult invokeAll(HookRequest request, String targetVariant) {
+    List<String> rows = SampleRows.read(s3, request.sampleUri(), request.rows());
+    List<Long> latencies = new ArrayList<>();
+    String where = request.endpointName() + (targetVariant == null ? "" : " variant " + targetVariant);
+    for (int i = 0; i < rows.size(); i++) {
+      String row = rows.get(i);
+      long start = System.nanoTime();
+      InvokeEndpointResponse r;
+      try {
+        r = runtime.invokeEndpoint(b -> {
+          b.endpointName(request.endpointName()).contentType("text/csv").accept("text/csv")
+              .body(SdkBytes.fromUtf8String(row));
+          if (targetVariant != null) {
+            b.targetVariant(targetVariant);
+          }
+        });
+      } catch (SdkServiceException e) {
+        return new HookResult(false, where + " refused sample row " + (i + 1) + ": " + e.getMessage(), i,
+            p99(latencies));
+      }
+      long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      latencies.add(millis);
+      AwsPolling.heartbeat(where + ": " + (i + 1) + "/" + rows.size());
+      String body = r.body().asUtf8String().trim();
+      String problem = shapeProblem(body);
+      if (problem != null) {
+        return new HookResult(false, where + " answered sample row " + (i + 1) + " with " + problem, i + 1,
+            p99(latencies));
+      }
+      if (millis > request.maxLatencyMillis()) {
+        return new HookResult(false, where + " took " + millis + " ms for sample row " + (i + 1) + " (bound "
+            + request.maxLatencyMillis() + " ms)", i + 1, p99(latencies));
+      }
+    }
+    log.info("{}: {} sample rows answered, p99 {} ms", where, rows.size(), p99(latencies));
+    return new HookResult(true, rows.size() + " rows answered with one number each", rows.size(), p99(latencies));
+  }
+
+  /** One row in, one number out: "12.5", "12.5\n", "[12.5]" or {"predictions":[{"score":12.5}]} are fine. */
+  static String shapeProblem(String body) {
+    if (body.isEmpty()) {
+      return "an empty body";
+    }
+    String[] parts = body.replaceAll("[\\[\\]{}\"]", " ").replaceAll("[a-zA-Z_]+\\s*:", " ").trim()
+        .split("[,\\s]+");
+    for (String part : parts) {
+      try {
+        double v = Double.parseDouble(part);
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+          return "a non-finite number: '" + abbreviate(body) + "'";
+        }
+      } catch (NumberFormatException e) {
+        return "a non-numeric answer: '" + abbreviate(body) + "'";
+      }
+    }
+    return parts.length == 1 ? null : parts.length + " values instead of one: '" + abbreviate(body) + "'";
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  static long p99(List<Long> latencies) {
+    if (latencies.isEmpty()) {
+      return 0;
+    }
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    int idx = (int) Math.ceil(0.99 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, idx));
+  }
+}

@@ -1,0 +1,294 @@
+package dev.safedeploy.activities.aws.sagemaker;
+
+import dev.safedeploy.activities.aws.AwsBackendConfig;
+import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
+import dev.safedeploy.activities.aws.cloudformation.Templates;
+import dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms;
+import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.Failures;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeModelResponse;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
+
+/**
+ * Models and endpoints on SageMaker. Models are registered directly (their tags carry model, version and validation
+ * RMSE for later quality gates); endpoints are CloudFormation stacks named {@code safedeploy-<endpoint>}: the dev stack
+ * per version, one prod stack per model whose parameters describe its (at most two) variants. After every stack change
+ * the endpoint is read back and must serve exactly what was asked.
+ */
+public class AwsEndpointActivitiesImpl implements EndpointActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(AwsEndpointActivitiesImpl.class);
+  public static final String TAG_MODEL = "safedeploy:model";
+  public static final String TAG_VERSION = "safedeploy:version";
+  public static final String TAG_RMSE = "safedeploy:validation-rmse";
+
+  private final SageMakerClient sageMaker;
+  private final CloudWatchClient cloudWatch;
+  private final StackDeployer stacks;
+  private final AwsBackendConfig config;
+  private final Endpoints endpoints;
+
+  public AwsEndpointActivitiesImpl(SageMakerClient sageMaker, CloudWatchClient cloudWatch, StackDeployer stacks,
+      AwsBackendConfig config) {
+    this.sageMaker = sageMaker;
+    this.cloudWatch = cloudWatch;
+    this.stacks = stacks;
+    this.config = config;
+    this.endpoints = new Endpoints(sageMaker);
+  }
+
+  public static String stackName(String endpointName) {
+    return "safedeploy-" + endpointName;
+  }
+
+  /** Data capture root; SageMaker writes under {@code <root>/<endpoint>/<variant>/yyyy/mm/dd/hh/}. */
+  public String captureRoot() {
+    return config.s3Uri("datacapture");
+  }
+
+  @Override
+  public String createModel(ModelSpec spec) {
+    if (describeModel(spec.modelName()).isPresent()) {
+      log.info("adopting existing model {}", spec.modelName());
+      return spec.modelName();
+    }
+    try {
+      sageMaker.createModel(b -> b.modelName(spec.modelName())
+          .executionRoleArn(config.sageMakerRoleArn())
+          .primaryContainer(c -> c.image(SageMakerImages.xgboost(config.region(), config.xgboostVersion()))
+              .modelDataUrl(spec.artifactUri()))
+          .tags(Tag.builder().key(TAG_MODEL).value(spec.model()).build(),
+              Tag.builder().key(TAG_VERSION).value(spec.version()).build(),
+              Tag.builder().key(TAG_RMSE).value(Double.toString(spec.validationRmse())).build()));
+      log.info("created model {} from {}", spec.modelName(), spec.artifactUri());
+    } catch (SageMakerException e) {
+      if (!SageMakerErrors.isAlreadyExists(e)) {
+        throw e;
+      }
+    }
+    return spec.modelName();
+  }
+
+  @Override
+  public EndpointState deployEndpoint(EndpointSpec spec) {
+    if (spec.variants() == null || spec.variants().isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("endpoint " + spec.endpointName() + " needs at least one variant",
+          Failures.INFRASTRUCTURE_FAILED);
+    }
+    if (isProd(spec.model(), spec.endpointName())) {
+      ProdStackParameters p = prodParameters(spec.model(), spec.endpointName());
+      if (spec.variants().size() > ProdStackParameters.SLOTS.length) {
+        throw ApplicationFailure.newNonRetryableFailure("the prod endpoint holds at most two variants, asked for "
+            + spec.variants().size(), Failures.INFRASTRUCTURE_FAILED);
+      }
+      for (String s : ProdStackParameters.SLOTS) {
+        p.clear(s);
+      }
+      for (int i = 0; i < spec.variants().size(); i++) {
+        VariantSpec v = spec.variants().get(i);
+        p.put(new ProdStackParameters.Slot(ProdStackParameters.SLOTS[i], v.variantName(), v.modelName(), v.weight(),
+            Math.max(v.instanceCount(), config.prodInstanceCount()), true));
+      }
+      return applyProd(spec.model(), spec.endpointName(), p);
+    }
+    if (spec.variants().size() != 1) {
+      throw ApplicationFailure.newNonRetryableFailure("the dev endpoint " + spec.endpointName()
+          + " has exactly one variant, asked for " + spec.variants().size(), Failures.INFRASTRUCTURE_FAILED);
+    }
+    VariantSpec v = spec.variants().get(0);
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ModelName", spec.model());
+    params.put("ModelVersion", v.version());
+    params.put("SageMakerModelName", v.modelName());
+    params.put("EndpointName", spec.endpointName());
+    params.put("VariantName", v.variantName());
+    params.put("InstanceType", v.instanceType() == null || v.instanceType().isBlank() ? config.devInstanceType()
+        : v.instanceType());
+    Map<String, String> out = stacks.deploy(stackName(spec.endpointName()), Templates.DEV_ENDPOINT, params,
+        Map.of(TAG_MODEL, spec.model(), TAG_VERSION, v.version()));
+    return state(endpoints.verify(spec.endpointName(), out.get("EndpointConfigName"), Set.of(v.variantName())));
+  }
+
+  @Override
+  public ProductionState describeProduction(String model, String endpointName) {
+    Optional<DescribeEndpointResponse> d = endpoints.describe(endpointName);
+    if (d.isEmpty()) {
+      return new ProductionState(endpointName, false, List.of(), null, null, null);
+    }
+    EndpointState state = state(d.get());
+    VariantState live = state.variants().stream().max((a, b) -> Integer.compare(a.weight(), b.weight()))
+        .orElse(null);
+    Double rmse = null;
+    if (live != null && live.modelName() != null) {
+      rmse = modelTags(live.modelName()).entrySet().stream().filter(e -> TAG_RMSE.equals(e.getKey()))
+          .map(e -> parseDouble(e.getValue())).findFirst().orElse(null);
+    }
+    return new ProductionState(endpointName, true, state.variants(), live == null ? null : live.version(),
+        live == null ? null : live.modelName(), rmse);
+  }
+
+  @Override
+  public EndpointState addVariant(VariantChange change) {
+    ProdStackParameters p = prodParameters(change.model(), change.endpointName());
+    VariantSpec v = change.variant();
+    if (p.slotOf(v.variantName()).isEmpty()) {
+      String slot = p.freeSlot().orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("endpoint "
+          + change.endpointName() + " already serves two variants " + p.occupied().stream()
+          .map(ProdStackParameters.Slot::variantName).toList() + "; retire one before adding " + v.variantName(),
+          Failures.INFRASTRUCTURE_FAILED));
+      p.put(new ProdStackParameters.Slot(slot, v.variantName(), v.modelName(), v.weight(),
+          Math.max(v.instanceCount(), config.prodInstanceCount()), true));
+    } else {
+      log.info("variant {} already on {}; adopting it", v.variantName(), change.endpointName());
+    }
+    return applyProd(change.model(), change.endpointName(), p);
+  }
+
+  @Override
+  public EndpointState removeVariant(String endpointName, String variantName) {
+    String stack = stackName(endpointName);
+    Map<String, String> current = stacks.parameters(stack);
+    if (current.isEmpty()) {
+      return endpoints.describe(endpointName).map(this::state)
+          .orElse(new EndpointState(endpointName, "Absent", List.of()));
+    }
+    ProdStackParameters p = new ProdStackParameters(current);
+    Optional<ProdStackParameters.Slot> slot = p.slotOf(variantName);
+    if (slot.isEmpty()) {
+      log.info("variant {} is not on {}; nothing to remove", variantName, endpointName);
+      return endpoints.describe(endpointName).map(this::state)
+          .orElse(new EndpointState(endpointName, "Absent", List.of()));
+    }
+    if (p.occupied().size() == 1) {
+      deleteEndpoint(endpointName);
+      return new EndpointState(endpointName, "Deleted", List.of());
+    }
+    CanaryAlarms.delete(cloudWatch, endpointName, variantName);
+    String model = current.get("ModelName");
+    // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first
+    // (unless a guardrails update has already taken the variant off the endpoint).
+    boolean onEndpoint = endpoints.describe(endpointName)
+        .map(d -> Endpoints.variantNames(d).contains(variantName)).orElse(false);
+    if (slot.get().autoScaling() && onEndpoint) {
+      ProdStackParameters.Slot s = slot.get();
+      p.put(new ProdStackParameters.Slot(s.slot(), s.variantName(), s.modelName(), s.weight(), s.instanceCount(),
+          false));
+      applyProd(model, endpointName, p);
+    }
+    p.clear(slot.get().slot());
+    for (ProdStackParameters.Slot rest : p.occupied()) {
+      p.put(new ProdStackParameters.Slot(rest.slot(), rest.variantName(), rest.modelName(), 100,
+          rest.instanceCount(), rest.autoScaling()));
+    }
+    return applyProd(model, endpointName, p);
+  }
+
+  @Override
+  public void deleteEndpoint(String endpointName) {
+    for (ProdStackParameters.Slot s : new ProdStackParameters(stacks.parameters(stackName(endpointName))).occupied()) {
+      CanaryAlarms.delete(cloudWatch, endpointName, s.variantName());
+    }
+    stacks.delete(stackName(endpointName) + "-monitoring");
+    stacks.delete(stackName(endpointName));
+    // an endpoint made outside our stacks (or left by a stack deleted with retention) goes too
+    if (endpoints.describe(endpointName).isPresent()) {
+      try {
+        sageMaker.deleteEndpoint(b -> b.endpointName(endpointName));
+      } catch (SageMakerException e) {
+        if (!SageMakerErrors.isNotFound(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private EndpointState applyProd(String model, String endpointName, ProdStackParameters p) {
+    endpoints.describe(endpointName).ifPresent(d -> p.withWeights(Endpoints.currentWeightPercents(d)));
+    Map<String, String> out = stacks.deploy(stackName(endpointName), Templates.PROD_ENDPOINT, p.asMap(),
+        Map.of(TAG_MODEL, model));
+    Set<String> expected = new HashSet<>();
+    p.occupied().forEach(s -> expected.add(s.variantName()));
+    return state(endpoints.verify(endpointName, out.get("EndpointConfigName"), expected));
+  }
+
+  private ProdStackParameters prodParameters(String model, String endpointName) {
+    Map<String, String> current = stacks.parameters(stackName(endpointName));
+    if (current.isEmpty()) {
+      return ProdStackParameters.initial(model, endpointName, config.endpointInstanceType(), captureRoot());
+    }
+    return new ProdStackParameters(current);
+  }
+
+  private static boolean isProd(String model, String endpointName) {
+    return endpointName.equals(new dev.safedeploy.workflows.pipeline.ResourceNames(model, "x").prodEndpoint());
+  }
+
+  /** The endpoint as the port describes it: variants with their model, version (from the model's tags) and weight. */
+  EndpointState state(DescribeEndpointResponse d) {
+    Map<String, String> modelOf = new LinkedHashMap<>();
+    try {
+      DescribeEndpointConfigResponse c = sageMaker.describeEndpointConfig(b -> b.endpointConfigName(
+          d.endpointConfigName()));
+      for (ProductionVariant v : c.productionVariants()) {
+        modelOf.put(v.variantName(), v.modelName());
+      }
+    } catch (SageMakerException e) {
+      if (!SageMakerErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+    Map<String, Integer> weights = Endpoints.currentWeightPercents(d);
+    List<VariantState> variants = new ArrayList<>();
+    for (String name : Endpoints.variantNames(d)) {
+      String modelName = modelOf.get(name);
+      String version = modelName == null ? null : modelTags(modelName).get(TAG_VERSION);
+      variants.add(new VariantState(name, modelName, version, weights.getOrDefault(name, 0)));
+    }
+    return new EndpointState(d.endpointName(), d.endpointStatusAsString(), variants);
+  }
+
+  private Map<String, String> modelTags(String modelName) {
+    Optional<DescribeModelResponse> m = describeModel(modelName);
+    if (m.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    sageMaker.listTags(b -> b.resourceArn(m.get().modelArn())).tags().forEach(t -> tags.put(t.key(), t.value()));
+    return tags;
+  }
+
+  private Optional<DescribeModelResponse> describeModel(String name) {
+    try {
+      return Optional.of(sageMaker.describeModel(b -> b.modelName(name)));
+    } catch (SageMakerException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static Double parseDouble(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

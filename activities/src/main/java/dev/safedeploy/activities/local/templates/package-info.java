@@ -1,0 +1,2 @@
+/** CloudFormation templates on the classpath: parsing with short-form intrinsics, and structural checks. */
+package dev.safedeploy.activities.local.templates;

@@ -1,0 +1,124 @@
+package dev.safedeploy.activities.aws.hooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.safedeploy.activities.aws.ActivityTesting;
+import dev.safedeploy.activities.aws.MotoFixtures;
+import dev.safedeploy.activities.aws.MotoServer;
+import dev.safedeploy.activities.aws.MotoServerExtension;
+import dev.safedeploy.workflows.activities.Failures;
+import dev.safedeploy.workflows.activities.HookActivities;
+import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
+import dev.safedeploy.workflows.activities.HookActivities.HookResult;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * moto: S3 (sample rows, capture objects) and InvokeEndpoint are real; moto's endpoint answers come from its result
+ * queue (moto-api/static/sagemaker/endpoint-results), one per distinct request body.
+ */
+@ExtendWith(MotoServerExtension.class)
+class HookActivitiesTest {
+
+  private static final String SAMPLE = "s3://safedeploy-test/sd/data/taxi/v2/test.csv";
+  private MotoServer moto;
+
+  @BeforeEach
+  void data(MotoServer moto) {
+    this.moto = moto;
+    var s3 = moto.clients().s3();
+    s3.createBucket(b -> b.bucket(MotoServer.BUCKET));
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/taxi/v2/test.csv"),
+        RequestBody.fromString("18.3,12.5,1,3.2\n9.8,6.0,2,1.1\n25.1,20.0,1,6.4\n"));
+    MotoFixtures.endpoint(moto.clients().sageMaker(), "taxi-prod", "v1", 1f, "v2", 0f);
+  }
+
+  private ActivityTesting activities() {
+    return new ActivityTesting(new AwsHookActivitiesImpl(moto.clients().runtime(), moto.clients().s3(), moto.config(),
+        "s3://safedeploy-test/sd/datacapture"));
+  }
+
+  private void answers(String... bodies) {
+    StringBuilder results = new StringBuilder("{\"results\": [");
+    for (int i = 0; i < bodies.length; i++) {
+      results.append(i == 0 ? "" : ",").append("{\"Body\": \"").append(bodies[i])
+          .append("\", \"ContentType\": \"text/csv\", \"InvokedProductionVariant\": \"v2\"}");
+    }
+    moto.queueEndpointResults(results.append("]}").toString());
+  }
+
+  @Test
+  void preTrafficPassesWhenEveryRowGetsOneNumber() {
+    answers("18.9", "10.2", "24.0");
+    try (ActivityTesting t = activities()) {
+      HookResult r = t.stub(HookActivities.class).preTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
+      assertThat(r.passed()).as(r.reason()).isTrue();
+      assertThat(r.invocations()).isEqualTo(3);
+      assertThat(t.heartbeats).anySatisfy(h -> assertThat(h).contains("variant v2"));
+    }
+  }
+
+  @Test
+  void preTrafficFailsOnTheWrongShape() {
+    answers("18.9", "10.2,11.0", "24.0");
+    try (ActivityTesting t = activities()) {
+      HookResult r = t.stub(HookActivities.class).preTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
+      assertThat(r.passed()).isFalse();
+      assertThat(r.reason()).contains("sample row 2").contains("2 values instead of one");
+    }
+  }
+
+  @Test
+  void smokeTestFailsOnNonNumericAnswers() {
+    answers("not a number");
+    try (ActivityTesting t = activities()) {
+      HookResult r = t.stub(HookActivities.class).smokeTest(new HookRequest("taxi-prod", null, SAMPLE, 1, 5000));
+      assertThat(r.passed()).isFalse();
+      assertThat(r.reason()).contains("non-numeric");
+    }
+  }
+
+  @Test
+  void postTrafficNeedsCaptureUnderTheEndpointsOwnPrefix() {
+    answers("18.9", "10.2", "24.0");
+    try (ActivityTesting t = activities()) {
+      HookActivities hooks = t.stub(HookActivities.class);
+      // capture of another endpoint whose name shares the prefix does not count
+      moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET)
+          .key("sd/datacapture/taxi-prod-old/v2/2026/11/26/19/capture.jsonl"), RequestBody.fromString("{}"));
+      HookResult none = hooks.postTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
+      assertThat(none.passed()).isFalse();
+      assertThat(none.reason()).contains("no data capture under s3://safedeploy-test/sd/datacapture/taxi-prod/v2/");
+
+      moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET)
+          .key("sd/datacapture/taxi-prod/v2/2026/11/26/19/12-34-56-789-abc.jsonl"),
+          RequestBody.fromString("{\"captureData\":{}}"));
+      HookResult ok = hooks.postTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
+      assertThat(ok.passed()).as(ok.reason()).isTrue();
+    }
+  }
+
+  @Test
+  void malformedSampleRowsNameFileAndLine() {
+    moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/bad.csv"),
+        RequestBody.fromString("18.3,12.5,1,3.2\n9.8,six,2,1.1\n"));
+    try (ActivityTesting t = activities()) {
+      ApplicationFailure f = ActivityTesting.failure(() -> t.stub(HookActivities.class).smokeTest(
+          new HookRequest("taxi-prod", null, "s3://safedeploy-test/sd/data/bad.csv", 5, 5000)));
+      assertThat(f.getType()).isEqualTo(Failures.BAD_DATA);
+      assertThat(f.getOriginalMessage()).contains("s3://safedeploy-test/sd/data/bad.csv line 2 column 2");
+    }
+  }
+
+  @Test
+  void shapeRules() {
+    assertThat(AwsHookActivitiesImpl.shapeProblem("12.5")).isNull();
+    assertThat(AwsHookActivitiesImpl.shapeProblem("[12.5]")).isNull();
+    assertThat(AwsHookActivitiesImpl.shapeProblem("{\"predictions\": [{\"score\": 12.5}]}")).isNull();
+    assertThat(AwsHookActivitiesImpl.shapeProblem("")).contains("empty");
+    assertThat(AwsHookActivitiesImpl.shapeProblem("NaN")).contains("non-finite");
+  }
+}

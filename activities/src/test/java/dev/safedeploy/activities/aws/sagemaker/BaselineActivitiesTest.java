@@ -1,0 +1,99 @@
+package dev.safedeploy.activities.aws.sagemaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.safedeploy.activities.aws.ActivityTesting;
+import dev.safedeploy.activities.aws.MotoServer;
+import dev.safedeploy.activities.aws.MotoServerExtension;
+import dev.safedeploy.activities.aws.RecordedHttpClient;
+import dev.safedeploy.workflows.activities.BaselineActivities;
+import dev.safedeploy.workflows.activities.BaselineActivities.BaselineRequest;
+import dev.safedeploy.workflows.activities.BaselineActivities.BaselineResult;
+import dev.safedeploy.workflows.activities.Failures;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(MotoServerExtension.class)
+class BaselineActivitiesTest {
+
+  private static final BaselineRequest REQUEST =
+      new BaselineRequest("taxi-v1-baseline", "taxi", "v1", "s3://data/taxi/baseline.csv");
+
+  /** moto: CreateProcessingJob/DescribeProcessingJob are real; moto marks the job Completed without running it. */
+  @Test
+  void analyzerJobWithCsvHeaderAndPerRunOutput(MotoServer moto) {
+    var sm = moto.clients().sageMaker();
+    try (ActivityTesting t = new ActivityTesting(new AwsBaselineActivitiesImpl(sm, moto.config()))) {
+      BaselineActivities activities = t.stub(BaselineActivities.class);
+      BaselineResult r = activities.createBaseline(REQUEST);
+      assertThat(r.statisticsUri()).isEqualTo("s3://safedeploy-test/sd/baselines/taxi/v1/statistics.json");
+      assertThat(r.constraintsUri()).isEqualTo("s3://safedeploy-test/sd/baselines/taxi/v1/constraints.json");
+
+      var d = sm.describeProcessingJob(b -> b.processingJobName("taxi-v1-baseline"));
+      assertThat(d.appSpecification().imageUri())
+          .isEqualTo("156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest");
+      // (moto does not keep the job's Environment; the recorded test below checks what is sent)
+      assertThat(d.processingInputs().get(0).s3Input().s3Uri()).isEqualTo("s3://data/taxi/baseline.csv");
+
+      assertThat(activities.createBaseline(REQUEST)).isEqualTo(r); // adopted, not duplicated
+      assertThat(sm.listProcessingJobs(b -> b.nameContains("taxi-v1")).processingJobSummaries()).hasSize(1);
+    }
+  }
+
+  /** Recorded shape (moto never fails a job): a Failed processing job is non-retryable with its reason. */
+  @Test
+  void failedAnalyzerIsJobFailed() {
+    RecordedHttpClient http = new RecordedHttpClient().on("SageMaker.DescribeProcessingJob", """
+        {"ProcessingJobName":"taxi-v1-baseline","ProcessingJobStatus":"Failed",
+         "FailureReason":"AlgorithmError: Error: Encoding mismatch: header has 4 columns, row 17 has 3",
+         "ProcessingJobArn":"arn:aws:sagemaker:us-east-1:1:processing-job/taxi-v1-baseline",
+         "AppSpecification":{"ImageUri":"x"},"ProcessingResources":{"ClusterConfig":{"InstanceCount":1,
+         "InstanceType":"ml.m5.xlarge","VolumeSizeInGB":20}},"RoleArn":"r","CreationTime":1764170000.0}""");
+    var sm = http.clients(RecordedHttpClient.config()).sageMaker();
+    try (ActivityTesting t = new ActivityTesting(new AwsBaselineActivitiesImpl(sm, RecordedHttpClient.config()))) {
+      ApplicationFailure f = ActivityTesting.failure(() -> t.stub(BaselineActivities.class).createBaseline(REQUEST));
+      assertThat(f.getType()).isEqualTo(Failures.JOB_FAILED);
+      assertThat(f.getOriginalMessage()).contains("row 17 has 3");
+    }
+  }
+
+  /** Recorded shapes: created when absent (the request as sent), then Completed with its output. */
+  @Test
+  void createsWithCsvHeaderEnvironmentWhenAbsent() {
+    RecordedHttpClient http = new RecordedHttpClient()
+        .on("SageMaker.DescribeProcessingJob", 400,
+            "{\"__type\":\"ResourceNotFound\",\"message\":\"Processing job taxi-v1-baseline does not exist\"}")
+        .on("SageMaker.DescribeProcessingJob", """
+            {"ProcessingJobName":"taxi-v1-baseline","ProcessingJobStatus":"Completed",
+             "ProcessingOutputConfig":{"Outputs":[{"OutputName":"monitoring_output","S3Output":{
+               "S3Uri":"s3://bucket/sd/baselines/taxi/v1","LocalPath":"/opt/ml/processing/output",
+               "S3UploadMode":"EndOfJob"}}]},
+             "AppSpecification":{"ImageUri":"x"},"ProcessingResources":{"ClusterConfig":{"InstanceCount":1,
+             "InstanceType":"ml.m5.xlarge","VolumeSizeInGB":20}},"RoleArn":"r","CreationTime":1764170000.0}""")
+        .on("SageMaker.CreateProcessingJob", "{\"ProcessingJobArn\":\"arn\"}");
+    var sm = http.clients(RecordedHttpClient.config()).sageMaker();
+    try (ActivityTesting t = new ActivityTesting(new AwsBaselineActivitiesImpl(sm, RecordedHttpClient.config()))) {
+      BaselineResult r = t.stub(BaselineActivities.class).createBaseline(REQUEST);
+      assertThat(r.statisticsUri()).isEqualTo("s3://bucket/sd/baselines/taxi/v1/statistics.json");
+      assertThat(http.bodiesOf("SageMaker.CreateProcessingJob")).singleElement().asString()
+          .contains("\"dataset_format\":\"{\\\"csv\\\": {\\\"header\\\": true")
+          .contains("\"S3Uri\":\"s3://bucket/sd/baselines/taxi/v1\"");
+    }
+  }
+
+  @Test
+  void imagesComeFromEachRegionsOwnRegistry() {
+    // the seed's ca-central-1 analyzer entry pointed at another region; here it is ca-central-1's own
+    assertThat(SageMakerImages.modelMonitorAnalyzer("ca-central-1"))
+        .isEqualTo("536280801234.dkr.ecr.ca-central-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest");
+    assertThat(SageMakerImages.modelMonitorAnalyzer("eu-west-1")).startsWith("468650794304.dkr.ecr.eu-west-1.");
+    assertThat(SageMakerImages.xgboost("eu-west-1", "1.7-1"))
+        .isEqualTo("141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1");
+    assertThat(SageMakerImages.xgboost("ca-central-1", "1.7-1")).startsWith("341280168497.dkr.ecr.ca-central-1.");
+    assertThat(SageMakerImages.xgboost("cn-north-1", "1.7-1")).contains(".amazonaws.com.cn/");
+    assertThatThrownBy(() -> SageMakerImages.xgboost("xx-nowhere-1", "1.7-1"))
+        .hasMessageContaining("xx-nowhere-1");
+  }
+}

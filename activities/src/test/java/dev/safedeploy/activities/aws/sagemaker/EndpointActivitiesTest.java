@@ -1,0 +1,172 @@
+package dev.safedeploy.activities.aws.sagemaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.safedeploy.activities.aws.ActivityTesting;
+import dev.safedeploy.activities.aws.AwsClients;
+import dev.safedeploy.activities.aws.MotoServer;
+import dev.safedeploy.activities.aws.MotoServerExtension;
+import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
+import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
+import dev.safedeploy.workflows.activities.EndpointActivities.EndpointState;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
+import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
+import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
+import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
+import dev.safedeploy.workflows.activities.EndpointActivities.VariantState;
+import dev.safedeploy.workflows.activities.Failures;
+import dev.safedeploy.workflows.pipeline.ResourceNames;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+
+/**
+ * moto: models, endpoints and the real dev/prod templates deployed as CloudFormation stacks. moto's CloudFormation
+ * implements AWS::SageMaker::Model/EndpointConfig/Endpoint, KMS keys and dashboards; it skips (with a warning) the types
+ * it lacks — AWS::CloudWatch::Alarm, AWS::ApplicationAutoScaling::*, AWS::SageMaker::MonitoringSchedule — so those
+ * resources are checked by cfn-lint (CfnLintTest), not here.
+ */
+@ExtendWith(MotoServerExtension.class)
+class EndpointActivitiesTest {
+
+  private static final ResourceNames V1 = new ResourceNames("taxi", "v1");
+  private static final ResourceNames V2 = new ResourceNames("taxi", "v2");
+
+  private static EndpointActivities endpoints(ActivityTesting t) {
+    return t.stub(EndpointActivities.class);
+  }
+
+  private static ActivityTesting activities(MotoServer moto) {
+    AwsClients c = moto.clients();
+    return new ActivityTesting(new AwsEndpointActivitiesImpl(c.sageMaker(), c.cloudWatch(),
+        new StackDeployer(c.cloudFormation(), moto.config()), moto.config()));
+  }
+
+  private static void models(EndpointActivities e) {
+    e.createModel(new ModelSpec(V1.modelName(), "taxi", "v1", "s3://safedeploy-test/sd/models/v1/model.tar.gz", 4.5));
+    e.createModel(new ModelSpec(V2.modelName(), "taxi", "v2", "s3://safedeploy-test/sd/models/v2/model.tar.gz", 4.2));
+  }
+
+  private static VariantSpec variant(ResourceNames n, int weight) {
+    return new VariantSpec(n.variant(), n.modelName(), n.version(), weight, 1, null);
+  }
+
+  @Test
+  void createModelRegistersXgboostImageAndTagsAndAdopts(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      assertThat(e.createModel(new ModelSpec(V1.modelName(), "taxi", "v1", "s3://other/model.tar.gz", 9.9)))
+          .isEqualTo("taxi-v1");
+      var sm = moto.clients().sageMaker();
+      var m = sm.describeModel(b -> b.modelName("taxi-v1"));
+      assertThat(m.primaryContainer().image()).isEqualTo(SageMakerImages.xgboost("us-east-1", "1.7-1"));
+      assertThat(m.primaryContainer().modelDataUrl()).isEqualTo("s3://safedeploy-test/sd/models/v1/model.tar.gz");
+      assertThat(sm.listTags(b -> b.resourceArn(m.modelArn())).tags())
+          .anySatisfy(tag -> assertThat(tag.key() + "=" + tag.value()).isEqualTo("safedeploy:validation-rmse=4.5"));
+    }
+  }
+
+  @Test
+  void devEndpointFromTheDevTemplate(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      EndpointSpec spec = new EndpointSpec(V1.devEndpoint(), "taxi", List.of(variant(V1, 100)), false);
+      EndpointState s = e.deployEndpoint(spec);
+      assertThat(s.endpointName()).isEqualTo("taxi-dev-v1");
+      assertThat(s.status()).isEqualTo("InService");
+      assertThat(s.variants()).containsExactly(new VariantState("v1", "taxi-v1", "v1", 100));
+      // deploying again is idempotent
+      assertThat(e.deployEndpoint(spec).variants()).containsExactly(new VariantState("v1", "taxi-v1", "v1", 100));
+      var stack = moto.clients().cloudFormation().describeStacks(b -> b.stackName("safedeploy-taxi-dev-v1"))
+          .stacks().get(0);
+      assertThat(stack.parameters()).extracting(Parameter::parameterKey, Parameter::parameterValue)
+          .contains(org.assertj.core.groups.Tuple.tuple("SageMakerModelName", "taxi-v1"));
+
+      e.deleteEndpoint("taxi-dev-v1");
+      e.deleteEndpoint("taxi-dev-v1"); // already gone: success
+      assertThat(e.describeProduction("taxi", "taxi-dev-v1").exists()).isFalse();
+    }
+  }
+
+  @Test
+  void prodEndpointGainsAndRetiresVariantsThroughOneStack(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      String prod = V1.prodEndpoint();
+      assertThat(e.describeProduction("taxi", prod).exists()).isFalse();
+
+      EndpointState first = e.addVariant(new VariantChange(prod, "taxi", variant(V1, 100)));
+      assertThat(first.variants()).extracting(VariantState::variantName).containsExactly("v1");
+
+      EndpointState both = e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
+      assertThat(both.variants()).extracting(VariantState::variantName).containsExactlyInAnyOrder("v1", "v2");
+      // adding the same variant again adopts it
+      assertThat(e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0))).variants()).hasSize(2);
+
+      ProductionState p = e.describeProduction("taxi", prod);
+      assertThat(p.exists()).isTrue();
+      assertThat(p.liveVersion()).isEqualTo("v1");
+      assertThat(p.liveModelName()).isEqualTo("taxi-v1");
+      assertThat(p.liveRmse()).isEqualTo(4.5);
+
+      var captured = moto.clients().sageMaker().describeEndpointConfig(b -> b.endpointConfigName(
+          moto.clients().sageMaker().describeEndpoint(d -> d.endpointName(prod)).endpointConfigName()));
+      assertThat(captured.dataCaptureConfig().initialSamplingPercentage()).isEqualTo(100);
+      assertThat(captured.dataCaptureConfig().destinationS3Uri()).isEqualTo("s3://safedeploy-test/sd/datacapture");
+
+      dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms.ensure(moto.clients().cloudWatch(), prod, "v1", "w");
+      EndpointState afterRetire = e.removeVariant(prod, "v1");
+      assertThat(moto.clients().cloudWatch().describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v1")).metricAlarms())
+          .as("the retired variant's canary alarms go with it").isEmpty();
+      assertThat(afterRetire.variants()).extracting(VariantState::variantName).containsExactly("v2");
+      assertThat(e.removeVariant(prod, "v1").variants()).hasSize(1); // absent: no-op
+      Map<String, String> params = new StackDeployer(moto.clients().cloudFormation(), moto.config())
+          .parameters("safedeploy-taxi-prod");
+      assertThat(params).containsEntry("VariantAName", "").containsEntry("VariantBName", "v2");
+
+      e.removeVariant(prod, "v2"); // the last one: the endpoint goes
+      assertThat(e.describeProduction("taxi", prod).exists()).isFalse();
+    }
+  }
+
+  @Test
+  void aThirdVariantIsRefused(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      e.createModel(new ModelSpec("taxi-v3", "taxi", "v3", "s3://x/model.tar.gz", 4.0));
+      e.addVariant(new VariantChange("taxi-prod", "taxi", variant(V1, 100)));
+      e.addVariant(new VariantChange("taxi-prod", "taxi", variant(V2, 0)));
+      ApplicationFailure f = ActivityTesting.failure(() -> e.addVariant(new VariantChange("taxi-prod", "taxi",
+          new VariantSpec("v3", "taxi-v3", "v3", 0, 1, null))));
+      assertThat(f.getType()).isEqualTo(Failures.INFRASTRUCTURE_FAILED);
+      assertThat(f.getOriginalMessage()).contains("already serves two variants");
+    }
+  }
+
+  /** The check that catches SageMaker's silent rollbacks: the endpoint on another config than the stack asked for. */
+  @Test
+  void verifyReportsAnEndpointOnAnotherConfigAsStateMismatch(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      e.deployEndpoint(new EndpointSpec(V1.devEndpoint(), "taxi", List.of(variant(V1, 100)), false));
+    }
+    Endpoints endpoints = new Endpoints(moto.clients().sageMaker());
+    ApplicationFailure f = org.assertj.core.api.Assertions.catchThrowableOfType(ApplicationFailure.class,
+        () -> endpoints.verify("taxi-dev-v1", "the-config-we-asked-for", Set.of("v1")));
+    assertThat(f.getType()).isEqualTo(Failures.STATE_MISMATCH);
+    assertThat(f.getOriginalMessage()).contains("rolled the update back");
+    ApplicationFailure variants = org.assertj.core.api.Assertions.catchThrowableOfType(ApplicationFailure.class,
+        () -> endpoints.verify("taxi-dev-v1", null, Set.of("v1", "v2")));
+    assertThat(variants.getOriginalMessage()).contains("serves variants [v1]");
+  }
+}

@@ -1,0 +1,48 @@
+package dev.safedeploy.worker.cli;
+
+import dev.safedeploy.activities.local.alarms.TemporalAlarmSink;
+import dev.safedeploy.activities.local.platform.LocalPlatform;
+import dev.safedeploy.activities.local.platform.PlatformConfig;
+import dev.safedeploy.worker.config.WorkerConfig;
+import dev.safedeploy.worker.temporal.TemporalConnection;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "platform", description = "The local model platform alone (control API, router, model servers, "
+    + "alarms signalling workflows on TEMPORAL_ADDRESS), for workers that run elsewhere.")
+public final class PlatformCommand implements Callable<Integer> {
+
+  @Option(names = "--home", description = "State directory (default: SAFEDEPLOY_HOME or .safedeploy)")
+  Path home;
+
+  @Option(names = "--bind", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in containers)")
+  String bind = "127.0.0.1";
+
+  @Option(names = "--platform-port", description = "Control API port (default: ${DEFAULT-VALUE})")
+  int platformPort = 8765;
+
+  @Option(names = "--router-port", description = "Invocation router port (default: ${DEFAULT-VALUE})")
+  int routerPort = 8081;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    WorkerConfig config = WorkerConfig.fromEnv();
+    Path dir = (home == null ? config.home() : home).resolve("platform");
+    TemporalConnection connection = TemporalConnection.connect(config, null);
+    LocalPlatform platform = LocalPlatform.start(new PlatformConfig(dir, bind, platformPort, routerPort,
+        new TemporalAlarmSink(connection.client()), null, 0, 0, 0));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      platform.close();
+      connection.close();
+      stopped.countDown();
+    }, "safedeploy-platform-shutdown"));
+    System.out.println("local platform: control " + platform.url() + ", router " + platform.routerUrl()
+        + ", state in " + platform.home() + "; alarms signal workflows on " + config.temporalAddress());
+    stopped.await();
+    return 0;
+  }
+}
