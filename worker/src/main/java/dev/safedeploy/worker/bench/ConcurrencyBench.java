@@ -126,6 +126,8 @@ public final class ConcurrencyBench {
           .put("reactionMillisP50", reaction.p50())
           .put("reactionMillisP99", reaction.p99())
           .put("reactionMillisMax", reaction.max())
+          .put("reactionsOver1s", reactions.values().stream().filter(ms -> ms > 1000).count())
+          .put("reactionsOver10s", reactions.values().stream().filter(ms -> ms > 10_000).count())
           .put("allReactedMillis", (allReacted - approveAll) / 1e6)
           .put("allFinishedMillis", (allDone - approveAll) / 1e6)
           .put("promoted", promoted.get())

@@ -1,0 +1,40 @@
+package dev.safedeploy.worker.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The orchestration benches, tiny: they run whole pipelines for real and report consistent figures. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class OrchestrationBenchTest {
+
+  @Test
+  void overheadRunsWholePipelinesAgainstTheInstantBackend() throws Exception {
+    BenchReport r = new OverheadBench(2, 1).run();
+    assertThat(r.get("runs")).isEqualTo(2);
+    assertThat(r.get("activitiesPerRun")).isEqualTo(22);
+    double wall = (Double) r.get("wallMillisP50");
+    double overhead = (Double) r.get("overheadMillisP50");
+    double inActivities = (Double) r.get("activityMillisSumP50");
+    assertThat(overhead).isPositive().isLessThanOrEqualTo(wall);
+    assertThat(inActivities).isLessThan(wall);
+    assertThat(r.figures()).containsKeys("gapBefore.train.millisP50", "gapBefore.shiftTraffic.millisP50");
+  }
+
+  @Test
+  void concurrencyParksRunsAtApprovalThenApprovesThemAll() throws Exception {
+    BenchReport r = new ConcurrencyBench(5).run();
+    assertThat(r.get("promoted")).isEqualTo(5);
+    assertThat(r.get("reactionNotNotifyApproved")).isEqualTo(0L);
+    assertThat((Double) r.get("reactionMillisP50")).isPositive();
+  }
+
+  @Test
+  void boundsAreChecked() {
+    assertThatThrownBy(() -> new OverheadBench(0, 0)).hasMessageContaining("--runs");
+    assertThatThrownBy(() -> new ConcurrencyBench(100_000)).hasMessageContaining("--runs");
+  }
+}
