@@ -155,13 +155,13 @@ class WorkerKillTest {
         Stage.DEPLOY_PROD, "canary 10% bake");
     Map<String, Integer> before = weights(names.prodEndpoint());
     stack.restartPlatform();
-    faults.add("platform restart mid-canary");
     Endpoint prod = stack.platform().endpoint(names.prodEndpoint());
     assertThat(prod.status()).isEqualTo("InService");
     assertThat(weights(names.prodEndpoint())).as("weights restored from disk").isEqualTo(before);
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).as(result.reason()).isIn(Outcome.PROMOTED, Outcome.ROLLED_BACK);
+    faults.add("platform restart mid-canary -> " + result.outcome() + " (" + result.reason() + ")");
     if (result.outcome() == Outcome.PROMOTED) {
       assertThat(weights(names.prodEndpoint())).containsExactly(Map.entry("v4", 100));
     } else {
