@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  * {@code {"error": code, "message": ..., "endpoint": ..., "requestId": ...}}: API Gateway turns an exception or a
  * malformed response into an opaque 502, which tells the caller nothing.
  *
- * <p>Environment: {@code ENDPOINT_NAME} (required).
+ * <p>Environment: {@code ENDPOINT_NAME} (required); {@code SAFEDEPLOY_TARGET_VARIANT} (optional): set per Lambda
+ * version by the CodeDeploy traffic strategy, so that the alias's canary split between two function versions becomes
+ * a split between the endpoint's blue and green variants.
  */
 public class InvokeEndpointHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
   public static final String ENDPOINT_NAME_ENV = "ENDPOINT_NAME";
+  public static final String TARGET_VARIANT_ENV = "SAFEDEPLOY_TARGET_VARIANT";
   public static final String CUSTOM_ATTRIBUTES_HEADER = "X-Amzn-SageMaker-Custom-Attributes";
   public static final String ENDPOINT_HEADER = "X-SageMaker-Endpoint";
   public static final String VARIANT_HEADER = "X-SageMaker-Variant";
@@ -42,16 +45,24 @@ public class InvokeEndpointHandler
 
   private final EndpointInvoker invoker;
   private final String endpointName;
+  private final String targetVariant;
 
   /** Used by the Lambda runtime: SageMaker Runtime client from the function's role and region. */
   public InvokeEndpointHandler() {
-    this(SageMakerEndpointInvoker.fromEnvironment(), System.getenv(ENDPOINT_NAME_ENV));
+    this(SageMakerEndpointInvoker.fromEnvironment(), System.getenv(ENDPOINT_NAME_ENV),
+        System.getenv(TARGET_VARIANT_ENV));
   }
 
   /** @param endpointName may be null: requests then get a 500 naming the missing setting, not an opaque crash */
   public InvokeEndpointHandler(EndpointInvoker invoker, String endpointName) {
+    this(invoker, endpointName, null);
+  }
+
+  /** @param targetVariant the variant every request goes to; null or blank routes by the endpoint's weights */
+  public InvokeEndpointHandler(EndpointInvoker invoker, String endpointName, String targetVariant) {
     this.invoker = invoker;
     this.endpointName = endpointName == null || endpointName.isBlank() ? null : endpointName.trim();
+    this.targetVariant = targetVariant == null || targetVariant.isBlank() ? null : targetVariant.trim();
   }
 
   @Override
@@ -119,7 +130,7 @@ public class InvokeEndpointHandler
     EndpointInvoker.Answer answer;
     try {
       answer = invoker.invoke(new EndpointInvoker.Invocation(endpointName, contentType.trim(), accept,
-          customAttributes, payload));
+          customAttributes, payload, targetVariant));
     } catch (InvocationException e) {
       log.warn("request {} to endpoint {} failed ({}): {}", requestId, endpointName, e.kind(), e.getMessage());
       APIGatewayProxyResponseEvent response =

@@ -51,6 +51,9 @@ public final class SageMakerEndpointInvoker implements EndpointInvoker {
     if (invocation.customAttributes() != null) {
       request.customAttributes(invocation.customAttributes());
     }
+    if (invocation.targetVariant() != null) {
+      request.targetVariant(invocation.targetVariant());
+    }
     try {
       InvokeEndpointResponse response = client.invokeEndpoint(request.build());
       return new Answer(response.body() == null ? new byte[0] : response.body().asByteArray(),

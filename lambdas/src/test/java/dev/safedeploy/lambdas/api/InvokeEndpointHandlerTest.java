@@ -29,6 +29,16 @@ class InvokeEndpointHandlerTest {
   private final InvokeEndpointHandler handler = new InvokeEndpointHandler(invoker, ENDPOINT);
 
   @Test
+  void aFunctionVersionPinnedToAVariantTargetsIt() throws Exception {
+    invoker.answering(invocation -> new Answer("25.1\n".getBytes(StandardCharsets.UTF_8), "text/csv", "v2", null));
+    new InvokeEndpointHandler(invoker, ENDPOINT, "v2").handleRequest(
+        event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class), context("req-9"));
+    handler.handleRequest(event("apigateway-proxy-post-csv.json", APIGatewayProxyRequestEvent.class),
+        context("req-10"));
+    assertThat(invoker.invocations).extracting(EndpointInvoker.Invocation::targetVariant).containsExactly("v2", null);
+  }
+
+  @Test
   void csvRowsGoToTheEndpointUnchangedAndTheAnswerNamesEndpointAndVariant() throws Exception {
     invoker.answering(invocation -> new Answer("25.1\n61.7\n".getBytes(StandardCharsets.UTF_8),
         "text/csv; charset=utf-8", "v2", null));
