@@ -60,55 +60,53 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "rollback", description = "Broken canaries on the local platform rolled back by their alarm: alarm "
-      + "-> router serves 100% blue, p50/p99/max, cross-checked by a client polling the router.")
-  static final class Rollback extends Bench {
+  /** Broken canaries on the local platform; rollback and detection read different figures from the same runs. */
+  abstract static class CanaryBench extends Bench {
+    private final String mode;
+
     @Option(names = "--runs", description = "Broken canaries (default: ${DEFAULT-VALUE})")
-    int runs = 50;
+    int runs;
 
     @Option(names = "--trips", description = "Synthetic trips for training (default: ${DEFAULT-VALUE})")
     long trips = 10_000;
 
     @Option(names = "--alarm-period", converter = dev.safedeploy.worker.cli.DurationConverter.class,
         description = "Period of the canary alarms (default: ${DEFAULT-VALUE})")
-    java.time.Duration alarmPeriod = java.time.Duration.ofSeconds(1);
+    java.time.Duration alarmPeriod;
 
     @Option(names = "--rate", description = "Live traffic, requests/s (default: ${DEFAULT-VALUE})")
     int rate = 50;
 
     @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
-    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/rollback");
+    java.nio.file.Path home;
+
+    CanaryBench(String mode, int runs, java.time.Duration alarmPeriod) {
+      this.mode = mode;
+      this.runs = runs;
+      this.alarmPeriod = alarmPeriod;
+      this.home = java.nio.file.Path.of(".safedeploy/bench/" + mode);
+    }
 
     @Override
     BenchReport measure() throws Exception {
       return new CanaryRollbackBench(new CanaryRollbackBench.Options(home, runs, trips, alarmPeriod, rate),
-          System.err).run("rollback");
+          System.err).run(mode);
+    }
+  }
+
+  @Command(name = "rollback", description = "Broken canaries on the local platform rolled back by their alarm: alarm "
+      + "-> router serves 100% blue, p50/p99/max, cross-checked by a client polling the router.")
+  static final class Rollback extends CanaryBench {
+    Rollback() {
+      super("rollback", 50, java.time.Duration.ofSeconds(1));
     }
   }
 
   @Command(name = "detection", description = "A broken canary starts serving: time until its alarm fires, against "
       + "the alarm period.")
-  static final class Detection extends Bench {
-    @Option(names = "--runs", description = "Broken canaries (default: ${DEFAULT-VALUE})")
-    int runs = 10;
-
-    @Option(names = "--trips", description = "Synthetic trips for training (default: ${DEFAULT-VALUE})")
-    long trips = 10_000;
-
-    @Option(names = "--alarm-period", converter = dev.safedeploy.worker.cli.DurationConverter.class,
-        description = "Period of the canary alarms (default: ${DEFAULT-VALUE})")
-    java.time.Duration alarmPeriod = java.time.Duration.ofSeconds(5);
-
-    @Option(names = "--rate", description = "Live traffic, requests/s (default: ${DEFAULT-VALUE})")
-    int rate = 50;
-
-    @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
-    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/detection");
-
-    @Override
-    BenchReport measure() throws Exception {
-      return new CanaryRollbackBench(new CanaryRollbackBench.Options(home, runs, trips, alarmPeriod, rate),
-          System.err).run("detection");
+  static final class Detection extends CanaryBench {
+    Detection() {
+      super("detection", 10, java.time.Duration.ofSeconds(5));
     }
   }
 

@@ -5,7 +5,6 @@ import dev.safedeploy.activities.local.client.PlatformClientException;
 import dev.safedeploy.activities.local.resources.ProcessingJob;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.Failures;
-import io.temporal.failure.ApplicationFailure;
 
 /** BASELINE on the local platform: a processing job writing statistics.json and constraints.json. */
 public class LocalBaselineActivitiesImpl implements BaselineActivities {
@@ -30,10 +29,7 @@ public class LocalBaselineActivitiesImpl implements BaselineActivities {
             return new BaselineResult(job.name(), Adapters.uri(job.statisticsPath()),
                 Adapters.uri(job.constraintsPath()));
           }
-          case Failed -> throw ApplicationFailure.newNonRetryableFailure(
-              "processing job " + job.name() + " failed: " + job.failureReason(),
-              job.failureReason() != null && job.failureReason().startsWith("BadData")
-                  ? Failures.BAD_DATA : Failures.JOB_FAILED);
+          case Failed -> throw Adapters.jobFailed("processing", job.name(), job.failureReason());
           default -> Adapters.sleep(wait);
         }
         wait = Math.min(1000, wait * 2);

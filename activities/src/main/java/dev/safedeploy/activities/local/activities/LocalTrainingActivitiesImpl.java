@@ -5,7 +5,6 @@ import dev.safedeploy.activities.local.client.PlatformClientException;
 import dev.safedeploy.activities.local.resources.TrainingJob;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrainingActivities;
-import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +35,7 @@ public class LocalTrainingActivitiesImpl implements TrainingActivities {
             return new TrainingResult(job.name(), Adapters.uri(job.artifact()), job.validationRmse(), job.rounds(),
                 job.trainingMillis());
           }
-          case Failed -> throw ApplicationFailure.newNonRetryableFailure(
-              "training job " + job.name() + " failed: " + job.failureReason(),
-              job.failureReason() != null && job.failureReason().startsWith("BadData")
-                  ? Failures.BAD_DATA : Failures.JOB_FAILED);
+          case Failed -> throw Adapters.jobFailed("training", job.name(), job.failureReason());
           default -> Adapters.sleep(wait);
         }
         wait = Math.min(1000, wait * 2);
