@@ -9,6 +9,7 @@ import dev.safedeploy.activities.aws.sagemaker.AwsBaselineActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.AwsTrainingActivitiesImpl;
 import dev.safedeploy.activities.aws.sns.AwsNotificationActivitiesImpl;
+import dev.safedeploy.activities.gateway.GatewayNotifier;
 import dev.safedeploy.activities.aws.traffic.AwsTrafficActivitiesImpl;
 import java.util.List;
 
@@ -37,7 +38,8 @@ public final class AwsBackend {
         new AwsTrafficActivitiesImpl(clients, config),
         new AwsAlarmActivitiesImpl(clients.cloudWatch()),
         new AwsHookActivitiesImpl(clients.runtime(), clients.s3(), config, endpoints.captureRoot()),
-        new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn()),
+        new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
+            GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
         new AwsMonitoringActivitiesImpl(stacks, config));
   }
 }

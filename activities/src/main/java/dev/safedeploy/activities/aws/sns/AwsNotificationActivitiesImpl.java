@@ -1,5 +1,6 @@
 package dev.safedeploy.activities.aws.sns;
 
+import dev.safedeploy.activities.gateway.GatewayNotifier;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,17 +9,27 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
-/** Notifications through SNS (topic from config); best effort: a failed publish is logged, never fails the run. */
+/**
+ * Notifications through SNS (topic from config) and, when one is configured, the Slack approval gateway; best effort:
+ * a failed publish is logged, never fails the run.
+ */
 public class AwsNotificationActivitiesImpl implements NotificationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(AwsNotificationActivitiesImpl.class);
 
   private final SnsClient sns;
   private final String topicArn;
+  private final GatewayNotifier gateway;
 
   public AwsNotificationActivitiesImpl(SnsClient sns, String topicArn) {
+    this(sns, topicArn, null);
+  }
+
+  /** @param gateway null when no gateway is configured */
+  public AwsNotificationActivitiesImpl(SnsClient sns, String topicArn, GatewayNotifier gateway) {
     this.sns = sns;
     this.topicArn = topicArn;
+    this.gateway = gateway;
   }
 
   static String subject(Notification n) {
@@ -38,6 +49,9 @@ public class AwsNotificationActivitiesImpl implements NotificationActivities {
   @Override
   public void notify(Notification n) {
     log.info("{} {} {}: {}", n.kind(), n.model(), n.version(), n.text());
+    if (gateway != null) {
+      gateway.forward(n);
+    }
     if (topicArn == null) {
       return;
     }
