@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -51,19 +50,19 @@ class SafeDeploymentWorkflowReplayTest {
   void record() {
     DeploymentPolicy policy = DeploymentPolicy.builder().bake(Duration.ofMinutes(2)).finalBake(Duration.ofMinutes(1))
         .watchWindow(Duration.ofMinutes(10)).build();
-    recordRun("canary-promoted.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true, null);
+    recordRun("canary-promoted.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
     FakeBackend alarming = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
     alarming.onCall = c -> {
       if (c.contains("v2=10}")) {
         alarming.alarmsInAlarm.add("nyctaxi-prod-v2-5xx");
       }
     };
-    recordRun("canary-alarm-rollback.json", alarming, policy, true, null);
-    recordRun("rejected.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, false, null);
-    recordRun("first-deployment.json", new FakeBackend(), policy, true, null);
+    recordRun("canary-alarm-rollback.json", alarming, policy, true);
+    recordRun("rejected.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, false);
+    recordRun("first-deployment.json", new FakeBackend(), policy, true);
   }
 
-  private void recordRun(String file, FakeBackend backend, DeploymentPolicy policy, boolean approve, Object unused) {
+  private void recordRun(String file, FakeBackend backend, DeploymentPolicy policy, boolean approve) {
     try (PipelineHarness harness = new PipelineHarness(backend)) {
       String version = file.startsWith("first") ? "v1" : "v2";
       SafeDeploymentWorkflow wf = harness.start(request(version, policy));
@@ -75,10 +74,5 @@ class SafeDeploymentWorkflowReplayTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> names() {
-    return List.of();
   }
 }

@@ -53,6 +53,24 @@ class SafeDeploymentWorkflowTest {
     return wf;
   }
 
+  /**
+   * Starts the run, approves it, and calls {@code atCanary} (from inside the activity, as a pushing backend would)
+   * the moment the canary's first shift to 10% happens.
+   */
+  private SafeDeploymentWorkflow startWithSignalsAtCanary(FakeBackend backend, PipelineRequest request,
+      java.util.function.Consumer<SafeDeploymentWorkflow> atCanary) {
+    harness = new PipelineHarness(backend);
+    backend.onCall = c -> {
+      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10}")) {
+        atCanary.accept(harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, request.workflowId()));
+      }
+    };
+    SafeDeploymentWorkflow wf = harness.start(request);
+    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
+    return wf;
+  }
+
   private PipelineResult result(SafeDeploymentWorkflow wf) {
     try {
       return WorkflowStub.fromTyped(wf).getResult(20, TimeUnit.SECONDS, PipelineResult.class);
@@ -252,16 +270,8 @@ class SafeDeploymentWorkflowTest {
   void pushedAlarmInFirstCanaryStepRollsBackToBlueAtOnce() {
     FakeBackend backend = withBlue();
     Instant alarmAt = backend.clock.minusMillis(120);
-    harness = new PipelineHarness(backend);
-    backend.onCall = c -> {
-      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10}")) {
-        harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, "deploy-nyctaxi-v2")
-            .alarm(new AlarmSignal(ALARM, "ALARM", "5xx > 5", alarmAt));
-      }
-    };
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
-    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
+    SafeDeploymentWorkflow wf = startWithSignalsAtCanary(backend, request("v2", policy().build()),
+        stub -> stub.alarm(new AlarmSignal(ALARM, "ALARM", "5xx > 5", alarmAt)));
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -405,16 +415,8 @@ class SafeDeploymentWorkflowTest {
   @Test
   void operatorRollbackDuringCanaryRestoresBlue() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    backend.onCall = c -> {
-      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10}")) {
-        harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, "deploy-nyctaxi-v2")
-            .rollback(new RollbackRequest("carol", "customer complaints"));
-      }
-    };
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
-    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
+    SafeDeploymentWorkflow wf = startWithSignalsAtCanary(backend, request("v2", policy().build()),
+        stub -> stub.rollback(new RollbackRequest("carol", "customer complaints")));
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -528,19 +530,11 @@ class SafeDeploymentWorkflowTest {
   @Test
   void malformedAlarmSignalsAreRecordedAndIgnored() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    backend.onCall = c -> {
-      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10}")) {
-        SafeDeploymentWorkflow stub =
-            harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, "deploy-nyctaxi-v2");
-        stub.alarm(new AlarmSignal(null, "ALARM", null, null));
-        stub.alarm(new AlarmSignal(ALARM, "ON_FIRE", null, null));
-        stub.alarm(new AlarmSignal("someone-elses-alarm", "ALARM", null, null));
-      }
-    };
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
-    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
+    SafeDeploymentWorkflow wf = startWithSignalsAtCanary(backend, request("v2", policy().build()), stub -> {
+      stub.alarm(new AlarmSignal(null, "ALARM", null, null));
+      stub.alarm(new AlarmSignal(ALARM, "ON_FIRE", null, null));
+      stub.alarm(new AlarmSignal("someone-elses-alarm", "ALARM", null, null));
+    });
 
     assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
     assertThat(wf.status().alarms()).extracting(AlarmRecord::action).containsExactly("ignored: malformed",
