@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code safedeploy bench <name> [--json]}: each benchmark is bounded in time and count and stops by itself. */
-@Command(name = "bench", description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
     + "router. Prints a table, or one JSON line with --json.",
     subcommands = {BenchCommand.Overhead.class, BenchCommand.Concurrency.class, BenchCommand.Rollback.class,
         BenchCommand.Detection.class, BenchCommand.Pipeline.class, BenchCommand.Router.class})
@@ -33,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "overhead", description = "Whole pipelines with instant activities on the embedded server: wall "
+  @Command(name = "overhead", mixinStandardHelpOptions = true, description = "Whole pipelines with instant activities on the embedded server: wall "
       + "time vs time in activities.")
   static final class Overhead extends Bench {
     @Option(names = "--runs", description = "Measured runs (default: ${DEFAULT-VALUE})")
@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "concurrency", description = "N pipelines waiting at approval on one worker; heap; then approve "
+  @Command(name = "concurrency", mixinStandardHelpOptions = true, description = "N pipelines waiting at approval on one worker; heap; then approve "
       + "all and time approval -> reaction.")
   static final class Concurrency extends Bench {
     @Option(names = "--runs", description = "Pipelines started at once (default: ${DEFAULT-VALUE})")
@@ -94,15 +94,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "rollback", description = "Broken canaries on the local platform rolled back by their alarm: alarm "
-      + "-> router serves 100% blue, p50/p99/max, cross-checked by a client polling the router.")
+  @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Broken canaries on the local platform rolled back by their alarm: alarm "
+      + "-> router serves 100%% blue, p50/p99/max, cross-checked by a client polling the router.")
   static final class Rollback extends CanaryBench {
     Rollback() {
       super("rollback", 50, java.time.Duration.ofSeconds(1));
     }
   }
 
-  @Command(name = "detection", description = "A broken canary starts serving: time until its alarm fires, against "
+  @Command(name = "detection", mixinStandardHelpOptions = true, description = "A broken canary starts serving: time until its alarm fires, against "
       + "the alarm period.")
   static final class Detection extends CanaryBench {
     Detection() {
@@ -110,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "pipeline", description = "The full local pipeline on N synthetic trips, bakes excluded, "
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "The full local pipeline on N synthetic trips, bakes excluded, "
       + "per-stage times.")
   static final class Pipeline extends Bench {
     @Option(names = "--trips", description = "Synthetic trips (default: ${DEFAULT-VALUE})")
@@ -125,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "router", description = "Router at 90/10 vs a model server called directly vs nginx split_clients "
+  @Command(name = "router", mixinStandardHelpOptions = true, description = "Router at 90/10 vs a model server called directly vs nginx split_clients "
       + "90/10 (wrk when installed).")
   static final class Router extends Bench {
     @Option(names = "--connections", description = "Concurrent connections (default: ${DEFAULT-VALUE})")

@@ -10,11 +10,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "data", description = "Generate synthetic NYC taxi trips, or prepare TLC files for training.",
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Generate synthetic NYC taxi trips, or prepare TLC files for training.",
     subcommands = {DataCommand.Generate.class, DataCommand.Prepare.class})
 public final class DataCommand {
 
-  @Command(name = "generate", description = "Synthetic green-taxi trips in the TLC trip-record schema (CSV).")
+  @Command(name = "generate", mixinStandardHelpOptions = true, description = "Synthetic green-taxi trips in the TLC trip-record schema (CSV).")
   static final class Generate implements Callable<Integer> {
     @Option(names = "--trips", description = "How many (default: ${DEFAULT-VALUE})")
     long trips = 200_000;
@@ -36,7 +36,7 @@ public final class DataCommand {
     }
   }
 
-  @Command(name = "prepare", description = "TLC CSV/Parquet -> train/validation/test (header-less, target first) "
+  @Command(name = "prepare", mixinStandardHelpOptions = true, description = "TLC CSV/Parquet -> train/validation/test (header-less, target first) "
       + "and baseline.csv, with the seed's filters and 80/19/1 split.")
   static final class Prepare implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "A TLC file (.csv, .csv.gz or .parquet)")

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Two versions of nyctaxi through the pipeline on the local backend: "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Two versions of nyctaxi through the pipeline on the local backend: "
     + "v1 goes live, broken v2 is rolled back by its alarm.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -28,7 +28,7 @@ public final class DemoCommand implements Callable<Integer> {
   Duration canaryBake = Duration.ofSeconds(20);
 
   @Option(names = "--final-bake", converter = DurationConverter.class,
-      description = "Bake at 100% before blue is retired (default: ${DEFAULT-VALUE})")
+      description = "Bake at 100%% before blue is retired (default: ${DEFAULT-VALUE})")
   Duration finalBake = Duration.ofSeconds(5);
 
   @Option(names = "--rate", description = "Live traffic, requests per second (default: ${DEFAULT-VALUE})")

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "dev", description = "Embedded Temporal server + local model platform + worker, until Ctrl-C.")
+@Command(name = "dev", mixinStandardHelpOptions = true, description = "Embedded Temporal server + local model platform + worker, until Ctrl-C.")
 public final class DevCommand implements Callable<Integer> {
 
   @Option(names = "--home", description = "State directory (default: ${DEFAULT-VALUE})")

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "platform", description = "The local model platform alone (control API, router, model servers, "
+@Command(name = "platform", mixinStandardHelpOptions = true, description = "The local model platform alone (control API, router, model servers, "
     + "alarms signalling workflows on TEMPORAL_ADDRESS), for workers that run elsewhere.")
 public final class PlatformCommand implements Callable<Integer> {
 

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
-@Command(name = "worker", description = "A worker for SAFEDEPLOY_BACKEND=local|aws against TEMPORAL_ADDRESS "
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "A worker for SAFEDEPLOY_BACKEND=local|aws against TEMPORAL_ADDRESS "
     + "(see README for every variable).")
 public final class WorkerCommand implements Callable<Integer> {
 
