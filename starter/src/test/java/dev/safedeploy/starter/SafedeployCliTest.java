@@ -339,13 +339,4 @@ class SafedeployCliTest {
     assertThat(dev.safedeploy.starter.cli.RunRef.workflowId(List.of("deploy-taxi-v2"))).isEqualTo("deploy-taxi-v2");
     assertThat(cli("status", "a/b/c").exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
   }
-
-  @Test
-  void durationsParseAsPeopleWriteThem() {
-    assertThat(dev.safedeploy.starter.cli.Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(dev.safedeploy.starter.cli.Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(dev.safedeploy.starter.cli.Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
-    assertThat(dev.safedeploy.starter.cli.Durations.parse("PT5M")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(dev.safedeploy.starter.cli.Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-  }
 }

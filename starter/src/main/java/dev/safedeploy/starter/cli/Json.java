@@ -1,5 +1,6 @@
 package dev.safedeploy.starter.cli;
 
+import dev.safedeploy.workflows.pipeline.DurationText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,7 +34,7 @@ public final class Json {
           return Duration.ofSeconds(p.getLongValue());
         }
         try {
-          return Durations.parse(p.getValueAsString());
+          return DurationText.parse(p.getValueAsString());
         } catch (IllegalArgumentException e) {
           throw ctx.weirdStringException(p.getValueAsString(), Duration.class, e.getMessage());
         }

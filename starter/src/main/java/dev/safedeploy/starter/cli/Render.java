@@ -1,5 +1,6 @@
 package dev.safedeploy.starter.cli;
 
+import dev.safedeploy.workflows.pipeline.DurationText;
 import dev.safedeploy.starter.runs.AuditEntry;
 import dev.safedeploy.starter.runs.AuditTrail;
 import dev.safedeploy.starter.runs.RunList;
@@ -61,7 +62,7 @@ final class Render {
         s.requestedBy() == null ? "-" : s.requestedBy());
     String step = s.step() == null ? "" : " - " + s.step();
     String ends = s.stepEndsAt() == null ? ""
-        : " (" + Durations.format(Duration.between(Instant.now(), s.stepEndsAt())) + " left, until "
+        : " (" + DurationText.format(Duration.between(Instant.now(), s.stepEndsAt())) + " left, until "
             + time(s.stepEndsAt()) + ")";
     out.printf("stage     %s%s%s%n", s.stage() == null ? "-" : s.stage(), step, ends);
     if (s.validationRmse() != null || s.liveRmse() != null) {
@@ -100,7 +101,7 @@ final class Render {
       for (StageRecord r : stages) {
         Instant end = r.endedAt() != null ? r.endedAt() : v.closed() ? null : Instant.now();
         String duration = r.startedAt() == null || end == null ? "-"
-            : Durations.format(Duration.between(r.startedAt(), end)) + (r.endedAt() == null ? "+" : "");
+            : DurationText.format(Duration.between(r.startedAt(), end)) + (r.endedAt() == null ? "+" : "");
         out.printf("%-15s %-21s %-21s %-9s %s%n", r.stage(), time(r.startedAt()),
             r.endedAt() == null ? (v.closed() ? "-" : "running") : time(r.endedAt()), duration,
             r.note() == null ? "" : r.note());

@@ -1,5 +1,6 @@
 package dev.safedeploy.starter.cli;
 
+import dev.safedeploy.workflows.pipeline.DurationText;
 import dev.safedeploy.starter.connection.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
 import dev.safedeploy.workflows.pipeline.DataLocations;
@@ -296,11 +297,11 @@ public class StartCommand extends ClientCommand {
     b.append("**Hyperparameters** ").append(r.hyperparameters().entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))).append("\n\n");
     b.append("**Policy** ").append(p.strategy()).append(", traffic steps ").append(p.trafficSteps())
-        .append(", bake ").append(Durations.format(p.stepBake()))
-        .append(", final bake ").append(Durations.format(p.finalBake()))
+        .append(", bake ").append(DurationText.format(p.stepBake()))
+        .append(", final bake ").append(DurationText.format(p.finalBake()))
         .append(", approvers ").append(p.approvers().isEmpty() ? "anyone" : String.join(", ", p.approvers()))
         .append(p.fourEyes() ? " (four-eyes)" : "")
-        .append(", approval timeout ").append(Durations.format(p.approvalTimeout()))
+        .append(", approval timeout ").append(DurationText.format(p.approvalTimeout()))
         .append(", RMSE < ").append(p.rmseThreshold()).append(" (tolerance ").append(p.rmseTolerance())
         .append(")").append(", alarms ").append(p.alarmNames().isEmpty() ? "backend default" : p.alarmNames())
         .append('\n');

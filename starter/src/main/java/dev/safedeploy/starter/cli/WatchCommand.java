@@ -1,5 +1,6 @@
 package dev.safedeploy.starter.cli;
 
+import dev.safedeploy.workflows.pipeline.DurationText;
 import dev.safedeploy.starter.connection.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
 import dev.safedeploy.starter.runs.RunView;
@@ -90,7 +91,7 @@ public class WatchCommand extends ClientCommand {
       }
       if (r.endedAt() != null && stageMarks.add(r.stage() + "<")) {
         lines.add(new Line(r.endedAt(), "< " + r.stage() + " done ("
-            + Durations.format(Duration.between(r.startedAt() == null ? r.endedAt() : r.startedAt(), r.endedAt()))
+            + DurationText.format(Duration.between(r.startedAt() == null ? r.endedAt() : r.startedAt(), r.endedAt()))
             + (r.note() == null || r.note().isBlank() ? "" : ", " + r.note()) + ")"));
       }
     }
@@ -171,7 +172,7 @@ public class WatchCommand extends ClientCommand {
       long done = Duration.between(start, now).toMillis();
       fraction = (double) done / total;
       b.append(Render.bar(fraction, 30)).append("  ").append(s.step() == null ? s.stage() : s.step())
-          .append(", ").append(Durations.format(Duration.between(now, s.stepEndsAt()))).append(" left");
+          .append(", ").append(DurationText.format(Duration.between(now, s.stepEndsAt()))).append(" left");
     }
     if (s.stage() == Stage.DEPLOY_PROD && s.trafficStep() > 0 && s.trafficSteps() != null
         && !s.trafficSteps().isEmpty()) {
