@@ -45,10 +45,16 @@ class SafeDeploymentWorkflowTest {
     return DeploymentPolicy.builder().watchWindow(Duration.ZERO);
   }
 
-  private SafeDeploymentWorkflow startAndApprove(FakeBackend backend, PipelineRequest request) {
+  /** Starts the run and returns once it waits for approval. */
+  private SafeDeploymentWorkflow startAtApproval(FakeBackend backend, PipelineRequest request) {
     harness = new PipelineHarness(backend);
     SafeDeploymentWorkflow wf = harness.start(request);
     harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    return wf;
+  }
+
+  private SafeDeploymentWorkflow startAndApprove(FakeBackend backend, PipelineRequest request) {
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request);
     wf.decide(ApprovalDecision.approve("bob", "looks good", "cli"));
     return wf;
   }
@@ -59,16 +65,12 @@ class SafeDeploymentWorkflowTest {
    */
   private SafeDeploymentWorkflow startWithSignalsAtCanary(FakeBackend backend, PipelineRequest request,
       java.util.function.Consumer<SafeDeploymentWorkflow> atCanary) {
-    harness = new PipelineHarness(backend);
     backend.onCall = c -> {
       if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10}")) {
         atCanary.accept(harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, request.workflowId()));
       }
     };
-    SafeDeploymentWorkflow wf = harness.start(request);
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
-    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
-    return wf;
+    return startAndApprove(backend, request);
   }
 
   private PipelineResult result(SafeDeploymentWorkflow wf) {
@@ -192,9 +194,7 @@ class SafeDeploymentWorkflowTest {
   @Test
   void rejectionTearsDownDevAndNeverTouchesProduction() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     ApprovalRecord record = wf.decide(ApprovalDecision.reject("bob", "drift in tips", "cli"));
     assertThat(record.approved()).isFalse();
     PipelineResult result = result(wf);
@@ -334,9 +334,7 @@ class SafeDeploymentWorkflowTest {
   @Test
   void alarmBeforeCanaryIsHonouredWhenStillInAlarmByPoll() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     wf.alarm(new AlarmSignal(ALARM, "ALARM", "early", backend.clock));
     backend.alarmsInAlarm.add(ALARM);
     wf.decide(ApprovalDecision.approve("bob", null, "cli"));
@@ -353,9 +351,7 @@ class SafeDeploymentWorkflowTest {
   @Test
   void alarmBeforeCanaryThatClearedIsNotHonoured() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     wf.alarm(new AlarmSignal(ALARM, "ALARM", "early", backend.clock));
     wf.decide(ApprovalDecision.approve("bob", null, "cli"));
 
@@ -428,9 +424,7 @@ class SafeDeploymentWorkflowTest {
   @Test
   void operatorRollbackWhileAwaitingApprovalRemovesDev() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     wf.rollback(new RollbackRequest("carol", "wrong data"));
     PipelineResult result = result(wf);
 
@@ -462,9 +456,7 @@ class SafeDeploymentWorkflowTest {
   @Test
   void operatorRollbackAfterPromotionRestoresPreviousVersion() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().watchWindow(Duration.ofHours(1)).build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().watchWindow(Duration.ofHours(1)).build()));
     wf.decide(ApprovalDecision.approve("bob", null, "cli"));
     // Let time run through the bakes until the run is promoted and sits in its watch window.
     while (wf.status().outcome() != Outcome.PROMOTED) {
@@ -507,9 +499,7 @@ class SafeDeploymentWorkflowTest {
   @Test
   void cancellationDuringCanaryRollsBack() {
     FakeBackend backend = withBlue();
-    harness = new PipelineHarness(backend);
-    SafeDeploymentWorkflow wf = harness.start(request("v2", policy().build()));
-    harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     wf.decide(ApprovalDecision.approve("bob", null, "cli"));
     // Two minutes into the five-minute canary bake (test time), cancel the run.
     harness.env.registerDelayedCallback(Duration.ofMinutes(2),
