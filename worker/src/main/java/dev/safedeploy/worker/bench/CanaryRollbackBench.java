@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.activities.local.data.PreparedData;
 import dev.safedeploy.activities.local.platform.PlatformException;
 import dev.safedeploy.activities.local.resources.Endpoint;
@@ -75,7 +76,7 @@ public final class CanaryRollbackBench {
   /** @param name "rollback" or "detection": which figures lead the report */
   public BenchReport run(String name) throws Exception {
     Path home = options.home().toAbsolutePath();
-    deleteRecursively(home);
+    ScratchDirectory.wipe(home);
     progress.println("bench " + name + ": preparing " + options.trips() + " synthetic trips in " + home);
     BenchData data = BenchData.generate(home.resolve("data"), options.trips());
     List<Double> detection = new ArrayList<>();
@@ -226,17 +227,6 @@ public final class CanaryRollbackBench {
       String row = lines.filter(l -> !l.isBlank()).findFirst()
           .orElseThrow(() -> new IllegalArgumentException(testCsv + " has no rows"));
       return row.substring(row.indexOf(',') + 1);
-    }
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 

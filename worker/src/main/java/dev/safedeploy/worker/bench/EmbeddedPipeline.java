@@ -4,10 +4,17 @@ import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
 import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
+import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
+import dev.safedeploy.workflows.pipeline.Stage;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Map;
 
@@ -57,6 +64,30 @@ final class EmbeddedPipeline implements AutoCloseable {
         .setWorkflowId(request.workflowId())
         .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
         .build());
+  }
+
+  /**
+   * Starts a run, approves it the moment it waits for approval (as the bench's approver), and returns its result;
+   * fails when the run has not ended within {@code limit}.
+   */
+  static PipelineResult runApproved(WorkflowClient client, PipelineRequest request, Duration limit)
+      throws InterruptedException, TimeoutException {
+    SafeDeploymentWorkflow wf = newRun(client, request);
+    long deadline = System.nanoTime() + limit.toNanos();
+    WorkflowClient.start(wf::run, request);
+    while (System.nanoTime() < deadline) {
+      Stage stage = wf.status().stage();
+      if (stage == Stage.AWAIT_APPROVAL) {
+        wf.decide(ApprovalDecision.approve(BenchRequests.APPROVER, "bench", "bench"));
+        break;
+      }
+      if (stage == Stage.DONE) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    return WorkflowStub.fromTyped(wf).getResult(
+        Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS, PipelineResult.class);
   }
 
   SafeDeploymentWorkflow existing(String workflowId) {

@@ -1,23 +1,19 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.activities.local.data.DataPreparation;
 import dev.safedeploy.activities.local.data.PreparedData;
 import dev.safedeploy.activities.local.data.TripGenerator;
-import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
-import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.StageRecord;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowStub;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The whole local pipeline on a large synthetic data set: generate, prepare, then one run through build, train,
@@ -44,7 +40,7 @@ public final class PipelineBench {
 
   public BenchReport run() throws Exception {
     Path home = options.home().toAbsolutePath();
-    CanaryRollbackBench.deleteRecursively(home);
+    ScratchDirectory.wipe(home);
     Path raw = home.resolve("data/raw/green_tripdata.csv");
     Files.createDirectories(raw.getParent());
     progress.println("bench pipeline: generating " + options.trips() + " trips");
@@ -60,23 +56,8 @@ public final class PipelineBench {
       PipelineRequest request = BenchRequests.instant(MODEL, "v1", BenchRequests.zeroBakes());
       request = new PipelineRequest(MODEL, "v1", BenchData.locations(data), Map.of(), BenchRequests.REQUESTER,
           request.policy()).validated();
-      SafeDeploymentWorkflow wf = EmbeddedPipeline.newRun(stack.client(), request);
       long started = System.nanoTime();
-      WorkflowClient.start(wf::run, request);
-      long deadline = started + RUN_LIMIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        Stage stage = wf.status().stage();
-        if (stage == Stage.AWAIT_APPROVAL) {
-          wf.decide(ApprovalDecision.approve(BenchRequests.APPROVER, "bench", "bench"));
-          break;
-        }
-        if (stage == Stage.DONE) {
-          break;
-        }
-        Thread.sleep(20);
-      }
-      PipelineResult result = WorkflowStub.fromTyped(wf).getResult(
-          Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS, PipelineResult.class);
+      PipelineResult result = EmbeddedPipeline.runApproved(stack.client(), request, RUN_LIMIT);
       long wall = System.nanoTime() - started;
       if (result.outcome() != Outcome.PROMOTED) {
         throw new IllegalStateException("the pipeline ended " + result.outcome() + ": " + result.reason());

@@ -1,16 +1,12 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.activities.local.resources.ModelRecord;
 import dev.safedeploy.activities.local.resources.Variant;
 import dev.safedeploy.activities.local.serving.ModelServer;
-import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
-import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
-import dev.safedeploy.workflows.pipeline.Stage;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -54,7 +50,7 @@ public final class RouterBench {
 
   public BenchReport run() throws Exception {
     Path home = options.home().toAbsolutePath();
-    CanaryRollbackBench.deleteRecursively(home);
+    ScratchDirectory.wipe(home);
     Files.createDirectories(home);
     BenchReport report = new BenchReport("router");
     boolean wrk = available("wrk", report);
@@ -147,21 +143,7 @@ public final class RouterBench {
   private void deploy(LocalStack stack, BenchData data) throws Exception {
     PipelineRequest request = new PipelineRequest(MODEL, "v1", BenchData.locations(data.good()), Map.of(),
         BenchRequests.REQUESTER, BenchRequests.zeroBakes()).validated();
-    SafeDeploymentWorkflow wf = EmbeddedPipeline.newRun(stack.client(), request);
-    WorkflowClient.start(wf::run, request);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      Stage stage = wf.status().stage();
-      if (stage == Stage.AWAIT_APPROVAL) {
-        wf.decide(ApprovalDecision.approve(BenchRequests.APPROVER, "bench", "bench"));
-        break;
-      }
-      if (stage == Stage.DONE) {
-        break;
-      }
-      Thread.sleep(20);
-    }
-    PipelineResult result = WorkflowStub.fromTyped(wf).getResult(5, TimeUnit.MINUTES, PipelineResult.class);
+    PipelineResult result = EmbeddedPipeline.runApproved(stack.client(), request, Duration.ofMinutes(5));
     if (result.outcome() != Outcome.PROMOTED) {
       throw new IllegalStateException(MODEL + " v1 did not go live: " + result.outcome() + " " + result.reason());
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safedeploy.activities.local.data.DataPreparation;
 import dev.safedeploy.activities.local.data.PreparedData;
 import dev.safedeploy.activities.local.data.TripGenerator;
+import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.worker.dev.DevEnvironment;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
@@ -23,7 +24,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The README's first command: two versions of model {@code nyctaxi} through the whole pipeline on the local backend,
@@ -78,7 +77,7 @@ public final class Demo {
   public Report run() throws IOException {
     long started = System.nanoTime();
     Path home = options.home().toAbsolutePath();
-    deleteRecursively(home);
+    ScratchDirectory.wipe(home);
     Files.createDirectories(home);
 
     say("generating " + options.trips() + " synthetic NYC green-taxi trips (TLC schema)");
@@ -231,21 +230,6 @@ public final class Demo {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
     }
   }
 }
