@@ -12,7 +12,7 @@ import dev.safedeploy.starter.cli.RollbackCommand;
 import dev.safedeploy.starter.cli.StartCommand;
 import dev.safedeploy.starter.cli.StatusCommand;
 import dev.safedeploy.starter.cli.WatchCommand;
-import dev.safedeploy.starter.connection.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -28,6 +28,7 @@ public final class WorkerCli {
     // Before any JDK HTTP server exists (metrics start before the platform): otherwise every hop waits ~40 ms.
     HttpExchanges.noDelay();
     return new CommandLine(new WorkerCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("safedeploy " + cmd.getCommandName() + ": " + describe(e));
           return 1;

@@ -39,8 +39,8 @@ public class AlarmBridgeHandler implements RequestHandler<ScheduledEvent, String
   /** Used by the Lambda runtime: one Temporal connection per container, reused by warm invocations. */
   public AlarmBridgeHandler() {
     this(CloudWatchAlarmTags.fromEnvironment(),
-        new TemporalAlarmSignaller(TemporalSettings.fromEnvironment(System.getenv(),
-            arn -> SecretsManagerSecrets.fromEnvironment().apply(arn)).connect()),
+        new TemporalAlarmSignaller(TemporalSettings.connect(TemporalSettings.fromEnvironment(System.getenv(),
+            arn -> SecretsManagerSecrets.fromEnvironment().apply(arn))).client()),
         forwardStates(System.getenv(FORWARD_STATES)));
   }
 

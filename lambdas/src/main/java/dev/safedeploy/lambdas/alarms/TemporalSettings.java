@@ -1,78 +1,64 @@
 package dev.safedeploy.lambdas.alarms;
 
-import io.grpc.Metadata;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import dev.safedeploy.workflows.client.TemporalConnection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Where and how the bridge reaches Temporal: {@code TEMPORAL_ADDRESS} (host:port, required), {@code TEMPORAL_NAMESPACE}
- * (default "default"), and an API key from {@code TEMPORAL_API_KEY} or else the secret named by
- * {@code TEMPORAL_API_KEY_SECRET_ARN}. With a key, the connection uses TLS and sends the key as a bearer token, which
- * is how Temporal Cloud authenticates API-key clients.
+ * Where and how the bridge reaches Temporal: the same temporal-envconfig settings as the worker and the CLI
+ * ({@link TemporalConnection}: {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY},
+ * {@code TEMPORAL_TLS*}, a temporal.toml profile through {@code TEMPORAL_CONFIG_FILE}), plus what a Lambda needs on
+ * top: secrets. A value not given directly is read from Secrets Manager when its {@code *_SECRET_ARN} is set — the API
+ * key, and for mTLS the client certificate, its key and the server CA, as PEM text.
  */
-public record TemporalSettings(String address, String namespace, String apiKey) {
+public final class TemporalSettings {
 
   public static final String ADDRESS = "TEMPORAL_ADDRESS";
   public static final String NAMESPACE = "TEMPORAL_NAMESPACE";
+  public static final String CONFIG_FILE = "TEMPORAL_CONFIG_FILE";
   public static final String API_KEY = "TEMPORAL_API_KEY";
+
+  /** Secret ARN variable -> the envconfig variable its value fills. */
+  static final Map<String, String> SECRETS = Map.of(
+      "TEMPORAL_API_KEY_SECRET_ARN", API_KEY,
+      "TEMPORAL_TLS_CLIENT_CERT_SECRET_ARN", "TEMPORAL_TLS_CLIENT_CERT_DATA",
+      "TEMPORAL_TLS_CLIENT_KEY_SECRET_ARN", "TEMPORAL_TLS_CLIENT_KEY_DATA",
+      "TEMPORAL_TLS_SERVER_CA_CERT_SECRET_ARN", "TEMPORAL_TLS_SERVER_CA_CERT_DATA");
+
   public static final String API_KEY_SECRET_ARN = "TEMPORAL_API_KEY_SECRET_ARN";
 
-  /** Temporal Cloud routes API-key requests by this header when the address is not the namespace's own endpoint. */
-  static final Metadata.Key<String> NAMESPACE_HEADER =
-      Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
-
-  @Override
-  public String toString() {
-    return "TemporalSettings[address=" + address + ", namespace=" + namespace + ", apiKey="
-        + (apiKey == null ? "none" : "set") + "]";
-  }
+  private TemporalSettings() {}
 
   /**
-   * @param secretReader reads a Secrets Manager secret's string value by ARN; only called when the key is not given
+   * @param secretReader reads a Secrets Manager secret's string value by ARN; only called for values not given
    *     directly
    */
-  public static TemporalSettings fromEnvironment(Map<String, String> env, Function<String, String> secretReader) {
-    String address = blankToNull(env.get(ADDRESS));
-    if (address == null) {
+  public static TemporalConnection.Settings fromEnvironment(Map<String, String> env,
+      Function<String, String> secretReader) {
+    if (blank(env.get(ADDRESS)) && blank(env.get(CONFIG_FILE))) {
+      // no dev-server default in a Lambda: it would only ever time out
       throw new IllegalStateException(ADDRESS + " is not set: the bridge cannot reach Temporal");
     }
-    String namespace = blankToNull(env.get(NAMESPACE));
-    String apiKey = blankToNull(env.get(API_KEY));
-    String secretArn = blankToNull(env.get(API_KEY_SECRET_ARN));
-    if (apiKey == null && secretArn != null) {
-      apiKey = blankToNull(secretReader.apply(secretArn));
-      if (apiKey == null) {
-        throw new IllegalStateException("secret " + secretArn + " (" + API_KEY_SECRET_ARN + ") holds no API key");
+    Map<String, String> resolved = new HashMap<>(env);
+    SECRETS.forEach((arnVariable, target) -> {
+      String arn = env.get(arnVariable);
+      if (!blank(arn) && blank(env.get(target))) {
+        String value = secretReader.apply(arn.trim());
+        if (blank(value)) {
+          throw new IllegalStateException("secret " + arn + " (" + arnVariable + ") is empty");
+        }
+        resolved.put(target, value.trim());
       }
-    }
-    return new TemporalSettings(address, namespace == null ? "default" : namespace, apiKey);
+    });
+    return TemporalConnection.resolve(resolved);
   }
 
-  public boolean tls() {
-    return apiKey != null;
+  public static TemporalConnection connect(TemporalConnection.Settings settings) {
+    return TemporalConnection.open(settings, new TemporalConnection.Options(null, "safedeploy-alarm-bridge", null));
   }
 
-  public WorkflowServiceStubsOptions stubsOptions() {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
-    if (apiKey != null) {
-      String key = apiKey;
-      Metadata headers = new Metadata();
-      headers.put(NAMESPACE_HEADER, namespace);
-      options.setEnableHttps(true).addApiKey(() -> key).setHeaders(headers);
-    }
-    return options.build();
-  }
-
-  public WorkflowClient connect() {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(stubsOptions());
-    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 }

@@ -87,13 +87,14 @@ class AlarmBridgeMotoTest {
     String secretArn =
         secrets.createSecret(r -> r.name("safedeploy/temporal-api-key").secretString("tc-key-123")).arn();
 
-    TemporalSettings settings = TemporalSettings.fromEnvironment(Map.of(
+    var settings = TemporalSettings.fromEnvironment(Map.of(
         TemporalSettings.ADDRESS, "safedeploy.a1b2c.tmprl.cloud:7233",
         TemporalSettings.NAMESPACE, "safedeploy.a1b2c",
         TemporalSettings.API_KEY_SECRET_ARN, secretArn), new SecretsManagerSecrets(secrets));
 
-    assertThat(settings.apiKey()).isEqualTo("tc-key-123");
-    assertThat(settings.tls()).isTrue();
+    assertThat(settings.profile().getApiKey()).isEqualTo("tc-key-123");
+    // an API key turns TLS on, as Temporal Cloud expects
+    assertThat(settings.profile().toWorkflowServiceStubsOptions().getEnableHttps()).isTrue();
   }
 
   @Test

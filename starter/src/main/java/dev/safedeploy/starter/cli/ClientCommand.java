@@ -1,7 +1,7 @@
 package dev.safedeploy.starter.cli;
 
 import dev.safedeploy.starter.SafedeployCli;
-import dev.safedeploy.starter.connection.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -57,7 +57,8 @@ public abstract class ClientCommand implements Callable<Integer> {
       return early;
     }
     TemporalConnection.Settings settings = TemporalConnection.resolve(env(), address, namespace);
-    try (TemporalConnection conn = TemporalConnection.open(settings, timeout)) {
+    try (TemporalConnection conn = TemporalConnection.open(settings,
+        TemporalConnection.Options.probing(timeout, "safedeploy-cli"))) {
       int code = run(conn, new RunService(conn.client()));
       out().flush();
       return code;

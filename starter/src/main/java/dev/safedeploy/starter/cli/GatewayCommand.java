@@ -1,6 +1,6 @@
 package dev.safedeploy.starter.cli;
 
-import dev.safedeploy.starter.connection.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.gateway.GatewayConfig;
 import dev.safedeploy.starter.gateway.SlackGateway;
 import dev.safedeploy.starter.runs.RunService;

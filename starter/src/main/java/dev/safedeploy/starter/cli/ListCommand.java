@@ -1,6 +1,6 @@
 package dev.safedeploy.starter.cli;
 
-import dev.safedeploy.starter.connection.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunFilter;
 import dev.safedeploy.starter.runs.RunList;
 import dev.safedeploy.starter.runs.RunService;

@@ -1,6 +1,6 @@
 package dev.safedeploy.starter.cli;
 
-import dev.safedeploy.starter.connection.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
 import dev.safedeploy.starter.runs.RunView;
 import java.util.List;

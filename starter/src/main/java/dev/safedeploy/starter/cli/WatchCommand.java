@@ -1,7 +1,7 @@
 package dev.safedeploy.starter.cli;
 
 import dev.safedeploy.workflows.pipeline.DurationText;
-import dev.safedeploy.starter.connection.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
 import dev.safedeploy.starter.runs.RunView;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;

@@ -3,7 +3,7 @@ package dev.safedeploy.worker.bench;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
-import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
@@ -38,8 +38,8 @@ final class EmbeddedPipeline implements AutoCloseable {
     EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
     TemporalConnection connection = null;
     try {
-      connection = TemporalConnection.connect(
-          WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address()), null);
+      connection = WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address())
+            .connect(null);
       PipelineWorker worker = PipelineWorker.start(connection.client(), activities);
       return new EmbeddedPipeline(server, connection, worker);
     } catch (RuntimeException e) {

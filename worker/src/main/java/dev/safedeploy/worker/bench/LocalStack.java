@@ -8,7 +8,7 @@ import dev.safedeploy.activities.local.platform.PlatformConfig;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
-import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +44,8 @@ public final class LocalStack implements AutoCloseable {
     EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
     LocalStack stack = null;
     try {
-      TemporalConnection connection = TemporalConnection.connect(
-          WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address()), null);
+      TemporalConnection connection = WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address())
+            .connect(null);
       stack = new LocalStack(server, connection, home.toAbsolutePath(), alarmPeriod);
       stack.platform = LocalPlatform.start(stack.platformConfig(0, 0));
       if (runWorker) {

@@ -1,6 +1,7 @@
 package dev.safedeploy.worker.cli;
 
 import dev.safedeploy.worker.demo.Demo;
+import dev.safedeploy.worker.temporal.TemporalServers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,8 +21,19 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
   Path home = Path.of(".safedeploy/demo");
 
-  @Option(names = "--temporal-port", description = "Embedded Temporal port, 0 = any free (default: ${DEFAULT-VALUE})")
+  @Option(names = "--temporal", paramLabel = "auto|cli|embedded",
+      description = "Temporal server: auto = the temporal CLI's dev server when found, else the embedded Java test "
+          + "server (default: SAFEDEPLOY_TEMPORAL or auto)")
+  TemporalServers.Mode temporal;
+
+  @Option(names = "--temporal-port", description = "Temporal port, 0 = any free (default: ${DEFAULT-VALUE})")
   int temporalPort = 0;
+
+  @Option(names = "--ui-port", description = "Temporal Web UI port, any free one when taken (default: ${DEFAULT-VALUE})")
+  int uiPort = 8233;
+
+  @Option(names = "--linger", description = "Keep the Temporal server and its Web UI up after the demo, until Ctrl-C")
+  boolean linger;
 
   @Option(names = "--canary-bake", converter = DurationConverter.class,
       description = "Bake at the canary step (default: ${DEFAULT-VALUE})")
@@ -39,7 +51,8 @@ public final class DemoCommand implements Callable<Integer> {
     if (trips < 1000) {
       throw new IllegalArgumentException("--trips must be at least 1000, got " + trips);
     }
-    Demo.Report report = new Demo(new Demo.Options(home, trips, json, temporalPort, canaryBake, finalBake, rate),
+    Demo.Report report = new Demo(new Demo.Options(home, trips, json,
+        TemporalServers.mode(System.getenv(), temporal), temporalPort, uiPort, canaryBake, finalBake, rate, linger),
         System.out).run();
     if (json) {
       System.out.println(Demo.toJson(report));

@@ -4,7 +4,7 @@ import dev.safedeploy.activities.local.alarms.TemporalAlarmSink;
 import dev.safedeploy.activities.local.platform.LocalPlatform;
 import dev.safedeploy.activities.local.platform.PlatformConfig;
 import dev.safedeploy.worker.config.WorkerConfig;
-import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +31,7 @@ public final class PlatformCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     WorkerConfig config = WorkerConfig.fromEnv();
     Path dir = (home == null ? config.home() : home).resolve("platform");
-    TemporalConnection connection = TemporalConnection.connect(config, null);
+    TemporalConnection connection = config.connect(null);
     LocalPlatform platform = LocalPlatform.start(new PlatformConfig(dir, bind, platformPort, routerPort,
         new TemporalAlarmSink(connection.client()), null, 0, 0, 0));
     CountDownLatch stopped = new CountDownLatch(1);

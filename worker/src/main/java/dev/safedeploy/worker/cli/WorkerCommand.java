@@ -7,7 +7,7 @@ import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.metrics.PrometheusMetrics;
-import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,8 +21,11 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     WorkerConfig config = WorkerConfig.fromEnv();
     PrometheusMetrics metrics = PrometheusMetrics.start(config.metricsPort());
-    TemporalConnection connection = TemporalConnection.connect(config, metrics.scope());
-    connection.ensureSearchAttributes();
+    TemporalConnection connection = config.connect(metrics.scope());
+    String attributes = connection.ensureSearchAttributes();
+    if (attributes != null) {
+      System.err.println("safedeploy worker: " + attributes);
+    }
     List<Object> activities = config.backend().equals("aws")
         ? AwsBackend.activities(AwsBackendConfig.fromEnv())
         : LocalBackend.activities(new LocalBackendConfig(config.platformUrl(), config.home().resolve("platform"),

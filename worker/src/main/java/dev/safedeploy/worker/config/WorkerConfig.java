@@ -1,15 +1,17 @@
 package dev.safedeploy.worker.config;
 
+import com.uber.m3.tally.Scope;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The worker's settings, from the environment (12-factor), with defaults that point at the embedded dev setup.
+ * The worker's settings, from the environment (12-factor), with defaults that point at the local dev setup.
  *
  * <ul>
- *   <li>{@code TEMPORAL_ADDRESS} (127.0.0.1:7233), {@code TEMPORAL_NAMESPACE} (default), {@code TEMPORAL_API_KEY}
- *       (turns TLS on), {@code TEMPORAL_TLS} (true/false), {@code TEMPORAL_TLS_CLIENT_CERT_PATH} and
- *       {@code TEMPORAL_TLS_CLIENT_KEY_PATH} (mTLS)
+ *   <li>Temporal: the standard client configuration every safedeploy process reads ({@link TemporalConnection}: a
+ *       temporal.toml profile, then {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY},
+ *       {@code TEMPORAL_TLS*}); default 127.0.0.1:7233, namespace default
  *   <li>{@code SAFEDEPLOY_BACKEND}: local (default) or aws
  *   <li>{@code SAFEDEPLOY_HOME}: the local platform's state directory (./.safedeploy)
  *   <li>{@code SAFEDEPLOY_PLATFORM_URL}: the local platform's control API (http://127.0.0.1:8765)
@@ -18,19 +20,13 @@ import java.util.Map;
  * </ul>
  */
 public record WorkerConfig(
-    String temporalAddress,
-    String namespace,
-    String apiKey,
-    boolean tls,
-    String tlsCertPath,
-    String tlsKeyPath,
+    TemporalConnection.Settings temporal,
     String backend,
     Path home,
     String platformUrl,
     String gatewayUrl,
     int metricsPort) {
 
-  public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
   public static final String DEFAULT_PLATFORM_URL = "http://127.0.0.1:8765";
 
   public static WorkerConfig fromEnv() {
@@ -38,7 +34,6 @@ public record WorkerConfig(
   }
 
   public static WorkerConfig fromEnv(Map<String, String> env) {
-    String apiKey = blankToNull(env.get("TEMPORAL_API_KEY"));
     String backend = env.getOrDefault("SAFEDEPLOY_BACKEND", "local").trim().toLowerCase();
     if (!backend.equals("local") && !backend.equals("aws")) {
       throw new IllegalArgumentException("SAFEDEPLOY_BACKEND must be local or aws, got '" + backend + "'");
@@ -51,12 +46,7 @@ public record WorkerConfig(
       throw new IllegalArgumentException("SAFEDEPLOY_METRICS_PORT must be a port number, got '" + metrics + "'");
     }
     return new WorkerConfig(
-        env.getOrDefault("TEMPORAL_ADDRESS", DEFAULT_ADDRESS),
-        env.getOrDefault("TEMPORAL_NAMESPACE", "default"),
-        apiKey,
-        apiKey != null || Boolean.parseBoolean(env.getOrDefault("TEMPORAL_TLS", "false")),
-        blankToNull(env.get("TEMPORAL_TLS_CLIENT_CERT_PATH")),
-        blankToNull(env.get("TEMPORAL_TLS_CLIENT_KEY_PATH")),
+        TemporalConnection.resolve(env),
         backend,
         Path.of(env.getOrDefault("SAFEDEPLOY_HOME", ".safedeploy")),
         env.getOrDefault("SAFEDEPLOY_PLATFORM_URL", DEFAULT_PLATFORM_URL),
@@ -64,24 +54,33 @@ public record WorkerConfig(
         metricsPort);
   }
 
+  /** Opens the connection lazily: a worker that starts before its server keeps retrying until it answers. */
+  public TemporalConnection connect(Scope metrics) {
+    return TemporalConnection.open(temporal, new TemporalConnection.Options(null, "safedeploy-worker", metrics));
+  }
+
+  public String temporalAddress() {
+    return temporal.address();
+  }
+
+  public String namespace() {
+    return temporal.namespace();
+  }
+
   public WorkerConfig withTemporalAddress(String address) {
-    return new WorkerConfig(address, namespace, apiKey, tls, tlsCertPath, tlsKeyPath, backend, home, platformUrl,
-        gatewayUrl, metricsPort);
+    return new WorkerConfig(temporal.withAddress(address), backend, home, platformUrl, gatewayUrl, metricsPort);
   }
 
   public WorkerConfig withPlatformUrl(String url) {
-    return new WorkerConfig(temporalAddress, namespace, apiKey, tls, tlsCertPath, tlsKeyPath, backend, home, url,
-        gatewayUrl, metricsPort);
+    return new WorkerConfig(temporal, backend, home, url, gatewayUrl, metricsPort);
   }
 
   public WorkerConfig withHome(Path dir) {
-    return new WorkerConfig(temporalAddress, namespace, apiKey, tls, tlsCertPath, tlsKeyPath, backend, dir,
-        platformUrl, gatewayUrl, metricsPort);
+    return new WorkerConfig(temporal, backend, dir, platformUrl, gatewayUrl, metricsPort);
   }
 
   public WorkerConfig withMetricsPort(int port) {
-    return new WorkerConfig(temporalAddress, namespace, apiKey, tls, tlsCertPath, tlsKeyPath, backend, home,
-        platformUrl, gatewayUrl, port);
+    return new WorkerConfig(temporal, backend, home, platformUrl, gatewayUrl, port);
   }
 
   private static String blankToNull(String s) {

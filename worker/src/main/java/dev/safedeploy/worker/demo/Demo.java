@@ -8,6 +8,8 @@ import dev.safedeploy.activities.local.data.PreparedData;
 import dev.safedeploy.activities.local.data.TripGenerator;
 import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.worker.dev.DevEnvironment;
+import dev.safedeploy.worker.temporal.TemporalServer;
+import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -24,6 +26,8 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,16 +54,21 @@ public final class Demo {
 
   /**
    * @param trips synthetic trips to generate
-   * @param temporalPort embedded server port (0 = a free one, so the demo never collides with `safedeploy dev`)
+   * @param temporal which Temporal server (auto: the CLI's dev server when found, else the embedded one)
+   * @param temporalPort server port (0 = a free one, so the demo never collides with `safedeploy dev`)
+   * @param uiPort the dev server's Web UI (a free one when taken)
+   * @param linger keep the server and Web UI up after the runs, until the process is stopped
    */
-  public record Options(Path home, long trips, boolean json, int temporalPort, Duration canaryBake,
-      Duration finalBake, int trafficPerSecond) {}
+  public record Options(Path home, long trips, boolean json, TemporalServers.Mode temporal, int temporalPort,
+      int uiPort, Duration canaryBake, Duration finalBake, int trafficPerSecond, boolean linger) {}
 
   /** One run's line in the final JSON. */
   public record RunSummary(String model, String version, Outcome outcome, String reason, Double validationRmse,
       Long alarmToBlueMillis, long wallMillis) {}
 
-  public record Report(List<RunSummary> runs, String liveVersion, Map<String, Long> traffic, long totalMillis) {
+  /** @param temporalServer what the runs ran on; @param webUi its Web UI's list of the demo's runs, or null */
+  public record Report(List<RunSummary> runs, String liveVersion, Map<String, Long> traffic, long totalMillis,
+      String temporalServer, String webUi) {
     public boolean asExpected() {
       return runs.size() == 2 && runs.get(0).outcome() == Outcome.PROMOTED
           && runs.get(1).outcome() == Outcome.ROLLED_BACK && "v1".equals(liveVersion);
@@ -93,10 +102,16 @@ public final class Demo {
     PreparedData v2Data = DataPreparation.prepare(raw, home.resolve("data/v2"), skewed, DataPreparation.DEFAULT_SEED);
     say("v2 data: features " + v2Data.features() + " — live clients only send " + v1Data.features());
 
-    try (DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, options.temporalPort(), 0, 0,
-        true, 0, null, Duration.ofSeconds(1)))) {
-      say("embedded Temporal server on " + dev.temporalAddress() + ", local platform control "
+    try (DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, options.temporal(),
+        options.temporalPort(), options.uiPort(), 0, 0, true, 0, null, Duration.ofSeconds(1)), noticeStream())) {
+      TemporalServer server = dev.temporalServer();
+      String webUi = server.webUi() == null ? null : server.webUi() + "/namespaces/default/workflows?query="
+          + URLEncoder.encode("SafedeployModel=\"" + MODEL + "\"", StandardCharsets.UTF_8);
+      say(server.description() + " on " + dev.temporalAddress() + "; local platform control "
           + dev.platform().url() + ", router " + dev.platform().routerUrl());
+      if (webUi != null) {
+        say("Temporal Web UI: " + webUi);
+      }
       try (TrafficGenerator traffic = new TrafficGenerator(v1Data.test(), dev.platform().routerUrl(),
           MODEL + "-prod", options.trafficPerSecond(), 4)) {
         traffic.start();
@@ -108,9 +123,14 @@ public final class Demo {
         String live = liveVersion(dev);
         say("production now serves " + live + "; live traffic answers so far: " + traffic.answers());
         Report report = new Report(runs, live, traffic.answers(),
-            Duration.ofNanos(System.nanoTime() - started).toMillis());
+            Duration.ofNanos(System.nanoTime() - started).toMillis(), server.description(), webUi);
         say("demo " + (report.asExpected() ? "finished as expected" : "did NOT end as expected") + " in "
             + report.totalMillis() / 1000.0 + " s");
+        if (options.linger() && webUi != null) {
+          traffic.close();
+          say("--linger: the Temporal server and its Web UI stay up (" + webUi + "); Ctrl-C stops");
+          lingerUntilStopped();
+        }
         return report;
       }
     }
@@ -204,7 +224,23 @@ public final class Demo {
     }
     root.put("liveVersion", report.liveVersion());
     root.put("totalMillis", report.totalMillis());
+    root.put("temporalServer", report.temporalServer());
+    if (report.webUi() != null) {
+      root.put("webUi", report.webUi());
+    }
     return root.toString();
+  }
+
+  private PrintStream noticeStream() {
+    return options.json() ? System.err : out;
+  }
+
+  private static void lingerUntilStopped() {
+    try {
+      new java.util.concurrent.CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void say(String line) {

@@ -8,36 +8,40 @@ import dev.safedeploy.activities.local.platform.PlatformConfig;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.metrics.PrometheusMetrics;
-import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
-import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.worker.temporal.TemporalServer;
+import dev.safedeploy.worker.temporal.TemporalServers;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything on one machine, in one process: the embedded Temporal server, the local model platform (whose alarms
- * signal the workflows), and a worker with the local backend. Without the worker it is the "platform side" that the
- * reliability suite keeps running while it kills and restarts worker processes.
+ * Everything on one machine: a Temporal server (the temporal CLI's dev server, with its state in
+ * {@code <home>/temporal}, or the embedded fallback), the local model platform (whose alarms signal the workflows),
+ * and a worker with the local backend. Without the worker it is the "platform side" that the reliability suite keeps
+ * running while it kills and restarts worker processes.
  */
 public final class DevEnvironment implements AutoCloseable {
 
   /**
+   * @param temporal which Temporal server ({@link TemporalServers.Mode#AUTO}: the CLI's dev server when found)
    * @param temporalPort 0 picks a free port
+   * @param uiPort the dev server's Web UI (0 = free port)
    * @param controlPort the platform's control API (0 = free port)
    * @param routerPort the platform's invocation router (0 = free port)
    * @param metricsPort Prometheus scrape port for the worker (0 = off)
    * @param alarmPeriod period of the canary alarms the worker creates (null: SAFEDEPLOY_ALARM_PERIOD_SECONDS or 60 s)
    */
-  public record Options(Path home, int temporalPort, int controlPort, int routerPort, boolean runWorker,
-      int metricsPort, String gatewayUrl, Duration alarmPeriod) {}
+  public record Options(Path home, TemporalServers.Mode temporal, int temporalPort, int uiPort, int controlPort,
+      int routerPort, boolean runWorker, int metricsPort, String gatewayUrl, Duration alarmPeriod) {}
 
-  private final EmbeddedTemporalServer server;
+  private final TemporalServer server;
   private final PrometheusMetrics metrics;
   private final TemporalConnection connection;
   private final LocalPlatform platform;
   private final PipelineWorker worker;
 
-  private DevEnvironment(EmbeddedTemporalServer server, PrometheusMetrics metrics, TemporalConnection connection,
+  private DevEnvironment(TemporalServer server, PrometheusMetrics metrics, TemporalConnection connection,
       LocalPlatform platform, PipelineWorker worker) {
     this.server = server;
     this.metrics = metrics;
@@ -46,15 +50,21 @@ public final class DevEnvironment implements AutoCloseable {
     this.worker = worker;
   }
 
-  public static DevEnvironment start(Options options) {
-    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(options.temporalPort());
+  /** @param notices where the one-line notices go (which server, the fallback) */
+  public static DevEnvironment start(Options options, java.io.PrintStream notices) {
+    TemporalServer server = TemporalServers.start(new TemporalServers.Request(options.temporal(),
+        options.temporalPort(), options.uiPort(), options.home().resolve("temporal")), System.getenv(), notices);
     PrometheusMetrics metrics = null;
     TemporalConnection connection = null;
     LocalPlatform platform = null;
     try {
       metrics = PrometheusMetrics.start(options.metricsPort());
       WorkerConfig config = WorkerConfig.fromEnv(java.util.Map.of()).withTemporalAddress(server.address());
-      connection = TemporalConnection.connect(config, metrics.scope());
+      connection = config.connect(metrics.scope());
+      String attributes = connection.ensureSearchAttributes();
+      if (attributes != null) {
+        notices.println("safedeploy: " + attributes);
+      }
       platform = LocalPlatform.start(PlatformConfig.of(options.home().resolve("platform"))
           .withPorts(options.controlPort(), options.routerPort())
           .withAlarmSink(new TemporalAlarmSink(connection.client())));
@@ -89,6 +99,10 @@ public final class DevEnvironment implements AutoCloseable {
 
   public String temporalAddress() {
     return server.address();
+  }
+
+  public TemporalServer temporalServer() {
+    return server;
   }
 
   public LocalPlatform platform() {

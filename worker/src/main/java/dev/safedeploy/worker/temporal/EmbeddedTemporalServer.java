@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * are bound here on loopback. It keeps state in memory: a restart of this process forgets workflow histories. Sticky
  * execution is off ({@link NoStickyInterceptor}), so that a worker process that dies never strands a run.
  */
-public final class EmbeddedTemporalServer implements AutoCloseable {
+public final class EmbeddedTemporalServer implements TemporalServer {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedTemporalServer.class);
 
@@ -79,8 +79,24 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     return port;
   }
 
+  @Override
   public String address() {
     return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public java.net.URI webUi() {
+    return null;
+  }
+
+  @Override
+  public boolean durable() {
+    return false;
+  }
+
+  @Override
+  public String description() {
+    return "embedded Java test server (in memory, no Web UI)";
   }
 
   @Override

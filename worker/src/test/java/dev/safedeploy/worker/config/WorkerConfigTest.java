@@ -11,10 +11,10 @@ class WorkerConfigTest {
 
   @Test
   void defaultsPointAtTheEmbeddedDevSetup() {
-    WorkerConfig c = WorkerConfig.fromEnv(Map.of());
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of("TEMPORAL_CONFIG_FILE", "/nonexistent/temporal.toml"));
     assertThat(c.temporalAddress()).isEqualTo("127.0.0.1:7233");
     assertThat(c.namespace()).isEqualTo("default");
-    assertThat(c.tls()).isFalse();
+    assertThat(c.temporal().profile().getApiKey()).isNull();
     assertThat(c.backend()).isEqualTo("local");
     assertThat(c.home()).isEqualTo(Path.of(".safedeploy"));
     assertThat(c.platformUrl()).isEqualTo("http://127.0.0.1:8765");
@@ -25,9 +25,21 @@ class WorkerConfigTest {
   void apiKeyTurnsTlsOn() {
     WorkerConfig c = WorkerConfig.fromEnv(Map.of("TEMPORAL_API_KEY", "k", "TEMPORAL_ADDRESS", "ns.tmprl.cloud:7233",
         "TEMPORAL_NAMESPACE", "ns.acct", "SAFEDEPLOY_BACKEND", "AWS"));
-    assertThat(c.tls()).isTrue();
-    assertThat(c.apiKey()).isEqualTo("k");
+    assertThat(c.temporal().profile().toWorkflowServiceStubsOptions().getEnableHttps()).isTrue();
+    assertThat(c.temporal().profile().getApiKey()).isEqualTo("k");
+    assertThat(c.temporalAddress()).isEqualTo("ns.tmprl.cloud:7233");
+    assertThat(c.namespace()).isEqualTo("ns.acct");
     assertThat(c.backend()).isEqualTo("aws");
+  }
+
+  @Test
+  void readsTheSameTemporalProfileAsTheCli(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path toml = dir.resolve("temporal.toml");
+    java.nio.file.Files.writeString(toml, "[profile.staging]\naddress = \"staging:7233\"\nnamespace = \"deploys\"\n");
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of("TEMPORAL_CONFIG_FILE", toml.toString(),
+        "TEMPORAL_PROFILE", "staging"));
+    assertThat(c.temporalAddress()).isEqualTo("staging:7233");
+    assertThat(c.namespace()).isEqualTo("deploys");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.safedeploy.worker.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,8 +23,8 @@ class DemoEndToEndTest {
   @Timeout(300)
   void goodVersionGoesLiveAndBrokenVersionIsRolledBackByItsAlarm(@TempDir Path home) throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Demo.Report report = new Demo(new Demo.Options(home, 20_000, false, 0, Duration.ofSeconds(30),
-        Duration.ofSeconds(2), 100), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    Demo.Report report = new Demo(new Demo.Options(home, 20_000, false, TemporalServers.Mode.AUTO, 0, 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(2), 100, false), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
     String printed = log.toString(StandardCharsets.UTF_8);
 
     assertThat(report.runs()).hasSize(2);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
-import dev.safedeploy.worker.temporal.TemporalConnection;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -34,8 +34,8 @@ class PipelineMetricsTest {
     backend.alarmsInAlarm.add("nyctaxi-prod-v2-5xx");
     try (EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
         PrometheusMetrics metrics = PrometheusMetrics.start(0);
-        TemporalConnection connection = TemporalConnection.connect(
-            WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address()), metrics.scope());
+        TemporalConnection connection = WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address())
+            .connect(metrics.scope());
         PipelineWorker worker = PipelineWorker.start(connection.client(), List.of(backend))) {
       DeploymentPolicy policy = DeploymentPolicy.builder().bake(Duration.ofSeconds(1))
           .finalBake(Duration.ofSeconds(1)).alarmPollInterval(Duration.ofMillis(200)).watchWindow(Duration.ZERO)

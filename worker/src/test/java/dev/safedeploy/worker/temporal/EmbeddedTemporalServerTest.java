@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safedeploy.worker.config.WorkerConfig;
+import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.worker.metrics.PrometheusMetrics;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import io.temporal.client.WorkflowOptions;
@@ -36,8 +37,8 @@ class EmbeddedTemporalServerTest {
   void servesOnLoopbackWithSearchAttributesRegisteredAndMetrics() throws Exception {
     try (EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
         PrometheusMetrics metrics = PrometheusMetrics.start(0);
-        TemporalConnection connection = TemporalConnection.connect(
-            WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address()), metrics.scope())) {
+        TemporalConnection connection = WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address())
+            .connect(metrics.scope())) {
       assertThat(server.address()).startsWith("127.0.0.1:");
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
         assertThat(s.isConnected()).isTrue();

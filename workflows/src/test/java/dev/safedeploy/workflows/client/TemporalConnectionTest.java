@@ -1,4 +1,4 @@
-package dev.safedeploy.starter.connection;
+package dev.safedeploy.workflows.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,5 +69,32 @@ class TemporalConnectionTest {
         .isInstanceOfSatisfying(TemporalConnection.ConnectionException.class,
             e -> assertThat(e.unreachable()).isFalse())
         .hasMessageContaining("prod");
+  }
+
+  @Test
+  void aMalformedAddressIsABadSetting() {
+    for (String bad : new String[] {"localhost", "http://localhost:7233", "host:port", "a b:7233"}) {
+      assertThatThrownBy(() -> TemporalConnection.resolve(
+          Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString()), bad, null))
+          .as(bad)
+          .isInstanceOfSatisfying(TemporalConnection.ConnectionException.class,
+              e -> assertThat(e.unreachable()).isFalse())
+          .hasMessageContaining("expected HOST:PORT");
+    }
+    assertThat(TemporalConnection.resolve(Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString()),
+        "[::1]:7233", null).address()).isEqualTo("[::1]:7233");
+  }
+
+  @Test
+  void anApiKeyConnectionCarriesTheNamespaceHeaderForCloudRouting() {
+    TemporalConnection.Settings s = TemporalConnection.resolve(Map.of(
+        "TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString(),
+        "TEMPORAL_ADDRESS", "us-east-1.aws.api.temporal.io:7233", "TEMPORAL_NAMESPACE", "ns.acct",
+        "TEMPORAL_API_KEY", "k"), null, null);
+    try (TemporalConnection c = TemporalConnection.open(s, new TemporalConnection.Options(null, "test", null))) {
+      assertThat(c.stubs().getOptions().getEnableHttps()).isTrue();
+      assertThat(c.stubs().getOptions().getHeaders().get(TemporalConnection.NAMESPACE_HEADER)).isEqualTo("ns.acct");
+      assertThat(c.client().getOptions().getNamespace()).isEqualTo("ns.acct");
+    }
   }
 }

@@ -1,0 +1,183 @@
+package dev.safedeploy.worker.temporal;
+
+import dev.safedeploy.workflows.pipeline.SearchAttributes;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Temporal server: {@code temporal server start-dev} as a child process, on loopback only, with its state in a
+ * SQLite file (so a restart loses no run), namespace {@code default}, the pipeline's search attributes, and the Web UI.
+ * Its log goes to a file beside the database.
+ */
+public final class TemporalDevServer implements TemporalServer {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalDevServer.class);
+  private static final String IP = "127.0.0.1";
+
+  /**
+   * @param dbFile SQLite file; null keeps state in memory (tests that do not restart)
+   * @param port frontend gRPC port (0: a free one)
+   * @param uiPort Web UI port (0: a free one)
+   */
+  public record Options(Path cli, Path dbFile, int port, int uiPort, Path logFile, Duration startTimeout) {}
+
+  private final Options options;
+  private final Process process;
+  private final int port;
+  private final int uiPort;
+
+  private TemporalDevServer(Options options, Process process, int port, int uiPort) {
+    this.options = options;
+    this.process = process;
+    this.port = port;
+    this.uiPort = uiPort;
+  }
+
+  public static TemporalDevServer start(Options options) {
+    int port = options.port() == 0 ? Ports.free() : options.port();
+    int uiPort = options.uiPort() == 0 ? Ports.free() : options.uiPort();
+    List<String> command = new ArrayList<>(List.of(options.cli().toString(), "server", "start-dev",
+        "--ip", IP, "--port", Integer.toString(port), "--ui-port", Integer.toString(uiPort),
+        "--namespace", "default", "--log-level", "warn", "--ui-disable-news-fetch"));
+    if (options.dbFile() != null) {
+      command.addAll(List.of("--db-filename", options.dbFile().toAbsolutePath().toString()));
+    }
+    SearchAttributes.ALL.forEach(k -> command.addAll(List.of("--search-attribute", k.getName() + "=Keyword")));
+    Process process;
+    try {
+      if (options.dbFile() != null) {
+        Files.createDirectories(options.dbFile().toAbsolutePath().getParent());
+      }
+      Files.createDirectories(options.logFile().toAbsolutePath().getParent());
+      process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logFile().toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + options.cli() + " server start-dev", e);
+    }
+    TemporalDevServer server = new TemporalDevServer(options, process, port, uiPort);
+    try {
+      server.awaitReady();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    log.info("temporal dev server up on {} (UI {}), state {}", server.address(), server.webUi(), options.dbFile());
+    return server;
+  }
+
+  /** Until the frontend answers; a process that exits first (port taken, bad flag) fails with its log's tail. */
+  private void awaitReady() {
+    long deadline = System.nanoTime() + options.startTimeout().toNanos();
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(address()).build());
+    try {
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("temporal server start-dev exited with " + process.exitValue()
+              + " before it was ready on " + address() + ": " + logTail());
+        }
+        try {
+          stubs.blockingStub().withDeadlineAfter(1, TimeUnit.SECONDS).getSystemInfo(
+              io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+          return;
+        } catch (RuntimeException notYet) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("temporal server start-dev did not answer on " + address() + " within "
+                + options.startTimeout().toSeconds() + " s: " + logTail());
+          }
+          sleep(100);
+        }
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(options.logFile(), StandardCharsets.UTF_8);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public String address() {
+    return IP + ":" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public URI webUi() {
+    return URI.create("http://" + IP + ":" + uiPort);
+  }
+
+  @Override
+  public boolean durable() {
+    return options.dbFile() != null;
+  }
+
+  @Override
+  public String description() {
+    return "Temporal dev server (" + options.cli().getFileName() + " server start-dev, "
+        + (durable() ? "SQLite " + options.dbFile() : "in memory") + ")";
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Stops the server as Ctrl-C would (SIGTERM), then forcibly if it does not go within 10 s. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** Kills the server without letting it shut down (kill -9), for the durability tests. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the Temporal dev server", e);
+    }
+  }
+}
