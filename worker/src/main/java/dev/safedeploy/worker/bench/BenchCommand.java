@@ -23,6 +23,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON line on stdout instead of the table")
     boolean json;
 
+    @Option(names = "--server", paramLabel = "auto|cli|embedded",
+        description = "Temporal server: the temporal CLI's dev server (cli), the embedded Java test server "
+            + "(embedded), or the CLI when found (auto, the default)")
+    dev.safedeploy.worker.temporal.TemporalServers.Mode server = dev.safedeploy.worker.temporal.TemporalServers.Mode.AUTO;
+
     abstract BenchReport measure() throws Exception;
 
     @Override
@@ -33,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "overhead", mixinStandardHelpOptions = true, description = "Whole pipelines with instant activities on the embedded server: wall "
+  @Command(name = "overhead", mixinStandardHelpOptions = true, description = "Whole pipelines with instant activities: wall "
       + "time vs time in activities.")
   static final class Overhead extends Bench {
     @Option(names = "--runs", description = "Measured runs (default: ${DEFAULT-VALUE})")
@@ -44,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     BenchReport measure() throws Exception {
-      return new OverheadBench(runs, warmup).run();
+      return new OverheadBench(runs, warmup, server).run();
     }
   }
 
@@ -56,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     BenchReport measure() throws InterruptedException {
-      return new ConcurrencyBench(runs).run();
+      return new ConcurrencyBench(runs, server).run();
     }
   }
 

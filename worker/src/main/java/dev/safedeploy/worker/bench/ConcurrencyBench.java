@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -28,7 +29,10 @@ public final class ConcurrencyBench {
 
   private final int runs;
 
-  public ConcurrencyBench(int runs) {
+  private final TemporalServers.Mode server;
+
+  public ConcurrencyBench(int runs, TemporalServers.Mode server) {
+    this.server = server;
     if (runs < 1 || runs > 5000) {
       throw new IllegalArgumentException("--runs must be in [1, 5000], got " + runs);
     }
@@ -55,7 +59,8 @@ public final class ConcurrencyBench {
       }
     });
     ExecutorService pool = Executors.newFixedThreadPool(32, r -> new Thread(r, "bench-client"));
-    try (EmbeddedPipeline temporal = EmbeddedPipeline.start(List.of(backend))) {
+    try (EmbeddedPipeline temporal = EmbeddedPipeline.start(List.of(backend), server,
+        "concurrency")) {
       long heapBefore = usedHeap();
       List<PipelineRequest> requests = new ArrayList<>();
       for (int i = 1; i <= runs; i++) {
@@ -132,7 +137,10 @@ public final class ConcurrencyBench {
           .put("allFinishedMillis", (allDone - approveAll) / 1e6)
           .put("promoted", promoted.get())
           .put("reactionNotNotifyApproved", notNotify)
-          .note("heap is the whole process: embedded Temporal server + worker + client, after System.gc()")
+          .put("server", temporal.server().description())
+          .note(temporal.server() instanceof dev.safedeploy.worker.temporal.EmbeddedTemporalServer
+              ? "heap is the whole process: embedded Temporal server + worker + client, after System.gc()"
+              : "heap is this process: worker + client, after System.gc(); the dev server is a separate process")
           .note("reaction = decide update sent -> the run's next activity (notify APPROVED) starts; "
               + runs + " updates sent by 32 client threads at once")
           .note("one worker with the SDK's default cache (600 workflows): runs beyond it are replayed on approval");

@@ -2,7 +2,10 @@ package dev.safedeploy.worker.bench;
 
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
-import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
+import dev.safedeploy.worker.ScratchDirectory;
+import dev.safedeploy.worker.temporal.TemporalServer;
+import dev.safedeploy.worker.temporal.TemporalServers;
+import java.nio.file.Path;
 import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -19,23 +22,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The embedded Temporal server (real time, loopback), a client and one pipeline worker with the given activities, all
- * in this process: the orchestration benchmarks measure Temporal plus the workflow, nothing else.
+ * A Temporal server (the temporal CLI's dev server, or the embedded Java test server in this process), a client and
+ * one pipeline worker with the given activities: the orchestration benchmarks measure Temporal plus the workflow,
+ * nothing else.
  */
 final class EmbeddedPipeline implements AutoCloseable {
 
-  private final EmbeddedTemporalServer server;
+  private final TemporalServer server;
   private final TemporalConnection connection;
   private final PipelineWorker worker;
 
-  private EmbeddedPipeline(EmbeddedTemporalServer server, TemporalConnection connection, PipelineWorker worker) {
+  private EmbeddedPipeline(TemporalServer server, TemporalConnection connection, PipelineWorker worker) {
     this.server = server;
     this.connection = connection;
     this.worker = worker;
   }
 
-  static EmbeddedPipeline start(List<Object> activities) {
-    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
+  /** @param bench names the scratch directory a dev server keeps its SQLite file and log in (wiped first) */
+  static EmbeddedPipeline start(List<Object> activities, TemporalServers.Mode mode, String bench) {
+    Path stateDir = Path.of(".safedeploy", "bench", bench, "temporal").toAbsolutePath();
+    try {
+      ScratchDirectory.wipe(stateDir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot wipe " + stateDir, e);
+    }
+    TemporalServer server = TemporalServers.start(new TemporalServers.Request(mode, 0, 0, stateDir), System.getenv(),
+        System.err);
     TemporalConnection connection = null;
     try {
       connection = WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address())
@@ -53,6 +65,10 @@ final class EmbeddedPipeline implements AutoCloseable {
 
   WorkflowClient client() {
     return connection.client();
+  }
+
+  TemporalServer server() {
+    return server;
   }
 
   SafeDeploymentWorkflow newRun(PipelineRequest request) {

@@ -7,7 +7,8 @@ import dev.safedeploy.activities.local.platform.LocalPlatform;
 import dev.safedeploy.activities.local.platform.PlatformConfig;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
-import dev.safedeploy.worker.temporal.EmbeddedTemporalServer;
+import dev.safedeploy.worker.temporal.TemporalServer;
+import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.client.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
@@ -15,20 +16,20 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The embedded Temporal server and the local platform (alarms signal the workflows), with or without an in-process
- * worker. The platform can be restarted on the same home and ports, as a crashed and restarted platform process would
+ * A Temporal server (the temporal CLI's dev server wherever the CLI exists, else the embedded one) and the local
+ * platform (alarms signal the workflows), with or without an in-process worker. The platform can be restarted on the same home and ports, as a crashed and restarted platform process would
  * be; the reliability suite runs its workers as separate processes against this.
  */
 public final class LocalStack implements AutoCloseable {
 
-  private final EmbeddedTemporalServer server;
+  private final TemporalServer server;
   private final TemporalConnection connection;
   private final Path home;
   private final Duration alarmPeriod;
   private volatile LocalPlatform platform;
   private PipelineWorker worker;
 
-  private LocalStack(EmbeddedTemporalServer server, TemporalConnection connection, Path home, Duration alarmPeriod) {
+  private LocalStack(TemporalServer server, TemporalConnection connection, Path home, Duration alarmPeriod) {
     this.server = server;
     this.connection = connection;
     this.home = home;
@@ -41,7 +42,12 @@ public final class LocalStack implements AutoCloseable {
    * @param alarmPeriod the period of the canary alarms the in-process worker creates
    */
   public static LocalStack start(Path home, boolean runWorker, Duration alarmPeriod) {
-    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0);
+    return start(home, runWorker, alarmPeriod, TemporalServers.Mode.AUTO);
+  }
+
+  public static LocalStack start(Path home, boolean runWorker, Duration alarmPeriod, TemporalServers.Mode mode) {
+    TemporalServer server = TemporalServers.start(new TemporalServers.Request(mode, 0, 0,
+        home.toAbsolutePath().resolve("temporal")), System.getenv(), System.err);
     LocalStack stack = null;
     try {
       TemporalConnection connection = WorkerConfig.fromEnv(Map.of()).withTemporalAddress(server.address())
@@ -87,6 +93,10 @@ public final class LocalStack implements AutoCloseable {
 
   public String temporalAddress() {
     return server.address();
+  }
+
+  public TemporalServer temporalServer() {
+    return server;
   }
 
   public Path home() {

@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -31,7 +32,10 @@ public final class OverheadBench {
   private final int runs;
   private final int warmup;
 
-  public OverheadBench(int runs, int warmup) {
+  private final TemporalServers.Mode server;
+
+  public OverheadBench(int runs, int warmup, TemporalServers.Mode server) {
+    this.server = server;
     if (runs < 1 || runs > 1000) {
       throw new IllegalArgumentException("--runs must be in [1, 1000], got " + runs);
     }
@@ -46,7 +50,7 @@ public final class OverheadBench {
     InstantBackend backend = new InstantBackend();
     Map<String, long[]> approvals = new ConcurrentHashMap<>();
     ExecutorService approver = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-approver"));
-    try (EmbeddedPipeline temporal = EmbeddedPipeline.start(List.of(backend))) {
+    try (EmbeddedPipeline temporal = EmbeddedPipeline.start(List.of(backend), server, "overhead")) {
       // The approver answers as soon as approval is requested; its round trip is timed separately.
       backend.onCall(call -> {
         if (call.method().equals("notify") && call.detail().equals("APPROVAL_REQUESTED")) {
@@ -103,7 +107,7 @@ public final class OverheadBench {
       }
       Stats wall = Stats.of(walls);
       Stats overhead = Stats.of(overheads);
-      BenchReport report = new BenchReport("overhead")
+      BenchReport report = new BenchReport("overhead").put("server", temporal.server().description())
           .put("runs", runs)
           .put("warmupRuns", warmup)
           .put("activitiesPerRun", activities)

@@ -3,17 +3,27 @@ package dev.safedeploy.worker.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.safedeploy.worker.temporal.RealTemporal;
+import dev.safedeploy.worker.temporal.TemporalServers;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The orchestration benches, tiny: they run whole pipelines for real and report consistent figures. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OrchestrationBenchTest {
 
-  @Test
-  void overheadRunsWholePipelinesAgainstTheInstantBackend() throws Exception {
-    BenchReport r = new OverheadBench(2, 1).run();
+  @ParameterizedTest
+  @EnumSource(value = TemporalServers.Mode.class, names = {"CLI", "EMBEDDED"})
+  void overheadRunsWholePipelinesAgainstTheInstantBackend(TemporalServers.Mode server) throws Exception {
+    if (server == TemporalServers.Mode.CLI) {
+      RealTemporal.cli();
+    }
+    BenchReport r = new OverheadBench(2, 1, server).run();
+    assertThat((String) r.get("server")).startsWith(server == TemporalServers.Mode.CLI ? "Temporal dev server"
+        : "embedded");
     assertThat(r.get("runs")).isEqualTo(2);
     assertThat(r.get("activitiesPerRun")).isEqualTo(22);
     double wall = (Double) r.get("wallMillisP50");
@@ -24,9 +34,13 @@ class OrchestrationBenchTest {
     assertThat(r.figures()).containsKeys("gapBefore.train.millisP50", "gapBefore.shiftTraffic.millisP50");
   }
 
-  @Test
-  void concurrencyParksRunsAtApprovalThenApprovesThemAll() throws Exception {
-    BenchReport r = new ConcurrencyBench(5).run();
+  @ParameterizedTest
+  @EnumSource(value = TemporalServers.Mode.class, names = {"CLI", "EMBEDDED"})
+  void concurrencyParksRunsAtApprovalThenApprovesThemAll(TemporalServers.Mode server) throws Exception {
+    if (server == TemporalServers.Mode.CLI) {
+      RealTemporal.cli();
+    }
+    BenchReport r = new ConcurrencyBench(5, server).run();
     assertThat(r.get("promoted")).isEqualTo(5);
     assertThat(r.get("reactionNotNotifyApproved")).isEqualTo(0L);
     assertThat((Double) r.get("reactionMillisP50")).isPositive();
@@ -34,7 +48,8 @@ class OrchestrationBenchTest {
 
   @Test
   void boundsAreChecked() {
-    assertThatThrownBy(() -> new OverheadBench(0, 0)).hasMessageContaining("--runs");
-    assertThatThrownBy(() -> new ConcurrencyBench(100_000)).hasMessageContaining("--runs");
+    assertThatThrownBy(() -> new OverheadBench(0, 0, TemporalServers.Mode.EMBEDDED)).hasMessageContaining("--runs");
+    assertThatThrownBy(() -> new ConcurrencyBench(100_000, TemporalServers.Mode.EMBEDDED))
+        .hasMessageContaining("--runs");
   }
 }
