@@ -19,39 +19,50 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI against the real SafeDeploymentWorkflowImpl (with the workflow module's recording fake backend). */
+/**
+ * The CLI against the real SafeDeploymentWorkflowImpl (with the workflow module's recording fake backend), on the
+ * embedded Java test server; {@link RealServerCliTest} runs the same against the real Temporal dev server.
+ */
 @Timeout(180)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealWorkflowCliTest {
 
-  static FakeBackend backend;
-  static TemporalFixture temporal;
+  FakeBackend backend;
+  TemporalFixture temporal;
   @TempDir
-  static Path dir;
+  Path dir;
+
+  TemporalFixture fixture(FakeBackend fake) {
+    return new TemporalFixture(SafeDeploymentWorkflowImpl.class, fake);
+  }
 
   @BeforeAll
-  static void start() {
+  void start() {
     backend = new FakeBackend().withLive("nyctaxi", "v0", 4.5);
-    temporal = new TemporalFixture(SafeDeploymentWorkflowImpl.class, backend);
+    temporal = fixture(backend);
   }
 
   @AfterAll
-  static void stop() {
-    temporal.close();
+  void stop() {
+    if (temporal != null) {
+      temporal.close();
+    }
   }
 
-  private static CliRun cli(String user, String... args) {
+  private CliRun cli(String user, String... args) {
     return CliRun.run(temporal.env(user), args);
   }
 
-  private static CliRun startRun(String version) {
+  private CliRun startRun(String version) {
     return cli("alice", "start", "nyctaxi", version, "--data-dir", dir.toString(), "--approver", "bob",
         "--bake", "1s", "--final-bake", "1s", "--watch-window", "1s", "--alarm-poll-interval", "1s");
   }
 
-  private static PipelineStatus await(String id, Predicate<PipelineStatus> condition) throws InterruptedException {
+  private PipelineStatus await(String id, Predicate<PipelineStatus> condition) throws InterruptedException {
     RunService runs = new RunService(temporal.client());
     Instant deadline = Instant.now().plusSeconds(60);
     PipelineStatus s = runs.view(id).status();
@@ -100,10 +111,72 @@ class RealWorkflowCliTest {
     assertThat(status.exitCode()).isZero();
     assertThat(status.out()).contains("PROMOTED", "DEPLOY_PROD", "approved by bob");
 
-    JsonNode list = Json.MAPPER.readTree(cli("bob", "list", "--outcome", "PROMOTED", "--json").out());
-    List<String> ids = new ArrayList<>();
-    list.path("runs").forEach(r -> ids.add(r.path("workflowId").asText()));
-    assertThat(ids).contains("deploy-nyctaxi-v1");
+    JsonNode list = awaitListed("deploy-nyctaxi-v1", "--outcome", "PROMOTED", "--model", "nyctaxi");
+    assertThat(list.path("source").asText()).isEqualTo(temporal.isReal() ? "visibility-query"
+        : "open+closed listing");
+    if (temporal.isReal()) {
+      assertThat(list.path("query").asText()).contains("SafedeployModel = 'nyctaxi'")
+          .contains("SafedeployOutcome = 'PROMOTED'");
+    }
+  }
+
+  @Test
+  void rejectAndOperatorRollbackThroughTheCli() throws Exception {
+    assertThat(startRun("v3").exitCode()).isZero();
+    await("deploy-nyctaxi-v3", s -> s.stage() == Stage.AWAIT_APPROVAL);
+    CliRun reject = cli("bob", "reject", "nyctaxi/v3", "--comment", "not this week");
+    assertThat(reject.exitCode()).as(reject.toString()).isZero();
+    CliRun late = cli("bob", "approve", "nyctaxi/v3");
+    assertThat(late.exitCode()).as(late.toString()).isEqualTo(ExitCodes.REFUSED);
+
+    assertThat(startRun("v4").exitCode()).isZero();
+    await("deploy-nyctaxi-v4", s -> s.stage() == Stage.AWAIT_APPROVAL);
+    CliRun rollback = cli("carol", "rollback", "nyctaxi/v4", "--reason", "data was wrong");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+    CliRun watch = cli("carol", "watch", "nyctaxi/v4", "--interval", "300ms");
+    assertThat(watch.exitCode()).as(watch.toString()).isEqualTo(ExitCodes.RUN_NOT_PROMOTED);
+    assertThat(watch.out()).contains("ROLLED_BACK", "operator rollback by carol");
+
+    JsonNode history = Json.MAPPER.readTree(cli("carol", "history", "nyctaxi/v4", "--json").out());
+    assertThat(history.toString()).contains("ROLLBACK_REQUESTED", "carol", "data was wrong", "ROLLED_BACK");
+    assertThat(awaitListed("deploy-nyctaxi-v3", "--outcome", "REJECTED").toString())
+        .doesNotContain("deploy-nyctaxi-v4");
+    assertThat(awaitListed("deploy-nyctaxi-v4", "--outcome", "ROLLED_BACK").toString())
+        .doesNotContain("deploy-nyctaxi-v3");
+  }
+
+  @Test
+  void unknownRunsAndAnUnreachableServerHaveTheirExitCodes() {
+    assertThat(cli("bob", "status", "nyctaxi/v99").exitCode()).isEqualTo(ExitCodes.UNKNOWN_RUN);
+    assertThat(cli("bob", "approve", "nyctaxi/v99").exitCode()).isEqualTo(ExitCodes.UNKNOWN_RUN);
+    CliRun bad = cli("bob", "status", "nyctaxi/v1", "--address", "not-an-address");
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+    CliRun down = cli("bob", "list", "--address", "127.0.0.1:" + TemporalFixture.freePort(), "--connect-timeout",
+        "1s");
+    assertThat(down.exitCode()).as(down.toString()).isEqualTo(ExitCodes.UNREACHABLE);
+  }
+
+  /** Visibility is eventually consistent on a real server: poll the listing until the run shows, never sleep. */
+  private JsonNode awaitListed(String workflowId, String... filter) throws Exception {
+    String[] args = new String[filter.length + 2];
+    args[0] = "list";
+    System.arraycopy(filter, 0, args, 1, filter.length);
+    args[args.length - 1] = "--json";
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      CliRun run = cli("bob", args);
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      JsonNode list = Json.MAPPER.readTree(run.out());
+      List<String> ids = new ArrayList<>();
+      list.path("runs").forEach(r -> ids.add(r.path("workflowId").asText()));
+      if (ids.contains(workflowId)) {
+        return list;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(workflowId + " never listed by " + String.join(" ", args) + ": " + ids);
+      }
+      Thread.sleep(200);
+    }
   }
 
   @Test

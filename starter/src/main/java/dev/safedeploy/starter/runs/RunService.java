@@ -155,7 +155,7 @@ public final class RunService {
         throw new RunFailure(RunFailure.Kind.REFUSED, "refused: " + refusalReason(u));
       }
       if (cause instanceof WorkflowNotFoundException) {
-        throw RunFailure.unknown(workflowId, namespace);
+        throw endedMeanwhile(workflowId, decision.approve() ? "approve" : "reject");
       }
       if (cause instanceof RuntimeException re) {
         throw re;
@@ -169,8 +169,17 @@ public final class RunService {
     try {
       client.newWorkflowStub(SafeDeploymentWorkflow.class, workflowId).rollback(request);
     } catch (WorkflowNotFoundException e) {
-      throw RunFailure.unknown(workflowId, namespace);
+      throw endedMeanwhile(workflowId, "roll back");
     }
+  }
+
+  /**
+   * A real server answers NotFound for a message to a run that closed after we checked it was running (a rejection
+   * still compensating, say): that is "the run has ended", not an unknown run.
+   */
+  private RunFailure endedMeanwhile(String workflowId, String what) {
+    requireRunning(workflowId, what);
+    return RunFailure.unknown(workflowId, namespace);
   }
 
   private void requireRunning(String workflowId, String what) {

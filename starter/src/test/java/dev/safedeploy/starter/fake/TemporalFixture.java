@@ -12,18 +12,50 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
+import dev.safedeploy.worker.temporal.TemporalCli;
+import dev.safedeploy.worker.temporal.TemporalDevServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The embedded Java test server bound to a real port (what {@code safedeploy dev} runs), the search attributes
- * registered, and a worker running {@link FakeSafeDeploymentWorkflow} on the "safedeploy" task queue.
+ * A Temporal server bound to a real port — the embedded Java test server (the zero-install fallback), or the real one,
+ * {@code temporal server start-dev} from the temporal CLI (what {@code safedeploy dev} runs wherever the CLI exists) —
+ * the search attributes registered, and a worker running {@link FakeSafeDeploymentWorkflow} (or the real workflow) on
+ * the "safedeploy" task queue.
  */
 public final class TemporalFixture implements AutoCloseable {
 
-  private final TestServer.PortBoundTestServer server;
+  /** The real server needs the temporal CLI: skipped without it, failed without it under .ci/run. */
+  public static TemporalFixture real(Class<?> workflowImplementation, Object... activities) {
+    Path cli = TemporalCli.find(System.getenv()).orElse(null);
+    if (cli == null) {
+      String why = "no temporal CLI (SAFEDEPLOY_TEMPORAL_CLI, PATH, " + System.getProperty(TemporalCli.TOOLS_PROPERTY)
+          + "); run .ci/install-tools";
+      if ("1".equals(System.getenv("SAFEDEPLOY_REQUIRE_TOOLS"))) {
+        Assertions.fail(why);
+      }
+      Assumptions.abort("real-server test skipped: " + why);
+    }
+    Path log;
+    try {
+      log = Files.createTempFile("temporal-dev-server", ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    TemporalDevServer dev = TemporalDevServer.start(new TemporalDevServer.Options(cli, null, 0, 0, log,
+        Duration.ofSeconds(60)));
+    return new TemporalFixture(dev, dev.port(), workflowImplementation, activities);
+  }
+
+  private final AutoCloseable server;
   private final int port;
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
@@ -35,15 +67,22 @@ public final class TemporalFixture implements AutoCloseable {
 
   /** With the given workflow implementation (the fake, or the real one) and activity implementations. */
   public TemporalFixture(Class<?> workflowImplementation, Object... activities) {
-    port = freePort();
-    server = TestServer.createPortBoundServer(port);
+    this(null, freePort(), workflowImplementation, activities);
+  }
+
+  private TemporalFixture(AutoCloseable realServer, int port, Class<?> workflowImplementation, Object... activities) {
+    this.port = port;
+    this.server = realServer != null ? realServer : TestServer.createPortBoundServer(port);
     stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
     AddSearchAttributesRequest.Builder sa = AddSearchAttributesRequest.newBuilder().setNamespace("default");
     SearchAttributes.ALL.forEach(k -> sa.putSearchAttributes(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    operator.blockingStub().addSearchAttributes(sa.build());
+    if (realServer == null) {
+      // the dev server registered them at start (--search-attribute); it refuses a second registration
+      operator.blockingStub().addSearchAttributes(sa.build());
+    }
     client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     factory = WorkerFactory.newInstance(client);
     var worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
@@ -56,6 +95,11 @@ public final class TemporalFixture implements AutoCloseable {
 
   public String address() {
     return "127.0.0.1:" + port;
+  }
+
+  /** Whether this is the real server (visibility queries, sticky execution) rather than the Java test server. */
+  public boolean isReal() {
+    return server instanceof TemporalDevServer;
   }
 
   public WorkflowClient client() {
@@ -83,6 +127,10 @@ public final class TemporalFixture implements AutoCloseable {
   public void close() {
     factory.shutdownNow();
     stubs.shutdownNow();
-    server.close();
+    try {
+      server.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the Temporal server", e);
+    }
   }
 }

@@ -74,13 +74,15 @@ class WorkerKillTest {
 
   @AfterAll
   static void down() {
+    String server = stack == null ? null : stack.temporalServer().description();
     if (worker != null) {
       worker.close();
     }
     if (stack != null) {
       stack.close();
     }
-    System.out.println("reliability: faults injected and survived: " + faults.size() + " " + faults);
+    System.out.println("reliability: faults injected and survived: " + faults.size() + " " + faults
+        + (server == null ? "" : " on the " + server));
   }
 
   @Test
