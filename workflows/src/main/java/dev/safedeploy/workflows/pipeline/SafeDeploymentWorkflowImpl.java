@@ -90,6 +90,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private int trafficStep;
   private List<Integer> trafficSteps = List.of();
   private Map<String, Integer> weights = Map.of();
+  // Every variant the production endpoint has, as the backend last reported it: a shift names them all.
+  private List<String> prodVariants = List.of();
   private ApprovalRecord approval;
   private final List<ApprovalRecord> refusedDecisions = new ArrayList<>();
   private final List<AlarmRecord> alarmRecords = new ArrayList<>();
@@ -296,6 +298,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
     blueVersion = hasBlue ? prod.liveVersion() : null;
     blueModelName = hasBlue ? prod.liveModelName() : null;
+    prodVariants = variantNames(prod.variants());
     trafficSteps = hasBlue ? policy.trafficSteps() : List.of(100);
     event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
 
@@ -308,8 +311,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     step("adding green variant " + names.variant());
     greenAdded = true;
-    endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(), new VariantSpec(names.variant(),
-        modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)));
+    prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+        new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
+        .variants());
     // An alarm that fired before the canary began counts if it is still in ALARM now.
     pollAlarmsOnce();
     checkAbort();
@@ -343,7 +347,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     alarmWatch = null;
     if (hasBlue) {
       step("retiring blue " + blueVersion);
-      endpoints.removeVariant(names.prodEndpoint(), blueVersion);
+      prodVariants = variantNames(endpoints.removeVariant(names.prodEndpoint(), blueVersion).variants());
       blueRetired = true;
       weights = Map.of(names.variant(), 100);
     }
@@ -357,11 +361,23 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       target.put(blueVersion, 100 - greenPercent);
     }
     target.put(names.variant(), greenPercent);
+    wholeSet(target);
     step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
     TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
     weights = state.weights();
     event("traffic " + weights);
     checkAbort();
+  }
+
+  /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
+  private void wholeSet(Map<String, Integer> target) {
+    for (String v : prodVariants) {
+      target.putIfAbsent(v, 0);
+    }
+  }
+
+  private static List<String> variantNames(List<EndpointActivities.VariantState> variants) {
+    return variants == null ? List.of() : variants.stream().map(EndpointActivities.VariantState::variantName).toList();
   }
 
   /** Waits, watching alarms both ways: pushed signals end the wait at once, and alarm states are polled. */
@@ -457,13 +473,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (blueVersion != null) {
       if (blueRetired) {
         step("restoring blue " + blueVersion);
-        endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(), new VariantSpec(blueVersion,
-            blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE)));
+        prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants());
       }
       step("100% back to blue " + blueVersion);
       Map<String, Integer> back = new LinkedHashMap<>();
       back.put(blueVersion, 100);
       back.put(names.variant(), 0);
+      wholeSet(back);
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
       weights = Map.of(blueVersion, 100);
       liveVersion = blueVersion;

@@ -267,6 +267,37 @@ class SafeDeploymentWorkflowTest {
   }
 
   @Test
+  void everyShiftNamesEveryVariantOfTheEndpoint() {
+    FakeBackend backend = withBlue().withVariant(PROD, "v0", 0);
+    PipelineResult result = result(startAndApprove(backend, request("v2", DeploymentPolicy.defaults())));
+
+    assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.calls).filteredOn(c -> c.startsWith("shiftTraffic")).containsExactly(
+        "shiftTraffic nyctaxi-prod {v1=90, v2=10, v0=0}",
+        "shiftTraffic nyctaxi-prod {v1=0, v2=100, v0=0}");
+    assertThat(backend.weights(PROD)).containsOnly(Map.entry("v2", 100), Map.entry("v0", 0));
+  }
+
+  @Test
+  void rollbackNamesEveryVariantOfTheEndpoint() {
+    FakeBackend backend = withBlue().withVariant(PROD, "v0", 0);
+    PipelineRequest request = request("v2", policy().build());
+    backend.onCall = c -> {
+      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10, v0=0}")) {
+        harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, request.workflowId())
+            .alarm(new AlarmSignal(ALARM, "ALARM", "5xx > 5", backend.clock));
+      }
+    };
+    PipelineResult result = result(startAndApprove(backend, request));
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(backend.calls).filteredOn(c -> c.startsWith("shiftTraffic")).containsExactly(
+        "shiftTraffic nyctaxi-prod {v1=90, v2=10, v0=0}",
+        "shiftTraffic nyctaxi-prod {v1=100, v2=0, v0=0}");
+    assertThat(backend.weights(PROD)).containsOnly(Map.entry("v1", 100), Map.entry("v0", 0));
+  }
+
+  @Test
   void pushedAlarmInFirstCanaryStepRollsBackToBlueAtOnce() {
     FakeBackend backend = withBlue();
     Instant alarmAt = backend.clock.minusMillis(120);
