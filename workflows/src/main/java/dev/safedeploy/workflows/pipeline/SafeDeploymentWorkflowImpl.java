@@ -332,6 +332,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       shift(green, "step " + trafficStep + "/" + trafficSteps.size());
       if (green < 100) {
         bake(policy.stepBake(), (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake");
+      } else if (policy.strategy() == Strategy.ALL_AT_ONCE && blueVersion != null
+          && Workflow.getVersion("all-at-once-bake", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // The one ALL_AT_ONCE step bakes like any step (--bake), blue still beside it; runs started before this
+        // change went straight to the post-traffic hook.
+        bake(policy.stepBake(), "all-at-once 100% bake");
       }
     }
     step("post-traffic hook");

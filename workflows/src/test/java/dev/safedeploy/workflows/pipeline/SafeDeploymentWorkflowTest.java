@@ -150,15 +150,16 @@ class SafeDeploymentWorkflowTest {
   }
 
   @Test
-  void allAtOnceGoesStraightToFullTrafficThenFinalBake() {
+  void allAtOnceGoesStraightToFullTrafficBakesThenFinalBake() {
     FakeBackend backend = withBlue();
     PipelineResult result = result(startAndApprove(backend, request("v2",
-        policy().strategy(Strategy.ALL_AT_ONCE).build())));
+        policy().strategy(Strategy.ALL_AT_ONCE).bake(Duration.ofMinutes(2)).build())));
 
     assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
     assertThat(backend.collapsedCalls()).containsExactlyElementsOf(concat(
         BEFORE_PROD.stream().map(c -> c.replace("CANARY", "ALL_AT_ONCE")).toList(),
         "shiftTraffic nyctaxi-prod {v1=0, v2=100}",
+        "pollAlarms x4",
         "postTraffic nyctaxi-prod",
         "pollAlarms x10",
         "unwatchAlarms v2",
