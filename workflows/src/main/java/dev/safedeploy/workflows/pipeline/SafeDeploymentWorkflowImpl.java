@@ -352,9 +352,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     alarmWatch = null;
     if (hasBlue) {
       step("retiring blue " + blueVersion);
-      prodVariants = variantNames(endpoints.removeVariant(names.prodEndpoint(), blueVersion).variants());
+      observe(endpoints.removeVariant(names.prodEndpoint(), blueVersion));
       blueRetired = true;
-      weights = Map.of(names.variant(), 100);
     }
     liveVersion = request.version();
     step(null);
@@ -379,6 +378,16 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     for (String v : prodVariants) {
       target.putIfAbsent(v, 0);
     }
+  }
+
+  /** Status shows the weights the backend reports after a variant change, not what the workflow assumes. */
+  private void observe(EndpointActivities.EndpointState state) {
+    prodVariants = variantNames(state.variants());
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    if (state.variants() != null) {
+      state.variants().forEach(v -> seen.put(v.variantName(), v.weight()));
+    }
+    weights = seen;
   }
 
   private static List<String> variantNames(List<EndpointActivities.VariantState> variants) {
@@ -495,11 +504,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       event("traffic 100% on blue " + blueVersion
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
       step("tearing down green " + request.version());
-      endpoints.removeVariant(names.prodEndpoint(), names.variant());
+      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
     } else {
       step("tearing down green " + request.version() + " (no previous version to restore)");
-      endpoints.removeVariant(names.prodEndpoint(), names.variant());
-      weights = Map.of();
+      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
       liveVersion = null;
       event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
     }
