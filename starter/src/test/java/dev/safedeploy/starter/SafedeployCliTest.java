@@ -264,6 +264,15 @@ class SafedeployCliTest {
   }
 
   @Test
+  void badAddressExits2() {
+    for (String bad : List.of("nocolon", "127.0.0.1:99999", "http://127.0.0.1:7233", "127.0.0.1:0")) {
+      CliRun r = CliRun.run(Map.of("USER", "carol"), "--address", bad, "--connect-timeout", "1s", "status", "taxi/v1");
+      assertThat(r.exitCode()).as(bad + ": " + r).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+      assertThat(r.err()).contains("bad Temporal address").doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void policyFileIsReadAndOptionsOverrideIt() throws Exception {
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, "strategy: linear\nlinearStepPercent: 50\nlinearInterval: 2m\napprovers: [alice]\n"

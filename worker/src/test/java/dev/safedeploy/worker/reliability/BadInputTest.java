@@ -93,7 +93,8 @@ class BadInputTest {
         new Bad("badhp", "v1", Map.of("max_depth", "100"), "max_depth must be in [0, 64]"),
         new Bad("badhp", "v2", Map.of("eta", "1.5"), "eta must be in"),
         new Bad("badhp", "v3", Map.of("num_round", "lots"), "num_round must be an integer"),
-        new Bad("badhp", "v4", Map.of("objective", "binary:logistic"), "objective must be one of"));
+        new Bad("badhp", "v4", Map.of("objective", "binary:logistic"), "objective must be one of"),
+        new Bad("badhp", "v5", Map.of("max_dpeth", "6"), "unknown hyperparameter 'max_dpeth'"));
     for (Bad bad : cases) {
       PipelineRequest request = new PipelineRequest(bad.model(), bad.version(), BenchData.locations(data.good()),
           bad.hp(), REQUESTER, policy());

@@ -89,6 +89,10 @@ public final class TemporalConnection implements AutoCloseable {
     if (!address.matches("[^\\s:/]+:\\d{1,5}") && !address.matches("\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
       throw new ConnectionException(false, "bad Temporal address '" + address + "': expected HOST:PORT", null);
     }
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    if (port < 1 || port > 65535) {
+      throw new ConnectionException(false, "bad Temporal address '" + address + "': port must be 1-65535", null);
+    }
     return new Settings(profile.toBuilder().setAddress(address).setNamespace(namespace).build(), address, namespace);
   }
 

@@ -30,6 +30,19 @@ public final class Hyperparameters {
   private static final Set<String> OBJECTIVES =
       Set.of("reg:squarederror", "reg:squaredlogerror", "reg:pseudohubererror", "reg:absoluteerror", "reg:tweedie");
 
+  /**
+   * The hyperparameters SageMaker's built-in XGBoost algorithm takes. Anything else is a typo to refuse at start: a
+   * misspelt key silently ignored would train with the default the author meant to override.
+   */
+  public static final Set<String> KNOWN = Set.of("num_round", "max_depth", "eta", "gamma", "min_child_weight",
+      "subsample", "objective", "early_stopping_rounds", "alpha", "lambda", "lambda_bias", "base_score", "booster",
+      "colsample_bylevel", "colsample_bynode", "colsample_bytree", "csv_weights", "deterministic_histogram", "dsplit",
+      "eval_metric", "grow_policy", "interaction_constraints", "max_bin", "max_delta_step", "max_leaves",
+      "monotone_constraints", "normalize_type", "nthread", "num_class", "num_parallel_tree", "one_drop",
+      "process_type", "rate_drop", "refresh_leaf", "sample_type", "sampling_method", "scale_pos_weight", "seed",
+      "single_precision_histogram", "sketch_eps", "skip_drop", "tree_method", "tweedie_variance_power", "updater",
+      "verbosity", "huber_slope");
+
   private Hyperparameters() {}
 
   /** The seed's defaults overlaid with the request's overrides, in a stable order. */
@@ -45,9 +58,12 @@ public final class Hyperparameters {
     return merged;
   }
 
-  /** Range checks for the keys we know; unknown keys pass through to XGBoost, which has the last word. */
+  /** Unknown keys are refused; range checks for the keys whose range we know, XGBoost has the last word on the rest. */
   static List<String> problems(Map<String, String> hp) {
     List<String> problems = new ArrayList<>();
+    hp.keySet().stream().filter(k -> !KNOWN.contains(k)).sorted().forEach(k -> problems.add(
+        "unknown hyperparameter '" + k + "' (SageMaker XGBoost takes " + String.join(", ",
+            new java.util.TreeSet<>(KNOWN)) + ")"));
     intIn(problems, hp, "max_depth", 0, 64);
     doubleIn(problems, hp, "eta", 0.0, false, 1.0);
     doubleIn(problems, hp, "gamma", 0.0, true, Double.MAX_VALUE);

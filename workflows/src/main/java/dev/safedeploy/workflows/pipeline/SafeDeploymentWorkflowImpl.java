@@ -90,6 +90,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private int trafficStep;
   private List<Integer> trafficSteps = List.of();
   private Map<String, Integer> weights = Map.of();
+  // Every variant the production endpoint has, as the backend last reported it: a shift names them all.
+  private List<String> prodVariants = List.of();
   private ApprovalRecord approval;
   private final List<ApprovalRecord> refusedDecisions = new ArrayList<>();
   private final List<AlarmRecord> alarmRecords = new ArrayList<>();
@@ -296,6 +298,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
     blueVersion = hasBlue ? prod.liveVersion() : null;
     blueModelName = hasBlue ? prod.liveModelName() : null;
+    prodVariants = variantNames(prod.variants());
     trafficSteps = hasBlue ? policy.trafficSteps() : List.of(100);
     event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
 
@@ -308,8 +311,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     step("adding green variant " + names.variant());
     greenAdded = true;
-    endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(), new VariantSpec(names.variant(),
-        modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)));
+    prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+        new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
+        .variants());
     // An alarm that fired before the canary began counts if it is still in ALARM now.
     pollAlarmsOnce();
     checkAbort();
@@ -328,6 +332,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       shift(green, "step " + trafficStep + "/" + trafficSteps.size());
       if (green < 100) {
         bake(policy.stepBake(), (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake");
+      } else if (policy.strategy() == Strategy.ALL_AT_ONCE && blueVersion != null
+          && Workflow.getVersion("all-at-once-bake", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // The one ALL_AT_ONCE step bakes like any step (--bake), blue still beside it; runs started before this
+        // change went straight to the post-traffic hook.
+        bake(policy.stepBake(), "all-at-once 100% bake");
       }
     }
     step("post-traffic hook");
@@ -343,9 +352,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     alarmWatch = null;
     if (hasBlue) {
       step("retiring blue " + blueVersion);
-      endpoints.removeVariant(names.prodEndpoint(), blueVersion);
+      observe(endpoints.removeVariant(names.prodEndpoint(), blueVersion));
       blueRetired = true;
-      weights = Map.of(names.variant(), 100);
     }
     liveVersion = request.version();
     step(null);
@@ -357,11 +365,33 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       target.put(blueVersion, 100 - greenPercent);
     }
     target.put(names.variant(), greenPercent);
+    wholeSet(target);
     step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
     TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
     weights = state.weights();
     event("traffic " + weights);
     checkAbort();
+  }
+
+  /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
+  private void wholeSet(Map<String, Integer> target) {
+    for (String v : prodVariants) {
+      target.putIfAbsent(v, 0);
+    }
+  }
+
+  /** Status shows the weights the backend reports after a variant change, not what the workflow assumes. */
+  private void observe(EndpointActivities.EndpointState state) {
+    prodVariants = variantNames(state.variants());
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    if (state.variants() != null) {
+      state.variants().forEach(v -> seen.put(v.variantName(), v.weight()));
+    }
+    weights = seen;
+  }
+
+  private static List<String> variantNames(List<EndpointActivities.VariantState> variants) {
+    return variants == null ? List.of() : variants.stream().map(EndpointActivities.VariantState::variantName).toList();
   }
 
   /** Waits, watching alarms both ways: pushed signals end the wait at once, and alarm states are polled. */
@@ -457,13 +487,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (blueVersion != null) {
       if (blueRetired) {
         step("restoring blue " + blueVersion);
-        endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(), new VariantSpec(blueVersion,
-            blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE)));
+        prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants());
       }
       step("100% back to blue " + blueVersion);
       Map<String, Integer> back = new LinkedHashMap<>();
       back.put(blueVersion, 100);
       back.put(names.variant(), 0);
+      wholeSet(back);
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
       weights = Map.of(blueVersion, 100);
       liveVersion = blueVersion;
@@ -473,11 +504,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       event("traffic 100% on blue " + blueVersion
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
       step("tearing down green " + request.version());
-      endpoints.removeVariant(names.prodEndpoint(), names.variant());
+      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
     } else {
       step("tearing down green " + request.version() + " (no previous version to restore)");
-      endpoints.removeVariant(names.prodEndpoint(), names.variant());
-      weights = Map.of();
+      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
       liveVersion = null;
       event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
     }

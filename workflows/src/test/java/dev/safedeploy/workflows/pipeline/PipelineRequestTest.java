@@ -44,6 +44,14 @@ class PipelineRequestTest {
     assertThat(r.hyperparameters()).containsEntry("max_depth", "5").containsEntry("eta", "0.2");
   }
 
+  @Test
+  void unknownHyperparametersAreRefused() {
+    PipelineRequest r = new PipelineRequest("nyctaxi", "v1", DATA, Map.of("max_dpeth", "5", "colsample_bytree", "0.5"),
+        "alice", null);
+    assertThat(r.problems()).singleElement().asString().startsWith("unknown hyperparameter 'max_dpeth'")
+        .contains("max_depth");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"NYC", "nyc_taxi", "-nyc", "nyc-", "a-very-long-model-name", " "})
   void modelNamesAreValidatedLikeTheSeed(String model) {

@@ -36,7 +36,8 @@ class SafeDeploymentWorkflowReplayTest {
   @Test
   void historiesAreCheckedIn() throws IOException {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
-        .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json");
+        .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
+            "all-at-once-before-bake.json", "all-at-once-bake.json");
   }
 
   @ParameterizedTest
@@ -60,9 +61,17 @@ class SafeDeploymentWorkflowReplayTest {
     recordRun("canary-alarm-rollback.json", alarming, policy, true);
     recordRun("rejected.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, false);
     recordRun("first-deployment.json", new FakeBackend(), policy, true);
+    recordRun("all-at-once-before-bake.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0),
+        policy.toBuilder().strategy(Strategy.ALL_AT_ONCE).build(), true);
+    recordRun("all-at-once-bake.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0),
+        policy.toBuilder().strategy(Strategy.ALL_AT_ONCE).build(), true);
   }
 
+  /** Records a run into {@code file} unless it exists: a history recorded by an older build is never overwritten. */
   private void recordRun(String file, FakeBackend backend, DeploymentPolicy policy, boolean approve) {
+    if (Files.exists(DIR.resolve(file))) {
+      return;
+    }
     try (PipelineHarness harness = new PipelineHarness(backend)) {
       String version = file.startsWith("first") ? "v1" : "v2";
       SafeDeploymentWorkflow wf = harness.start(request(version, policy));

@@ -150,15 +150,16 @@ class SafeDeploymentWorkflowTest {
   }
 
   @Test
-  void allAtOnceGoesStraightToFullTrafficThenFinalBake() {
+  void allAtOnceGoesStraightToFullTrafficBakesThenFinalBake() {
     FakeBackend backend = withBlue();
     PipelineResult result = result(startAndApprove(backend, request("v2",
-        policy().strategy(Strategy.ALL_AT_ONCE).build())));
+        policy().strategy(Strategy.ALL_AT_ONCE).bake(Duration.ofMinutes(2)).build())));
 
     assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
     assertThat(backend.collapsedCalls()).containsExactlyElementsOf(concat(
         BEFORE_PROD.stream().map(c -> c.replace("CANARY", "ALL_AT_ONCE")).toList(),
         "shiftTraffic nyctaxi-prod {v1=0, v2=100}",
+        "pollAlarms x4",
         "postTraffic nyctaxi-prod",
         "pollAlarms x10",
         "unwatchAlarms v2",
@@ -264,6 +265,37 @@ class SafeDeploymentWorkflowTest {
     assertThat(result.approval().approver()).isEqualTo("bob");
     assertThat(wf.status().refusedDecisions()).singleElement()
         .satisfies(r -> assertThat(r.refusal()).contains("mallory is not an approver"));
+  }
+
+  @Test
+  void everyShiftNamesEveryVariantOfTheEndpoint() {
+    FakeBackend backend = withBlue().withVariant(PROD, "v0", 0);
+    PipelineResult result = result(startAndApprove(backend, request("v2", DeploymentPolicy.defaults())));
+
+    assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.calls).filteredOn(c -> c.startsWith("shiftTraffic")).containsExactly(
+        "shiftTraffic nyctaxi-prod {v1=90, v2=10, v0=0}",
+        "shiftTraffic nyctaxi-prod {v1=0, v2=100, v0=0}");
+    assertThat(backend.weights(PROD)).containsOnly(Map.entry("v2", 100), Map.entry("v0", 0));
+  }
+
+  @Test
+  void rollbackNamesEveryVariantOfTheEndpoint() {
+    FakeBackend backend = withBlue().withVariant(PROD, "v0", 0);
+    PipelineRequest request = request("v2", policy().build());
+    backend.onCall = c -> {
+      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10, v0=0}")) {
+        harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, request.workflowId())
+            .alarm(new AlarmSignal(ALARM, "ALARM", "5xx > 5", backend.clock));
+      }
+    };
+    PipelineResult result = result(startAndApprove(backend, request));
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(backend.calls).filteredOn(c -> c.startsWith("shiftTraffic")).containsExactly(
+        "shiftTraffic nyctaxi-prod {v1=90, v2=10, v0=0}",
+        "shiftTraffic nyctaxi-prod {v1=100, v2=0, v0=0}");
+    assertThat(backend.weights(PROD)).containsOnly(Map.entry("v1", 100), Map.entry("v0", 0));
   }
 
   @Test

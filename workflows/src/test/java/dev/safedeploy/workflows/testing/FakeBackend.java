@@ -56,6 +56,13 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     return this;
   }
 
+  /** Another variant on the endpoint beside the live one, e.g. left behind at 0% by an earlier run. */
+  public FakeBackend withVariant(String endpoint, String version, int weight) {
+    endpoints.get(endpoint).put(version, weight);
+    variantModels.put(version, endpoint + "-" + version);
+    return this;
+  }
+
   /** Fails the next {@code times} calls of {@code method} with a retryable error. */
   public FakeBackend failing(String method, int times) {
     transientFailures.put(method, new AtomicInteger(times));
@@ -184,6 +191,13 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     Map<String, Integer> variants = endpoints.get(shift.endpointName());
     if (variants == null) {
       throw new IllegalStateException("no endpoint " + shift.endpointName());
+    }
+    // Like the adapters: a shift moves the whole set, so it names every variant and adds up to 100.
+    if (!shift.weights().keySet().equals(variants.keySet())
+        || shift.weights().values().stream().mapToInt(Integer::intValue).sum() != 100) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("traffic shift " + shift.weights()
+          + " does not name exactly the variants " + variants.keySet() + " or does not add up to 100",
+          dev.safedeploy.workflows.activities.Failures.BAD_DATA);
     }
     variants.putAll(shift.weights());
     return new TrafficState(shift.endpointName(), Map.copyOf(shift.weights()), clock);

@@ -196,6 +196,11 @@ class LocalActivitiesTest {
     assertThat(client.alarm("taxi-prod-v2-5xx").state().watchers()).containsExactly("deploy-taxi-v2");
 
     TrafficActivities traffic = stub(TrafficActivities.class);
+    assertThatThrownBy(() -> traffic.shiftTraffic(new TrafficActivities.TrafficShift(
+        v2.prodEndpoint(), Map.of("v1", 100), "partial"))).satisfies(t -> {
+          assertThat(applicationFailure(t).getType()).isEqualTo(Failures.BAD_DATA);
+          assertThat(applicationFailure(t).getOriginalMessage()).contains("[v2] unnamed");
+        });
     TrafficActivities.TrafficState shifted = traffic.shiftTraffic(new TrafficActivities.TrafficShift(
         v2.prodEndpoint(), Map.of("v1", 90, "v2", 10), "canary 10%"));
     assertThat(shifted.weights()).containsEntry("v1", 90).containsEntry("v2", 10);
