@@ -22,8 +22,7 @@ import java.util.Objects;
  *       {@code SageMakerExecutionRoleArn} of {@code templates/worker-iam.yml}).</li>
  *   <li>{@code SAFEDEPLOY_SNS_TOPIC_ARN} — topic for notifications; unset means notifications are only logged.</li>
  *   <li>{@code SAFEDEPLOY_TRAFFIC_MODE} — {@code weights} (default: UpdateEndpointWeightsAndCapacities),
- *       {@code guardrails} (SageMaker blue/green deployment guardrails) or {@code codedeploy}
- *       (Lambda-alias canary).</li>
+ *       or {@code codedeploy} (Lambda-alias canary); {@code guardrails} is refused (see the README).</li>
  *   <li>{@code SAFEDEPLOY_CODEDEPLOY_APPLICATION}, {@code SAFEDEPLOY_CODEDEPLOY_GROUP},
  *       {@code SAFEDEPLOY_LAMBDA_FUNCTION}, {@code SAFEDEPLOY_LAMBDA_ALIAS} — the outputs ApplicationName,
  *       DeploymentGroupName, FunctionName, AliasName of the api-canary stack; required in codedeploy mode.</li>
@@ -57,17 +56,25 @@ public record AwsBackendConfig(
 
   /** How the traffic port moves production traffic. */
   public enum TrafficMode {
-    WEIGHTS, GUARDRAILS, CODEDEPLOY;
+    WEIGHTS, CODEDEPLOY;
 
     static TrafficMode parse(String raw) {
       if (raw == null || raw.isBlank()) {
         return WEIGHTS;
       }
+      if (raw.trim().equalsIgnoreCase("guardrails")) {
+        // SageMaker's blue/green update needs the same variant names in both configs, but a safedeploy variant is
+        // named after its model version, and the prod stack's autoscaling targets would have to be deregistered
+        // around every update; until variants get stable slot names the mode cannot be right on real AWS.
+        throw new IllegalArgumentException("SAFEDEPLOY_TRAFFIC_MODE=guardrails was removed: SageMaker blue/green "
+            + "updates require the same variant names in the old and new endpoint config, and safedeploy names "
+            + "variants by model version; use weights or codedeploy");
+      }
       try {
         return valueOf(raw.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "SAFEDEPLOY_TRAFFIC_MODE must be weights, guardrails or codedeploy, got '" + raw + "'");
+            "SAFEDEPLOY_TRAFFIC_MODE must be weights or codedeploy, got '" + raw + "'");
       }
     }
   }

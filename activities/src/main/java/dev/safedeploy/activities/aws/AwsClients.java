@@ -1,9 +1,11 @@
 package dev.safedeploy.activities.aws;
 
 import java.net.URI;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -35,24 +37,36 @@ public record AwsClients(
   }
 
   public static AwsClients create(AwsBackendConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return create(config, http, credentials, List.of());
+  }
+
+  /** As {@link #create(AwsBackendConfig, SdkHttpClient, AwsCredentialsProvider)}, with request interceptors on every
+   * client (the tests' conformance checks). */
+  public static AwsClients create(AwsBackendConfig config, SdkHttpClient http, AwsCredentialsProvider credentials,
+      List<ExecutionInterceptor> interceptors) {
     Region region = Region.of(config.region());
     URI endpoint = config.endpointOverride();
     return new AwsClients(
-        configure(SageMakerClient.builder(), region, endpoint, credentials).httpClient(http).build(),
-        configure(SageMakerRuntimeClient.builder(), region, endpoint, credentials).httpClient(http).build(),
-        configure(CloudFormationClient.builder(), region, endpoint, credentials).httpClient(http).build(),
-        configure(CloudWatchClient.builder(), region, endpoint, credentials).httpClient(http).build(),
-        configure(CodeDeployClient.builder(), region, endpoint, credentials).httpClient(http).build(),
-        configure(LambdaClient.builder(), region, endpoint, credentials).httpClient(http).build(),
-        configure(S3Client.builder(), region, endpoint, credentials)
+        configure(SageMakerClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build(),
+        configure(SageMakerRuntimeClient.builder(), region, endpoint, credentials, interceptors).httpClient(http)
+            .build(),
+        configure(CloudFormationClient.builder(), region, endpoint, credentials, interceptors).httpClient(http)
+            .build(),
+        configure(CloudWatchClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build(),
+        configure(CodeDeployClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build(),
+        configure(LambdaClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build(),
+        configure(S3Client.builder(), region, endpoint, credentials, interceptors)
             // path-style so emulators (and dotted bucket names) work without wildcard DNS
             .forcePathStyle(endpoint != null).httpClient(http).build(),
-        configure(SnsClient.builder(), region, endpoint, credentials).httpClient(http).build());
+        configure(SnsClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build());
   }
 
   private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, URI endpoint,
-      AwsCredentialsProvider credentials) {
+      AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
     builder.region(region).credentialsProvider(credentials);
+    if (!interceptors.isEmpty()) {
+      builder.overrideConfiguration(o -> o.executionInterceptors(interceptors));
+    }
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }

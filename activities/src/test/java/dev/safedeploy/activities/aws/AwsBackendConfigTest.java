@@ -52,6 +52,14 @@ class AwsBackendConfigTest {
   }
 
   @Test
+  void guardrailsModeIsRefusedWithTheReason() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL);
+    env.put("SAFEDEPLOY_TRAFFIC_MODE", "guardrails");
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(env)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("guardrails was removed").hasMessageContaining("same variant names");
+  }
+
+  @Test
   void problemsAreNamed() {
     assertThatThrownBy(() -> AwsBackendConfig.fromEnv(Map.of("AWS_REGION", "eu-west-1")))
         .hasMessageContaining("SAFEDEPLOY_S3_BUCKET is required")

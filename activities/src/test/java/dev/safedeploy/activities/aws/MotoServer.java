@@ -25,6 +25,8 @@ public final class MotoServer implements ExtensionContext.Store.CloseableResourc
   private final Process process;
   private final Path log;
   private AwsClients clients;
+  /** The conformance checks every client of {@link #clients()} runs (moto itself checks almost none of them). */
+  public final AwsConformance conformance = new AwsConformance();
 
   MotoServer(URI endpoint, Process process, Path log) {
     this.endpoint = endpoint;
@@ -45,7 +47,8 @@ public final class MotoServer implements ExtensionContext.Store.CloseableResourc
   public synchronized AwsClients clients() {
     if (clients == null) {
       clients = AwsClients.create(config(), UrlConnectionHttpClient.builder().build(),
-          StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+          StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
+          java.util.List.of(conformance));
     }
     return clients;
   }

@@ -24,7 +24,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * An SdkHttpClient answering with recorded AWS responses (bodies in the service's real wire format), for the branches
- * moto cannot reach: jobs that run and finish, SageMaker UpdateEndpoint with guardrails, CodeDeploy deployments that
+ * moto cannot reach: jobs that run and finish, CodeDeploy deployments that
  * move. Responses are queued per operation: the JSON protocols' X-Amz-Target (e.g. {@code SageMaker.DescribeEndpoint}),
  * the query protocol's Action (e.g. {@code DescribeStacks}) or, for REST services, {@code METHOD /path}. The last response of an operation repeats once the queue is down to it.
  * Every request body is kept for assertions.
@@ -37,6 +37,8 @@ public final class RecordedHttpClient implements SdkHttpClient {
 
   private final Map<String, Deque<Answer>> answers = new HashMap<>();
   public final List<Call> calls = new ArrayList<>();
+  /** The conformance checks every client of {@link #clients(AwsBackendConfig)} runs. */
+  public final AwsConformance conformance = new AwsConformance();
 
   public RecordedHttpClient on(String operation, String body) {
     return on(operation, 200, body);
@@ -53,7 +55,8 @@ public final class RecordedHttpClient implements SdkHttpClient {
 
   /** A config + clients whose every call goes to this recorder. */
   public AwsClients clients(AwsBackendConfig config) {
-    return AwsClients.create(config, this, StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")));
+    return AwsClients.create(config, this, StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")),
+        List.of(conformance));
   }
 
   public static AwsBackendConfig config() {

@@ -1,6 +1,7 @@
 package dev.safedeploy.activities.aws.cloudformation;
 
 import dev.safedeploy.activities.aws.AwsBackendConfig;
+import dev.safedeploy.activities.aws.sagemaker.SageMakerImages;
 import dev.safedeploy.activities.aws.AwsBackendConfig.TrafficMode;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TemplateActivities;
@@ -34,6 +35,13 @@ public class AwsTemplateActivitiesImpl implements TemplateActivities {
 
   @Override
   public BuildResult buildTemplates(BuildRequest request) {
+    try {
+      // resolved here so a region or version without an image fails before any job is paid for
+      SageMakerImages.xgboost(config.region(), config.xgboostVersion());
+      SageMakerImages.modelMonitorAnalyzer(config.region());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INFRASTRUCTURE_FAILED);
+    }
     List<String> validated = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (String name : templatesFor(request.strategy())) {

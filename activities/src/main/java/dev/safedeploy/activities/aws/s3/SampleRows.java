@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Sample rows for hooks and smoke tests: header-less CSV with the target first (the SageMaker XGBoost layout); the
@@ -46,6 +47,13 @@ public final class SampleRows {
       }
     } catch (NoSuchKeyException | NoSuchBucketException e) {
       throw ApplicationFailure.newNonRetryableFailure("sample rows not found: " + uri, Failures.BAD_DATA);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 403) {
+        // retrying cannot help: the role lacks the grant (or the key policy refuses it)
+        throw ApplicationFailure.newNonRetryableFailure("access denied reading " + uri + ": the worker role needs "
+            + "s3:GetObject on it (DataPrefix of templates/worker-iam.yml)", Failures.INFRASTRUCTURE_FAILED);
+      }
+      throw e;
     } catch (IOException e) {
       throw ApplicationFailure.newFailure("reading sample rows " + uri + ": " + e.getMessage(), "S3Read");
     }

@@ -1,6 +1,7 @@
 package dev.safedeploy.activities.aws.sagemaker;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Built-in image URIs per region, from the SageMaker Python SDK's image_uri_config (xgboost.json for
@@ -45,6 +46,7 @@ public final class SageMakerImages {
       Map.entry("us-west-2", "246618743249"));
 
   private static final Map<String, String> MODEL_MONITOR = Map.ofEntries(
+      Map.entry("af-south-1", "875698925577"),
       Map.entry("ap-east-1", "001633400207"),
       Map.entry("ap-northeast-1", "574779866223"),
       Map.entry("ap-northeast-2", "709848358524"),
@@ -56,6 +58,7 @@ public final class SageMakerImages {
       Map.entry("cn-northwest-1", "453252182341"),
       Map.entry("eu-central-1", "048819808253"),
       Map.entry("eu-north-1", "895015795356"),
+      Map.entry("eu-south-1", "933208885752"),
       Map.entry("eu-west-1", "468650794304"),
       Map.entry("eu-west-2", "749857270468"),
       Map.entry("eu-west-3", "680080141114"),
@@ -63,12 +66,21 @@ public final class SageMakerImages {
       Map.entry("sa-east-1", "539772159869"),
       Map.entry("us-east-1", "156813124566"),
       Map.entry("us-east-2", "777275614652"),
+      Map.entry("us-gov-west-1", "362178532790"),
       Map.entry("us-west-1", "890145073186"),
       Map.entry("us-west-2", "159807026194"));
+
+  /** The sagemaker-xgboost tags the built-in algorithm publishes (a mistyped one would fail only inside the job). */
+  private static final Set<String> XGBOOST_VERSIONS = Set.of("0.90-1", "0.90-2", "1.0-1", "1.2-1", "1.2-2", "1.3-1",
+      "1.5-1", "1.7-1");
 
   private SageMakerImages() {}
 
   public static String xgboost(String region, String version) {
+    if (!XGBOOST_VERSIONS.contains(version)) {
+      throw new IllegalArgumentException("SAFEDEPLOY_XGBOOST_VERSION " + version + " is not a built-in XGBoost "
+          + "version " + new java.util.TreeSet<>(XGBOOST_VERSIONS));
+    }
     return uri(XGBOOST, region, "sagemaker-xgboost", version, "XGBoost");
   }
 

@@ -2,26 +2,22 @@ package dev.safedeploy.activities.aws.traffic;
 
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsClients;
-import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.codedeploy.CodeDeployTraffic;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 
 /**
  * The traffic port on AWS, with the strategy chosen by {@code SAFEDEPLOY_TRAFFIC_MODE}: production-variant weights
- * (default), SageMaker deployment guardrails, or a CodeDeploy Lambda-alias canary.
+ * (default) or a CodeDeploy Lambda-alias canary. (SageMaker deployment guardrails were removed: see the README.)
  */
 public class AwsTrafficActivitiesImpl implements TrafficActivities {
 
   private final AwsBackendConfig config;
   private final WeightsTraffic weights;
-  private final GuardrailsTraffic guardrails;
   private final CodeDeployTraffic codeDeploy;
 
   public AwsTrafficActivitiesImpl(AwsClients clients, AwsBackendConfig config) {
     this.config = config;
     this.weights = new WeightsTraffic(clients.sageMaker(), config);
-    this.guardrails = new GuardrailsTraffic(clients.sageMaker(),
-        new StackDeployer(clients.cloudFormation(), config), config);
     this.codeDeploy = config.trafficMode() == AwsBackendConfig.TrafficMode.CODEDEPLOY
         ? new CodeDeployTraffic(clients.codeDeploy(), clients.lambda(), config) : null;
   }
@@ -30,7 +26,6 @@ public class AwsTrafficActivitiesImpl implements TrafficActivities {
   public TrafficState shiftTraffic(TrafficShift shift) {
     return switch (config.trafficMode()) {
       case WEIGHTS -> weights.shift(shift);
-      case GUARDRAILS -> guardrails.shift(shift);
       case CODEDEPLOY -> codeDeploy.shift(shift);
     };
   }

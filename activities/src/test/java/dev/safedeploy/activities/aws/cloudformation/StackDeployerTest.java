@@ -29,6 +29,23 @@ class StackDeployerTest {
     }
   }
 
+  /** A region without a Model Monitor analyzer image fails BUILD, before any AWS call (and so before any job). */
+  @Test
+  void buildRefusesARegionWithoutTheImages() {
+    dev.safedeploy.activities.aws.RecordedHttpClient http = new dev.safedeploy.activities.aws.RecordedHttpClient();
+    dev.safedeploy.activities.aws.AwsBackendConfig config = new dev.safedeploy.activities.aws.AwsBackendConfig(
+        "ap-south-2", java.net.URI.create("http://recorded.invalid"), "bucket", "sd", "arn:aws:iam::1:role/sm", null,
+        null, null, null, null, null, 0, null, null, null);
+    try (ActivityTesting t = new ActivityTesting(
+        new AwsTemplateActivitiesImpl(http.clients(config).cloudFormation(), config))) {
+      io.temporal.failure.ApplicationFailure f = ActivityTesting.failure(() -> t.stub(TemplateActivities.class)
+          .buildTemplates(new BuildRequest("taxi", "v1", "CANARY")));
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).contains("Model Monitor analyzer").contains("ap-south-2");
+    }
+    assertThat(http.calls).isEmpty();
+  }
+
   /** moto: a real create, then the same parameters again (success either way: moto updates, AWS says no updates). */
   @Test
   void createThenUpdateThenDelete(MotoServer moto) {

@@ -87,6 +87,7 @@ class AlarmActivitiesTest {
   void policyAlarmsMustExist(MotoServer moto) {
     CloudWatchClient cw = moto.clients().cloudWatch();
     cw.putMetricAlarm(b -> b.alarmName("team-slo").namespace("AWS/SageMaker").metricName("ModelLatency")
+        .dimensions(d -> d.name("EndpointName").value("taxi-prod"), d -> d.name("VariantName").value("v1"))
         .statistic("Average").period(60).evaluationPeriods(1).threshold(1.0)
         .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
     try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(cw))) {

@@ -95,5 +95,11 @@ class BaselineActivitiesTest {
     assertThat(SageMakerImages.xgboost("cn-north-1", "1.7-1")).contains(".amazonaws.com.cn/");
     assertThatThrownBy(() -> SageMakerImages.xgboost("xx-nowhere-1", "1.7-1"))
         .hasMessageContaining("xx-nowhere-1");
+    for (String region : java.util.List.of("af-south-1", "eu-south-1")) {
+      assertThat(SageMakerImages.xgboost(region, "1.7-1")).contains(".dkr.ecr." + region + ".");
+      assertThat(SageMakerImages.modelMonitorAnalyzer(region)).contains(".dkr.ecr." + region + ".");
+    }
+    assertThatThrownBy(() -> SageMakerImages.xgboost("eu-west-1", "1.7"))
+        .hasMessageContaining("not a built-in XGBoost version");
   }
 }

@@ -1,0 +1,155 @@
+package dev.safedeploy.activities.aws;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
+import software.amazon.awssdk.services.codedeploy.model.PutLifecycleEventHookExecutionStatusRequest;
+import software.amazon.awssdk.services.sagemaker.model.CapacitySizeType;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DesiredWeightAndCapacity;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
+import software.amazon.awssdk.services.sagemaker.model.TrafficRoutingConfig;
+import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndCapacitiesRequest;
+
+/**
+ * The conformance layer moto lacks: checks every request of the AWS tests against the documented rules that matter to
+ * safedeploy, and refuses a violating request before it is sent (the call fails with {@link Violation}, so the
+ * test fails even when the adapter would swallow an error). What it has seen of endpoints and configs (from requests
+ * and from Describe answers) is its only state; a rule it cannot check for lack of state is skipped, never guessed.
+ *
+ * <ul>
+ *   <li>UpdateEndpointWeightsAndCapacities: weights ≥ 0 that do not sum to 0, every variant of the endpoint named
+ *       (safedeploy's own rule: a shift states the whole split).</li>
+ *   <li>UpdateEndpoint with a blue/green deployment config: the new config keeps the endpoint's variant names
+ *       (SageMaker: "the variant names must be the same"), and a canary is at most 50% of the fleet.</li>
+ *   <li>PutMetricAlarm on AWS/SageMaker per-variant metrics: both EndpointName and VariantName dimensions (SageMaker
+ *       publishes them only with both; an alarm on another dimension set stays INSUFFICIENT_DATA forever). Whether
+ *       the variant exists is not checked: canary alarms are armed before the green variant is created.</li>
+ *   <li>PutLifecycleEventHookExecutionStatus: Succeeded or Failed only.</li>
+ * </ul>
+ */
+public final class AwsConformance implements ExecutionInterceptor {
+
+  /** A request real AWS would refuse, or that would never do what safedeploy means by it. */
+  public static final class Violation extends RuntimeException {
+    Violation(String message) {
+      super("AWS conformance: " + message);
+    }
+  }
+
+  private static final Set<String> PER_VARIANT_METRICS = Set.of("Invocations", "Invocation4XXErrors",
+      "Invocation5XXErrors", "InvocationModelErrors", "ModelLatency", "OverheadLatency");
+
+  private final Map<String, List<String>> endpointVariants = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> configVariants = new ConcurrentHashMap<>();
+  public final List<String> violations = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    SdkRequest r = context.request();
+    String problem = null;
+    if (r instanceof UpdateEndpointWeightsAndCapacitiesRequest u) {
+      problem = weights(u);
+    } else if (r instanceof UpdateEndpointRequest u) {
+      problem = blueGreen(u);
+    } else if (r instanceof CreateEndpointConfigRequest c) {
+      configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
+          .map(ProductionVariant::variantName).toList());
+    } else if (r instanceof PutMetricAlarmRequest a) {
+      problem = alarm(a);
+    } else if (r instanceof PutLifecycleEventHookExecutionStatusRequest h) {
+      if (!"Succeeded".equals(h.statusAsString()) && !"Failed".equals(h.statusAsString())) {
+        problem = "a lifecycle hook may only report Succeeded or Failed, not " + h.statusAsString();
+      }
+    }
+    if (problem != null) {
+      violations.add(problem);
+      throw new Violation(problem);
+    }
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    SdkResponse r = context.response();
+    if (r instanceof DescribeEndpointResponse d && d.hasProductionVariants()) {
+      endpointVariants.put(d.endpointName(), d.productionVariants().stream()
+          .map(ProductionVariantSummary::variantName).toList());
+    } else if (r instanceof DescribeEndpointConfigResponse c) {
+      configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
+          .map(ProductionVariant::variantName).toList());
+    }
+  }
+
+  private String weights(UpdateEndpointWeightsAndCapacitiesRequest u) {
+    double sum = 0;
+    List<String> named = new ArrayList<>();
+    for (DesiredWeightAndCapacity w : u.desiredWeightsAndCapacities()) {
+      if (w.desiredWeight() != null) {
+        if (w.desiredWeight() < 0) {
+          return "negative weight " + w.desiredWeight() + " for " + w.variantName();
+        }
+        sum += w.desiredWeight();
+      }
+      named.add(w.variantName());
+    }
+    if (sum <= 0) {
+      return "weights of " + u.endpointName() + " sum to 0: the endpoint would serve nothing";
+    }
+    List<String> known = endpointVariants.get(u.endpointName());
+    if (known != null && !new TreeSet<>(named).equals(new TreeSet<>(known))) {
+      return "a traffic shift on " + u.endpointName() + " names " + new TreeSet<>(named) + " but the endpoint has "
+          + new TreeSet<>(known);
+    }
+    return null;
+  }
+
+  private String blueGreen(UpdateEndpointRequest u) {
+    if (u.deploymentConfig() == null || u.deploymentConfig().blueGreenUpdatePolicy() == null) {
+      return null;
+    }
+    TrafficRoutingConfig t = u.deploymentConfig().blueGreenUpdatePolicy().trafficRoutingConfiguration();
+    if (t != null && t.canarySize() != null) {
+      if (t.canarySize().type() == CapacitySizeType.CAPACITY_PERCENT && t.canarySize().value() > 50) {
+        return "canary of " + t.canarySize().value() + "% on " + u.endpointName() + ": at most 50% of the fleet";
+      }
+    }
+    List<String> now = endpointVariants.get(u.endpointName());
+    List<String> next = configVariants.get(u.endpointConfigName());
+    if (now != null && next != null && !new TreeSet<>(now).equals(new TreeSet<>(next))) {
+      return "blue/green update of " + u.endpointName() + " to " + u.endpointConfigName() + " changes the variant "
+          + "names " + new TreeSet<>(now) + " -> " + new TreeSet<>(next) + "; they must stay the same";
+    }
+    return null;
+  }
+
+  private String alarm(PutMetricAlarmRequest a) {
+    if (!"AWS/SageMaker".equals(a.namespace()) || !PER_VARIANT_METRICS.contains(a.metricName())) {
+      return null;
+    }
+    String endpoint = dimension(a.dimensions(), "EndpointName");
+    String variant = dimension(a.dimensions(), "VariantName");
+    if (endpoint == null || variant == null) {
+      return "alarm " + a.alarmName() + " on " + a.metricName() + " needs EndpointName and VariantName dimensions";
+    }
+    return null;
+  }
+
+  private static String dimension(List<Dimension> dims, String name) {
+    return dims.stream().filter(d -> name.equals(d.name())).map(Dimension::value).findFirst().orElse(null);
+  }
+}
