@@ -25,6 +25,13 @@ public final class TemporalDevServer implements TemporalServer {
 
   private static final Logger log = LoggerFactory.getLogger(TemporalDevServer.class);
   private static final String IP = "127.0.0.1";
+  /** Comma-separated SQLite pragmas for the dev server's file; empty for SQLite's own defaults. */
+  public static final String ENV_PRAGMAS = "SAFEDEPLOY_TEMPORAL_SQLITE_PRAGMAS";
+  /**
+   * Write-ahead log with NORMAL sync: a commit is one append instead of a journal write plus two fsyncs; a crash of
+   * the server or of this machine's processes loses nothing (only a power cut can lose the last commits).
+   */
+  static final String DEFAULT_PRAGMAS = "journal_mode=wal,synchronous=normal";
 
   /**
    * @param dbFile SQLite file; null keeps state in memory (tests that do not restart)
@@ -45,6 +52,20 @@ public final class TemporalDevServer implements TemporalServer {
     this.uiPort = uiPort;
   }
 
+  static List<String> sqlitePragmas(String setting) {
+    String value = setting == null ? DEFAULT_PRAGMAS : setting;
+    List<String> pragmas = new ArrayList<>();
+    for (String p : value.split(",")) {
+      if (!p.isBlank()) {
+        if (!p.trim().matches("[a-z_]+=[A-Za-z0-9_]+")) {
+          throw new IllegalArgumentException(ENV_PRAGMAS + ": '" + p.trim() + "' is not PRAGMA=VALUE");
+        }
+        pragmas.add(p.trim());
+      }
+    }
+    return pragmas;
+  }
+
   public static TemporalDevServer start(Options options) {
     int port = options.port() == 0 ? Ports.free() : options.port();
     int uiPort = options.uiPort() == 0 ? Ports.free() : options.uiPort();
@@ -53,6 +74,9 @@ public final class TemporalDevServer implements TemporalServer {
         "--namespace", "default", "--log-level", "warn", "--ui-disable-news-fetch"));
     if (options.dbFile() != null) {
       command.addAll(List.of("--db-filename", options.dbFile().toAbsolutePath().toString()));
+      for (String pragma : sqlitePragmas(System.getenv(ENV_PRAGMAS))) {
+        command.addAll(List.of("--sqlite-pragma", pragma));
+      }
     }
     SearchAttributes.ALL.forEach(k -> command.addAll(List.of("--search-attribute", k.getName() + "=Keyword")));
     Process process;

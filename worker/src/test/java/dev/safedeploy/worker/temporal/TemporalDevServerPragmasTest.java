@@ -1,0 +1,35 @@
+package dev.safedeploy.worker.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TemporalDevServerPragmasTest {
+
+  @Test
+  void defaultsToWriteAheadLog() {
+    assertThat(TemporalDevServer.sqlitePragmas(null)).containsExactly("journal_mode=wal", "synchronous=normal");
+  }
+
+  @Test
+  void emptyMeansSqliteDefaults() {
+    assertThat(TemporalDevServer.sqlitePragmas("")).isEmpty();
+    assertThat(TemporalDevServer.sqlitePragmas(" , ")).isEmpty();
+  }
+
+  @Test
+  void listIsTrimmed() {
+    assertThat(TemporalDevServer.sqlitePragmas(" synchronous=off , busy_timeout=5000"))
+        .containsExactly("synchronous=off", "busy_timeout=5000");
+  }
+
+  @Test
+  void malformedPragmaIsRefusedByName() {
+    assertThatThrownBy(() -> TemporalDevServer.sqlitePragmas("journal_mode"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(TemporalDevServer.ENV_PRAGMAS).hasMessageContaining("journal_mode");
+    assertThatThrownBy(() -> TemporalDevServer.sqlitePragmas("synchronous=off; drop"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
