@@ -27,4 +27,46 @@ class WorkerIamTemplateTest {
       assertThat(m.group(2)).contains("${ArtifactBucket}/${DataPrefix}/*");
     }
   }
+
+  /** Statements of the worker role, by Sid: the text from "- Sid: X" to the next statement. */
+  private static String statement(String role, String sid) {
+    int at = role.indexOf("- Sid: " + sid + "\n");
+    assertThat(at).as("statement " + sid).isGreaterThanOrEqualTo(0);
+    int next = role.indexOf("- Sid: ", at + 1);
+    return role.substring(at, next < 0 ? role.length() : next);
+  }
+
+  @Test
+  void executionRoleMayDescribeAlarms() throws IOException {
+    String execution = Files.readString(CfnLintTest.templatesDir().resolve("worker-iam.yml"))
+        .split("Type: AWS::IAM::Role")[1];
+    assertThat(statement(execution, "DescribeAlarms")).contains("cloudwatch:DescribeAlarms").contains(":alarm:*");
+  }
+
+  @Test
+  void onlyCreateKeyIsUnscopedAndTheKmsKeyHandlerHasWhatItCalls() throws IOException {
+    String worker = Files.readString(CfnLintTest.templatesDir().resolve("worker-iam.yml"))
+        .split("Type: AWS::IAM::Role")[2];
+    String create = statement(worker, "StackResourcesKmsCreate");
+    assertThat(create).contains("Action: kms:CreateKey").contains("Resource: \"*\"");
+    String keys = statement(worker, "StackResourcesKmsKeys");
+    for (String action : List.of("DescribeKey", "GetKeyPolicy", "PutKeyPolicy", "GetKeyRotationStatus",
+        "EnableKeyRotation", "ListResourceTags", "TagResource", "UntagResource", "ScheduleKeyDeletion")) {
+      assertThat(keys).contains("kms:" + action);
+    }
+    assertThat(keys).contains(":key/*").doesNotContain("Resource: \"*\"");
+    assertThat(statement(worker, "StackResourcesKmsGrantsForSageMaker"))
+        .contains("kms:CreateGrant").contains("kms:GrantIsForAWSResource");
+  }
+
+  @Test
+  void lambdaAndCodeDeployAreLimitedToSafedeployResources() throws IOException {
+    String worker = Files.readString(CfnLintTest.templatesDir().resolve("worker-iam.yml"))
+        .split("Type: AWS::IAM::Role")[2];
+    String lambda = statement(worker, "LambdaAliasForCanary");
+    assertThat(lambda).contains(":function:safedeploy-*").doesNotContain(":function:*\"");
+    String codeDeploy = statement(worker, "CodeDeployCanary");
+    assertThat(codeDeploy).contains(":application:safedeploy-*").contains(":deploymentgroup:safedeploy-*/*")
+        .doesNotContain("Resource: \"*\"");
+  }
 }
