@@ -1,6 +1,6 @@
 package dev.safedeploy.activities.local.activities;
 
-import dev.safedeploy.activities.local.client.PlatformClientException;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;

@@ -1,10 +1,10 @@
 package dev.safedeploy.activities.local.activities;
 
-import dev.safedeploy.activities.local.client.PlatformClient;
-import dev.safedeploy.activities.local.client.PlatformClientException;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.Variant;
-import dev.safedeploy.activities.local.resources.WeightsConfirmation;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 import io.temporal.failure.ApplicationFailure;

@@ -1,0 +1,55 @@
+package dev.safedeploy.platform.serving;
+
+import dev.safedeploy.platform.api.DataCaptureConfig;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An endpoint's routes, immutable: a weight change builds a new table and swaps it in one reference write, so a
+ * request sees either the old split or the new one, never a mix.
+ */
+public record RoutingTable(String endpoint, List<Route> routes, int totalWeight, DataCaptureConfig capture) {
+
+  /** @param invocations the model server's /invocations URI */
+  public record Route(String variant, URI invocations, int weight) {}
+
+  public static RoutingTable of(String endpoint, List<Route> routes, DataCaptureConfig capture) {
+    int total = 0;
+    for (Route r : routes) {
+      if (r.weight() < 0) {
+        throw new IllegalArgumentException("variant " + r.variant() + " has negative weight " + r.weight());
+      }
+      total += r.weight();
+    }
+    return new RoutingTable(endpoint, List.copyOf(routes), total, capture);
+  }
+
+  /** The route for a uniform draw in [0, totalWeight); null when no variant has weight. */
+  public Route pick(int draw) {
+    int acc = 0;
+    for (Route r : routes) {
+      acc += r.weight();
+      if (draw < acc) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  public Route variant(String name) {
+    for (Route r : routes) {
+      if (r.variant().equals(name)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  public Map<String, Integer> weights() {
+    Map<String, Integer> w = new LinkedHashMap<>();
+    routes.forEach(r -> w.put(r.variant(), r.weight()));
+    return w;
+  }
+}
