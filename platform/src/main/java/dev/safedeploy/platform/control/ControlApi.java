@@ -218,8 +218,10 @@ final class ControlApi implements AutoCloseable {
       }
       Map<String, Integer> weights = new LinkedHashMap<>();
       w.fields().forEachRemaining(f -> {
-        if (!f.getValue().canConvertToInt()) {
-          throw PlatformException.badRequest("weight of " + f.getKey() + " must be an integer, got " + f.getValue());
+        // integral and in int range: 1.5 or 4294967396 must be refused, not truncated into a valid-looking weight
+        if (!f.getValue().isIntegralNumber() || !f.getValue().canConvertToInt()) {
+          throw PlatformException.badRequest("weight of " + f.getKey() + " must be an integer percentage, got "
+              + f.getValue());
         }
         weights.put(f.getKey(), f.getValue().intValue());
       });

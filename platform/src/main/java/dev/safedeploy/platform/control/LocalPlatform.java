@@ -248,13 +248,22 @@ public final class LocalPlatform implements AutoCloseable {
       }
     }
     Endpoint now = e.withVariants(restored);
+    RoutingTable table = null;
+    if (failure == null) {
+      try {
+        table = table(now);
+      } catch (IllegalArgumentException ex) {
+        // a state file from before weights were bounded: the endpoint is reported, the platform still starts
+        failure = ex.getMessage();
+      }
+    }
     if (failure != null) {
       now = now.withStatus("Failed", "restore failed: " + failure);
       stopServers(e.name());
       log.error("endpoint {} could not be restored: {}", e.name(), failure);
     } else {
-      now = now.withConfirmedAt(router.update(table(now)));
-      log.info("endpoint {} restored with weights {}", e.name(), table(now).weights());
+      now = now.withConfirmedAt(router.update(table));
+      log.info("endpoint {} restored with weights {}", e.name(), table.weights());
     }
     endpoints.put(e.name(), now);
     store.save(ENDPOINTS, e.name(), now);
@@ -420,9 +429,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
     for (Variant v : request.variants()) {
       StateStore.checkName("variant", v.name());
-      if (v.weight() < 0) {
-        throw PlatformException.badRequest("variant " + v.name() + " has negative weight " + v.weight());
-      }
+      checkWeight(v.name(), v.weight());
       model(v.modelName());
     }
     synchronized (lock(request.name())) {
@@ -492,9 +499,7 @@ public final class LocalPlatform implements AutoCloseable {
    */
   public Outcome<Endpoint> addVariant(String endpoint, Variant request) {
     StateStore.checkName("variant", request.name());
-    if (request.weight() < 0) {
-      throw PlatformException.badRequest("variant " + request.name() + " has negative weight " + request.weight());
-    }
+    checkWeight(request.name(), request.weight());
     model(request.modelName());
     synchronized (lock(endpoint)) {
       Endpoint e = endpoint(endpoint);
@@ -571,8 +576,9 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * Sets the variants' weights (variants not named keep theirs) and returns once the router routes by them; the
-   * confirmation time is taken after the routing table switched.
+   * Sets the endpoint's split and returns once the router routes by it; the confirmation time is taken after the
+   * routing table switched. The split is checked whole under the endpoint's lock (see {@link #refuseBadSplit}), so a
+   * refused change leaves the endpoint serving as it was.
    */
   public WeightsConfirmation setWeights(String endpoint, Map<String, Integer> weights) {
     if (weights == null || weights.isEmpty()) {
@@ -583,21 +589,8 @@ public final class LocalPlatform implements AutoCloseable {
       if (!"InService".equals(e.status())) {
         throw PlatformException.conflict("endpoint " + endpoint + " is " + e.status() + ": " + e.failureReason());
       }
-      for (Map.Entry<String, Integer> w : weights.entrySet()) {
-        if (e.variant(w.getKey()) == null) {
-          throw PlatformException.notFound("endpoint " + endpoint + " has no variant " + w.getKey() + " (has "
-              + e.variants().stream().map(Variant::name).toList() + ")");
-        }
-        if (w.getValue() == null || w.getValue() < 0) {
-          throw PlatformException.badRequest("weight of variant " + w.getKey() + " must be >= 0, got "
-              + w.getValue());
-        }
-      }
-      List<Variant> vs = e.variants().stream()
-          .map(v -> weights.containsKey(v.name()) ? v.withWeight(weights.get(v.name())) : v).toList();
-      if (vs.stream().mapToInt(Variant::weight).sum() == 0) {
-        throw PlatformException.badRequest("endpoint " + endpoint + ": weights must not all be zero");
-      }
+      refuseBadSplit(e, weights);
+      List<Variant> vs = e.variants().stream().map(v -> v.withWeight(weights.get(v.name()))).toList();
       Endpoint updated = e.withVariants(vs);
       // durable first, then live: a crash between the two restores the new split, which is what was asked
       store.save(ENDPOINTS, endpoint, updated);
@@ -606,6 +599,40 @@ public final class LocalPlatform implements AutoCloseable {
       updated = updated.withConfirmedAt(confirmed);
       endpoints.put(endpoint, updated);
       return new WeightsConfirmation(endpoint, t.weights(), confirmed);
+    }
+  }
+
+  /**
+   * A weight change is a whole split in percent: every variant of the endpoint named (one left out would keep its old
+   * weight, a split nobody asked for), each 0..100, adding up to exactly 100. Summed in a long, so {a: 2147483647,
+   * b: 1} cannot wrap around to a total that passes.
+   */
+  private static void refuseBadSplit(Endpoint e, Map<String, Integer> weights) {
+    List<String> names = e.variants().stream().map(Variant::name).toList();
+    long sum = 0;
+    for (Map.Entry<String, Integer> w : weights.entrySet()) {
+      if (e.variant(w.getKey()) == null) {
+        throw PlatformException.notFound("endpoint " + e.name() + " has no variant " + w.getKey() + " (has "
+            + names + ")");
+      }
+      checkWeight(w.getKey(), w.getValue());
+      sum += w.getValue();
+    }
+    List<String> unnamed = names.stream().filter(n -> !weights.containsKey(n)).toList();
+    if (!unnamed.isEmpty()) {
+      throw PlatformException.badRequest("weights " + weights + " of endpoint " + e.name() + " leave variants "
+          + unnamed + " unnamed; a weight change names every variant");
+    }
+    if (sum != 100) {
+      throw PlatformException.badRequest("weights " + weights + " of endpoint " + e.name()
+          + " must add up to 100 percent, they add up to " + sum);
+    }
+  }
+
+  private static void checkWeight(String variant, Integer weight) {
+    if (weight == null || weight < 0 || weight > RoutingTable.MAX_WEIGHT) {
+      throw PlatformException.badRequest("weight of variant " + variant + " must be a percentage in 0.."
+          + RoutingTable.MAX_WEIGHT + ", got " + weight);
     }
   }
 

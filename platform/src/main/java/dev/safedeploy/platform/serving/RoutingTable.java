@@ -15,15 +15,23 @@ public record RoutingTable(String endpoint, List<Route> routes, int totalWeight,
   /** @param invocations the model server's /invocations URI */
   public record Route(String variant, URI invocations, int weight) {}
 
+  /** The largest weight a variant can have: the workflow and the weights API speak percentages. */
+  public static final int MAX_WEIGHT = 100;
+
+  /**
+   * Refuses a weight outside 0..{@value #MAX_WEIGHT}; the total is summed in a long, so no set of weights can wrap
+   * around to a negative or small total and take the endpoint offline.
+   */
   public static RoutingTable of(String endpoint, List<Route> routes, DataCaptureConfig capture) {
-    int total = 0;
+    long total = 0;
     for (Route r : routes) {
-      if (r.weight() < 0) {
-        throw new IllegalArgumentException("variant " + r.variant() + " has negative weight " + r.weight());
+      if (r.weight() < 0 || r.weight() > MAX_WEIGHT) {
+        throw new IllegalArgumentException("variant " + r.variant() + " of endpoint " + endpoint + " has weight "
+            + r.weight() + ", outside 0.." + MAX_WEIGHT);
       }
       total += r.weight();
     }
-    return new RoutingTable(endpoint, List.copyOf(routes), total, capture);
+    return new RoutingTable(endpoint, List.copyOf(routes), Math.toIntExact(total), capture);
   }
 
   /** The route for a uniform draw in [0, totalWeight); null when no variant has weight. */
