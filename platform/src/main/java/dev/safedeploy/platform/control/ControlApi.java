@@ -84,7 +84,7 @@ final class ControlApi implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try {
       Object answer = route(ex);
-      if (answer instanceof LocalPlatform.Outcome<?> o) {
+      if (answer instanceof Outcome<?> o) {
         ex.getResponseHeaders().set(OUTCOME, o.created() ? "created" : "adopted");
         reply(ex, o.created() ? 201 : 200, o.resource());
       } else if (answer == null) {

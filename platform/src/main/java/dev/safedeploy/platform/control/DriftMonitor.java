@@ -3,6 +3,7 @@ package dev.safedeploy.platform.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.safedeploy.platform.baseline.BaselineAnalyzer;
 import dev.safedeploy.platform.api.MonitoringSchedule;
+import dev.safedeploy.platform.serving.DataCapture;
 import dev.safedeploy.platform.serving.MetricsRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class DriftMonitor implements AutoCloseable {
 
   private record Scheduled(MonitoringSchedule schedule, ScheduledFuture<?> future) {}
 
-  private final LocalPlatform platform;
+  private final DataCapture capture;
   private final MetricsRegistry metrics;
   private final Map<String, Scheduled> schedules = new ConcurrentHashMap<>();
   private final Map<String, Long> lastRun = new ConcurrentHashMap<>();
@@ -42,8 +43,8 @@ final class DriftMonitor implements AutoCloseable {
     return t;
   });
 
-  DriftMonitor(LocalPlatform platform, MetricsRegistry metrics) {
-    this.platform = platform;
+  DriftMonitor(DataCapture capture, MetricsRegistry metrics) {
+    this.capture = capture;
     this.metrics = metrics;
   }
 
@@ -78,7 +79,7 @@ final class DriftMonitor implements AutoCloseable {
     long since = lastRun.getOrDefault(s.name(), s.createdAt().toEpochMilli());
     long now = System.currentTimeMillis();
     String[] features = featureNames(Path.of(s.statisticsPath()));
-    List<float[]> rows = capturedRows(platform.capture().root().resolve(s.endpoint()), since, now, features.length);
+    List<float[]> rows = capturedRows(capture.root().resolve(s.endpoint()), since, now, features.length);
     lastRun.put(s.name(), now);
     if (rows.isEmpty()) {
       return Map.of();

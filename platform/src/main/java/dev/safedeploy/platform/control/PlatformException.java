@@ -30,6 +30,13 @@ public class PlatformException extends RuntimeException {
     return new PlatformException(409, CONFLICT, message);
   }
 
+  /** A required request field, refused as a 400 when missing or blank. */
+  static void require(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw badRequest(field + " is required");
+    }
+  }
+
   public int status() {
     return status;
   }
