@@ -1,8 +1,8 @@
 package dev.safedeploy.platform.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.safedeploy.platform.baseline.BaselineAnalyzer;
 import dev.safedeploy.platform.api.MonitoringSchedule;
+import dev.safedeploy.platform.baseline.BaselineAnalyzer;
 import dev.safedeploy.platform.serving.DataCapture;
 import dev.safedeploy.platform.serving.MetricsRegistry;
 import java.io.BufferedReader;

@@ -3,13 +3,13 @@ package dev.safedeploy.platform.alarms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.safedeploy.platform.client.PlatformClient;
-import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.control.LocalPlatform;
+import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import io.temporal.client.WorkflowClient;

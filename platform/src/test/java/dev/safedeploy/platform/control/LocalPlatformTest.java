@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.safedeploy.platform.client.PlatformClient;
-import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
@@ -14,6 +12,8 @@ import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import java.nio.charset.StandardCharsets;

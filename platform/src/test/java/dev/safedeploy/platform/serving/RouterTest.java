@@ -3,13 +3,13 @@ package dev.safedeploy.platform.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.safedeploy.platform.client.PlatformClient;
-import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.control.LocalPlatform;
+import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.safedeploy.worker.bench;
 
-import dev.safedeploy.worker.ScratchDirectory;
-import dev.safedeploy.platform.data.PreparedData;
-import dev.safedeploy.platform.control.PlatformException;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.control.PlatformException;
+import dev.safedeploy.platform.data.PreparedData;
+import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.worker.demo.TrafficGenerator;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;

@@ -1,8 +1,8 @@
 package dev.safedeploy.activities.local.activities;
 
+import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
-import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.Failures;
 

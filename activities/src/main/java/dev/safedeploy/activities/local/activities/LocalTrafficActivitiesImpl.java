@@ -1,8 +1,8 @@
 package dev.safedeploy.activities.local.activities;
 
+import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
-import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 import io.temporal.failure.ApplicationFailure;

@@ -1,8 +1,8 @@
 package dev.safedeploy.activities.local.activities;
 
+import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
-import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import org.slf4j.Logger;
