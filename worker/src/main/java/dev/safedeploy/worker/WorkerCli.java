@@ -1,6 +1,6 @@
 package dev.safedeploy.worker;
 
-import dev.safedeploy.activities.local.serving.HttpExchanges;
+import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.worker.bench.BenchCommand;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;

@@ -10,7 +10,7 @@ import dev.safedeploy.activities.local.activities.LocalTemplateActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTrafficActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTrainingActivitiesImpl;
 
-import dev.safedeploy.activities.local.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClient;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.safedeploy.worker.bench;
 
-import dev.safedeploy.activities.local.data.DataPreparation;
-import dev.safedeploy.activities.local.data.PreparedData;
-import dev.safedeploy.activities.local.data.TripGenerator;
+import dev.safedeploy.platform.data.DataPreparation;
+import dev.safedeploy.platform.data.PreparedData;
+import dev.safedeploy.platform.data.TripGenerator;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.control.PlatformException;
+import dev.safedeploy.platform.data.PreparedData;
 import dev.safedeploy.worker.ScratchDirectory;
-import dev.safedeploy.activities.local.data.PreparedData;
-import dev.safedeploy.activities.local.platform.PlatformException;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.Variant;
 import dev.safedeploy.worker.demo.TrafficGenerator;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;

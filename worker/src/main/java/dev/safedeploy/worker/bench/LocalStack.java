@@ -2,9 +2,9 @@ package dev.safedeploy.worker.bench;
 
 import dev.safedeploy.activities.local.LocalBackend;
 import dev.safedeploy.activities.local.LocalBackendConfig;
-import dev.safedeploy.activities.local.alarms.TemporalAlarmSink;
-import dev.safedeploy.activities.local.platform.LocalPlatform;
-import dev.safedeploy.activities.local.platform.PlatformConfig;
+import dev.safedeploy.platform.alarms.TemporalAlarmSink;
+import dev.safedeploy.platform.control.LocalPlatform;
+import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.temporal.TemporalServer;

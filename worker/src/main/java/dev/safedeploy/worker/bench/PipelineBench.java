@@ -1,9 +1,9 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.platform.data.DataPreparation;
+import dev.safedeploy.platform.data.PreparedData;
+import dev.safedeploy.platform.data.TripGenerator;
 import dev.safedeploy.worker.ScratchDirectory;
-import dev.safedeploy.activities.local.data.DataPreparation;
-import dev.safedeploy.activities.local.data.PreparedData;
-import dev.safedeploy.activities.local.data.TripGenerator;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;

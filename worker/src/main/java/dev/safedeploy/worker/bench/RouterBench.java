@@ -1,9 +1,9 @@
 package dev.safedeploy.worker.bench;
 
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.serving.ModelServer;
 import dev.safedeploy.worker.ScratchDirectory;
-import dev.safedeploy.activities.local.resources.ModelRecord;
-import dev.safedeploy.activities.local.resources.Variant;
-import dev.safedeploy.activities.local.serving.ModelServer;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;

@@ -1,8 +1,8 @@
 package dev.safedeploy.worker.cli;
 
-import dev.safedeploy.activities.local.alarms.TemporalAlarmSink;
-import dev.safedeploy.activities.local.platform.LocalPlatform;
-import dev.safedeploy.activities.local.platform.PlatformConfig;
+import dev.safedeploy.platform.alarms.TemporalAlarmSink;
+import dev.safedeploy.platform.control.LocalPlatform;
+import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.workflows.client.TemporalConnection;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package dev.safedeploy.worker.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.safedeploy.activities.local.platform.PlatformException;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.ModelRecord;
-import dev.safedeploy.activities.local.resources.Variant;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.control.PlatformException;
 import dev.safedeploy.worker.bench.BenchData;
 import dev.safedeploy.worker.bench.LocalStack;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;

@@ -3,8 +3,8 @@ package dev.safedeploy.worker.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.safedeploy.activities.local.data.PreparedData;
-import dev.safedeploy.activities.local.platform.PlatformException;
+import dev.safedeploy.platform.control.PlatformException;
+import dev.safedeploy.platform.data.PreparedData;
 import dev.safedeploy.worker.bench.BenchData;
 import dev.safedeploy.worker.dev.DevEnvironment;
 import dev.safedeploy.worker.temporal.RealTemporal;

@@ -2,7 +2,7 @@ package dev.safedeploy.worker.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safedeploy.activities.local.platform.LocalPlatform;
+import dev.safedeploy.platform.control.LocalPlatform;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;

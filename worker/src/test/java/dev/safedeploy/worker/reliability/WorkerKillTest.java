@@ -3,10 +3,10 @@ package dev.safedeploy.worker.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.safedeploy.activities.local.data.PreparedData;
-import dev.safedeploy.activities.local.platform.PlatformException;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.JobStatus;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.JobStatus;
+import dev.safedeploy.platform.control.PlatformException;
+import dev.safedeploy.platform.data.PreparedData;
 import dev.safedeploy.worker.bench.BenchData;
 import dev.safedeploy.worker.bench.LocalStack;
 import dev.safedeploy.worker.demo.TrafficGenerator;

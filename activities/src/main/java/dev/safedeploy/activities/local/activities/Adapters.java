@@ -1,6 +1,6 @@
 package dev.safedeploy.activities.local.activities;
 
-import dev.safedeploy.activities.local.client.PlatformClientException;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -44,10 +44,6 @@ final class Adapters {
   }
 
   /**
-   * Platform answers retrying cannot change become non-retryable failures; anything else (5xx, unreachable) is
-   * rethrown as is, for Temporal to retry.
-   */
-  /**
    * A platform job that ended Failed: never retried; bad input data is BAD_DATA (the platform prefixes such reasons
    * with "BadData"), anything else JOB_FAILED.
    */
@@ -56,6 +52,10 @@ final class Adapters {
         reason != null && reason.startsWith("BadData") ? Failures.BAD_DATA : Failures.JOB_FAILED);
   }
 
+  /**
+   * Platform answers retrying cannot change become non-retryable failures; anything else (5xx, unreachable) is
+   * rethrown as is, for Temporal to retry.
+   */
   static RuntimeException failure(PlatformClientException e, String notFoundType) {
     String type = switch (e.type()) {
       case "NotFound" -> notFoundType;

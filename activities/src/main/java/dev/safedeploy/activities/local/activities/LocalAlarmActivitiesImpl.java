@@ -1,10 +1,10 @@
 package dev.safedeploy.activities.local.activities;
 
 import dev.safedeploy.activities.local.LocalBackendConfig;
-import dev.safedeploy.activities.local.client.PlatformClient;
-import dev.safedeploy.activities.local.client.PlatformClientException;
-import dev.safedeploy.activities.local.resources.Alarm;
-import dev.safedeploy.activities.local.resources.AlarmDefinition;
+import dev.safedeploy.platform.api.Alarm;
+import dev.safedeploy.platform.api.AlarmDefinition;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.AlarmActivities;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;

@@ -1,12 +1,12 @@
 package dev.safedeploy.activities.local.activities;
 
 import dev.safedeploy.activities.local.LocalBackendConfig;
-import dev.safedeploy.activities.local.client.PlatformClient;
-import dev.safedeploy.activities.local.client.PlatformClientException;
-import dev.safedeploy.activities.local.resources.DataCaptureConfig;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.ModelRecord;
-import dev.safedeploy.activities.local.resources.Variant;
+import dev.safedeploy.platform.api.DataCaptureConfig;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.failure.ApplicationFailure;

@@ -1,7 +1,7 @@
 package dev.safedeploy.activities.local.activities;
 
 import dev.safedeploy.activities.local.LocalBackendConfig;
-import dev.safedeploy.activities.local.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.HookActivities;
 import io.temporal.failure.ApplicationFailure;

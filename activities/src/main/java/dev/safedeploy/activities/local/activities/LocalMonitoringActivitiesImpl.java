@@ -1,14 +1,14 @@
 package dev.safedeploy.activities.local.activities;
 
-import dev.safedeploy.activities.local.LocalBackendConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.safedeploy.activities.local.client.PlatformClient;
-import dev.safedeploy.activities.local.client.PlatformClientException;
-import dev.safedeploy.activities.local.resources.AlarmDefinition;
-import dev.safedeploy.activities.local.resources.DataCaptureConfig;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.MonitoringSchedule;
+import dev.safedeploy.activities.local.LocalBackendConfig;
+import dev.safedeploy.platform.api.AlarmDefinition;
+import dev.safedeploy.platform.api.DataCaptureConfig;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.MonitoringSchedule;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
 import io.temporal.failure.ApplicationFailure;

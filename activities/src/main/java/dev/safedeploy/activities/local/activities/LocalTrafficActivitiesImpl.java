@@ -1,14 +1,11 @@
 package dev.safedeploy.activities.local.activities;
 
-import dev.safedeploy.activities.local.client.PlatformClient;
-import dev.safedeploy.activities.local.client.PlatformClientException;
-import dev.safedeploy.activities.local.resources.Endpoint;
-import dev.safedeploy.activities.local.resources.Variant;
-import dev.safedeploy.activities.local.resources.WeightsConfirmation;
+import dev.safedeploy.platform.api.WeightsConfirmation;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 import io.temporal.failure.ApplicationFailure;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +25,14 @@ public class LocalTrafficActivitiesImpl implements TrafficActivities {
       throw ApplicationFailure.newNonRetryableFailure("traffic shift of " + shift.endpointName()
           + " names no variants", Failures.BAD_DATA);
     }
-    int sum = shift.weights().values().stream().mapToInt(w -> w == null ? -1 : w).sum();
+    // summed in a long: {a: 2147483647, b: 2147483647, c: 102} must not wrap around to 100
+    long sum = shift.weights().values().stream().mapToLong(w -> w == null ? -1 : w).sum();
     if (sum != 100 || shift.weights().values().stream().anyMatch(w -> w == null || w < 0)) {
       throw ApplicationFailure.newNonRetryableFailure("traffic shift of " + shift.endpointName()
           + ": percentages must be >= 0 and add up to 100, got " + shift.weights(), Failures.BAD_DATA);
     }
+    // the rest (every variant named, none unknown) the platform checks under the endpoint's lock, in the same call
     try {
-      refusePartialSet(shift);
       WeightsConfirmation c = platform.setWeights(shift.endpointName(), shift.weights());
       for (Map.Entry<String, Integer> w : shift.weights().entrySet()) {
         if (!w.getValue().equals(c.weights().get(w.getKey()))) {
@@ -47,23 +45,6 @@ public class LocalTrafficActivitiesImpl implements TrafficActivities {
       return new TrafficState(c.endpoint(), c.weights(), c.confirmedAt());
     } catch (PlatformClientException e) {
       throw Adapters.failure(e, Failures.NOT_FOUND);
-    }
-  }
-
-  /**
-   * Traffic moves as a whole: a shift that leaves a variant unnamed would keep its old weight, so the split would not
-   * add up to what the workflow believes. Unknown variants are left to the platform (NOT_FOUND).
-   */
-  private void refusePartialSet(TrafficShift shift) {
-    Endpoint endpoint = platform.endpoint(shift.endpointName());
-    if (endpoint == null) {
-      return;
-    }
-    List<String> unnamed = endpoint.variants().stream().map(Variant::name)
-        .filter(v -> !shift.weights().containsKey(v)).toList();
-    if (!unnamed.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("traffic shift of " + shift.endpointName() + " " + shift.weights()
-          + " leaves variants " + unnamed + " unnamed; a shift names every variant", Failures.BAD_DATA);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.safedeploy.activities.local.activities;
 
-import dev.safedeploy.activities.local.client.PlatformClient;
-import dev.safedeploy.activities.local.client.PlatformClientException;
-import dev.safedeploy.activities.local.resources.TrainingJob;
+import dev.safedeploy.platform.api.TrainingJob;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import org.slf4j.Logger;

@@ -1,9 +1,0 @@
-package dev.safedeploy.activities.local.alarms;
-
-import dev.safedeploy.activities.local.resources.AlarmDefinition;
-
-/** The datapoint of an alarm's metric and statistic over [fromMillis, toMillis); null when there is no data. */
-@FunctionalInterface
-public interface MetricSource {
-  Double datapoint(AlarmDefinition alarm, long fromMillis, long toMillis);
-}

@@ -1,2 +1,0 @@
-/** The Java client of the local platform's control API and router, used by the local activity adapters. */
-package dev.safedeploy.activities.local.client;

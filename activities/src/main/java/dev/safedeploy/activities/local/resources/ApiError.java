@@ -1,8 +1,0 @@
-package dev.safedeploy.activities.local.resources;
-
-/**
- * The control API's error body.
- *
- * @param type BadRequest, NotFound, Conflict, CorruptState, ModelLoadFailed or Internal
- */
-public record ApiError(String type, String message) {}

@@ -1,7 +1,0 @@
-package dev.safedeploy.activities.local.resources;
-
-import java.time.Instant;
-
-/** A registered model: the artifact a variant serves, with the validation RMSE it was trained to. */
-public record ModelRecord(String name, String artifact, String model, String version, Double validationRmse,
-    Instant createdAt) {}

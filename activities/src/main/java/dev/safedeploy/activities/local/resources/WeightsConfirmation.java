@@ -1,7 +1,0 @@
-package dev.safedeploy.activities.local.resources;
-
-import java.time.Instant;
-import java.util.Map;
-
-/** @param confirmedAt taken after the router's routing table for the endpoint has switched to these weights */
-public record WeightsConfirmation(String endpoint, Map<String, Integer> weights, Instant confirmedAt) {}

@@ -1,8 +1,0 @@
-package dev.safedeploy.activities.local.serving;
-
-/** A request body the model server cannot read: answered 400, never counted against the model. */
-public class BadPayloadException extends RuntimeException {
-  public BadPayloadException(String message) {
-    super(message);
-  }
-}

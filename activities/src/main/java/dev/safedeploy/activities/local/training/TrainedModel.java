@@ -1,7 +1,0 @@
-package dev.safedeploy.activities.local.training;
-
-import java.nio.file.Path;
-
-/** @param artifact model.tar.gz holding xgboost-model */
-public record TrainedModel(Path artifact, double validationRmse, double trainRmse, int rounds, int featureCount,
-    long trainingMillis) {}

@@ -1,0 +1,48 @@
+package dev.safedeploy.platform.alarms;
+
+import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signals {@code alarm} to the watching workflow through its untyped stub, the local twin of the CloudWatch-alarm
+ * bridge Lambda. Retries a few times; never throws (the evaluator must keep evaluating).
+ */
+public final class TemporalAlarmSink implements AlarmSink {
+  public static final String SIGNAL = "alarm";
+  private static final Logger log = LoggerFactory.getLogger(TemporalAlarmSink.class);
+  private static final int ATTEMPTS = 4;
+
+  private final WorkflowClient client;
+
+  public TemporalAlarmSink(WorkflowClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public void alarmFired(String workflowId, AlarmSignal signal) {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        client.newUntypedWorkflowStub(workflowId).signal(SIGNAL, signal);
+        log.info("alarm {} signalled to workflow {}", signal.alarmName(), workflowId);
+        return;
+      } catch (WorkflowNotFoundException e) {
+        log.warn("alarm {}: workflow {} is not running, nothing to signal", signal.alarmName(), workflowId);
+        return;
+      } catch (RuntimeException e) {
+        log.warn("alarm {}: signal to {} failed (attempt {}/{}): {}", signal.alarmName(), workflowId, attempt,
+            ATTEMPTS, e.toString());
+        try {
+          Thread.sleep(50L << attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    log.error("alarm {}: gave up signalling workflow {}; its alarm poll will still see the state",
+        signal.alarmName(), workflowId);
+  }
+}

@@ -1,0 +1,280 @@
+package dev.safedeploy.platform.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.safedeploy.platform.api.AlarmDefinition;
+import dev.safedeploy.platform.api.ApiError;
+import dev.safedeploy.platform.api.DataCaptureConfig;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.MonitoringSchedule;
+import dev.safedeploy.platform.api.ProcessingJob;
+import dev.safedeploy.platform.api.TrainingJob;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.serving.HttpExchanges;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform's control API, JSON over HTTP. Creates answer 201 when they made the resource and 200 when they found
+ * it (header {@code X-Safedeploy-Outcome: created|adopted}); errors answer an {@link ApiError}.
+ *
+ * <pre>
+ * GET  /health                              status, routerUrl, home, corruptStateFiles
+ * GET  /inventory                           per kind: count of existing, created/adopted/deleted per name
+ * POST /training-jobs                       TrainingJob (name, model, version, trainPath, validationPath, hyperparameters)
+ * GET  /training-jobs/{name}
+ * POST /processing-jobs                     ProcessingJob (name, model, version, baselinePath)
+ * GET  /processing-jobs/{name}
+ * POST /models                              ModelRecord (name, artifact, model, version, validationRmse)
+ * GET  /models/{name}
+ * POST /endpoints                           Endpoint (name, model, variants, dataCapture); answers once served
+ * GET  /endpoints, GET|DELETE /endpoints/{name}
+ * GET  /endpoints/{name}/metrics?seconds=60 per-variant invocations, 4xx, 5xx, latency p50/p99
+ * POST /endpoints/{name}/variants           Variant; DELETE /endpoints/{name}/variants/{variant}
+ * PUT  /endpoints/{name}/weights            {"weights":{"v1":90,"v2":10}} -> WeightsConfirmation
+ * PUT  /endpoints/{name}/data-capture       DataCaptureConfig
+ * POST /alarms                              AlarmDefinition (PutMetricAlarm: create or update)
+ * GET  /alarms, GET|DELETE /alarms/{name}, POST /alarms/evaluate
+ * PUT|DELETE /alarms/{name}/watchers/{workflowId}
+ * POST /monitoring-schedules                MonitoringSchedule; GET|DELETE /monitoring-schedules/{name}
+ * POST /monitoring-schedules/{name}/run     one drift check now
+ * </pre>
+ */
+final class ControlApi implements AutoCloseable {
+  static final String OUTCOME = "X-Safedeploy-Outcome";
+  private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
+  private static final int MAX_BODY = 1 << 20;
+
+  private final LocalPlatform p;
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  ControlApi(LocalPlatform platform, String bindHost, int port) throws IOException {
+    this.p = platform;
+    this.executor = Executors.newFixedThreadPool(16, r -> {
+      Thread t = new Thread(r, "control-api");
+      t.setDaemon(true);
+      return t;
+    });
+    HttpExchanges.noDelay();
+    this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  URI uri() {
+    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      Object answer = route(ex);
+      if (answer instanceof Outcome<?> o) {
+        ex.getResponseHeaders().set(OUTCOME, o.created() ? "created" : "adopted");
+        reply(ex, o.created() ? 201 : 200, o.resource());
+      } else if (answer == null) {
+        reply(ex, 204, null);
+      } else {
+        reply(ex, 200, answer);
+      }
+    } catch (PlatformException e) {
+      reply(ex, e.status(), new ApiError(e.type(), e.getMessage()));
+    } catch (JsonProcessingException e) {
+      reply(ex, 400, new ApiError(PlatformException.BAD_REQUEST, "malformed JSON body: " + e.getOriginalMessage()));
+    } catch (RuntimeException | IOException e) {
+      log.error("control API {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+      reply(ex, 500, new ApiError(PlatformException.INTERNAL, e.toString()));
+    }
+  }
+
+  private Object route(HttpExchange ex) throws IOException {
+    String m = ex.getRequestMethod();
+    List<String> s = segments(ex.getRequestURI().getRawPath());
+    String head = s.isEmpty() ? "" : s.get(0);
+    int n = s.size();
+    switch (head) {
+      case "health":
+        return Map.of("status", "ok", "routerUrl", p.routerUrl().toString(), "home", p.home().toString(),
+            "corruptStateFiles", List.copyOf(p.corruptStateFiles().values()));
+      case "inventory":
+        return p.inventory();
+      case "training-jobs":
+        if (n == 1 && m.equals("POST")) {
+          return p.createTrainingJob(body(ex, TrainingJob.class));
+        }
+        if (n == 2 && m.equals("GET")) {
+          return p.trainingJob(s.get(1));
+        }
+        break;
+      case "processing-jobs":
+        if (n == 1 && m.equals("POST")) {
+          return p.createProcessingJob(body(ex, ProcessingJob.class));
+        }
+        if (n == 2 && m.equals("GET")) {
+          return p.processingJob(s.get(1));
+        }
+        break;
+      case "models":
+        if (n == 1 && m.equals("POST")) {
+          return p.createModel(body(ex, ModelRecord.class));
+        }
+        if (n == 2 && m.equals("GET")) {
+          return p.model(s.get(1));
+        }
+        break;
+      case "endpoints":
+        return endpoints(ex, m, s);
+      case "alarms":
+        if (n == 1 && m.equals("POST")) {
+          return p.putAlarm(body(ex, AlarmDefinition.class));
+        }
+        if (n == 1 && m.equals("GET")) {
+          return p.alarms();
+        }
+        if (n == 2 && m.equals("GET")) {
+          return p.alarm(s.get(1));
+        }
+        if (n == 2 && m.equals("DELETE")) {
+          p.deleteAlarm(s.get(1));
+          return null;
+        }
+        if (n == 2 && m.equals("POST") && s.get(1).equals("evaluate")) {
+          p.evaluateAlarms();
+          return p.alarms();
+        }
+        if (n == 4 && s.get(2).equals("watchers") && (m.equals("PUT") || m.equals("DELETE"))) {
+          return p.watch(s.get(1), s.get(3), m.equals("PUT"));
+        }
+        break;
+      case "monitoring-schedules":
+        if (n == 1 && m.equals("POST")) {
+          return p.createSchedule(body(ex, MonitoringSchedule.class));
+        }
+        if (n == 2 && m.equals("GET")) {
+          return p.schedule(s.get(1));
+        }
+        if (n == 2 && m.equals("DELETE")) {
+          p.deleteSchedule(s.get(1));
+          return null;
+        }
+        if (n == 3 && m.equals("POST") && s.get(2).equals("run")) {
+          return p.runMonitoringNow(s.get(1));
+        }
+        break;
+      default:
+        break;
+    }
+    throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
+  }
+
+  private Object endpoints(HttpExchange ex, String m, List<String> s) throws IOException {
+    int n = s.size();
+    if (n == 1 && m.equals("POST")) {
+      return p.createEndpoint(body(ex, Endpoint.class));
+    }
+    if (n == 1 && m.equals("GET")) {
+      return p.endpoints();
+    }
+    String name = n > 1 ? s.get(1) : null;
+    if (n == 2 && m.equals("GET")) {
+      return p.endpoint(name);
+    }
+    if (n == 2 && m.equals("DELETE")) {
+      p.deleteEndpoint(name);
+      return null;
+    }
+    if (n == 3 && s.get(2).equals("metrics") && m.equals("GET")) {
+      String q = ex.getRequestURI().getQuery();
+      double seconds = q != null && q.startsWith("seconds=") ? Double.parseDouble(q.substring(8)) : 60;
+      p.endpoint(name);
+      return p.metrics().snapshot(name, seconds, System.currentTimeMillis());
+    }
+    if (n == 3 && s.get(2).equals("variants") && m.equals("POST")) {
+      return p.addVariant(name, body(ex, Variant.class));
+    }
+    if (n == 4 && s.get(2).equals("variants") && m.equals("DELETE")) {
+      Endpoint e = p.removeVariant(name, s.get(3));
+      return e == null ? Map.of("endpoint", name, "deleted", true) : e;
+    }
+    if (n == 3 && s.get(2).equals("weights") && m.equals("PUT")) {
+      JsonNode w = StateStore.JSON.readTree(readBody(ex)).path("weights");
+      if (!w.isObject()) {
+        throw PlatformException.badRequest("body must be {\"weights\":{\"<variant>\":<weight>,...}}");
+      }
+      Map<String, Integer> weights = new LinkedHashMap<>();
+      w.fields().forEachRemaining(f -> {
+        // integral and in int range: 1.5 or 4294967396 must be refused, not truncated into a valid-looking weight
+        if (!f.getValue().isIntegralNumber() || !f.getValue().canConvertToInt()) {
+          throw PlatformException.badRequest("weight of " + f.getKey() + " must be an integer percentage, got "
+              + f.getValue());
+        }
+        weights.put(f.getKey(), f.getValue().intValue());
+      });
+      return p.setWeights(name, weights);
+    }
+    if (n == 3 && s.get(2).equals("data-capture") && m.equals("PUT")) {
+      return p.setDataCapture(name, body(ex, DataCaptureConfig.class));
+    }
+    throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
+  }
+
+  private static <T> T body(HttpExchange ex, Class<T> type) throws IOException {
+    T value = StateStore.JSON.readValue(readBody(ex), type);
+    if (value == null) {
+      throw PlatformException.badRequest("request body is required");
+    }
+    return value;
+  }
+
+  private static byte[] readBody(HttpExchange ex) throws IOException {
+    try {
+      return HttpExchanges.readBody(ex, MAX_BODY);
+    } catch (HttpExchanges.TooLargeException e) {
+      throw PlatformException.badRequest(e.getMessage());
+    }
+  }
+
+  private static List<String> segments(String rawPath) {
+    List<String> out = new ArrayList<>();
+    for (String seg : rawPath.split("/")) {
+      if (!seg.isEmpty()) {
+        out.add(URLDecoder.decode(seg, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static void reply(HttpExchange ex, int status, Object body) {
+    try {
+      if (body == null) {
+        HttpExchanges.send(ex, status, null, null);
+      } else {
+        HttpExchanges.send(ex, status, "application/json", StateStore.JSON.writeValueAsBytes(body));
+      }
+    } catch (IOException e) {
+      log.debug("control API reply failed: {}", e.toString());
+      ex.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

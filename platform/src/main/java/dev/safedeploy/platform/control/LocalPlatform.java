@@ -1,0 +1,297 @@
+package dev.safedeploy.platform.control;
+
+import dev.safedeploy.platform.api.Alarm;
+import dev.safedeploy.platform.api.AlarmDefinition;
+import dev.safedeploy.platform.api.AlarmState;
+import dev.safedeploy.platform.api.DataCaptureConfig;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.MonitoringSchedule;
+import dev.safedeploy.platform.api.ProcessingJob;
+import dev.safedeploy.platform.api.TrainingJob;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.api.WeightsConfirmation;
+import dev.safedeploy.platform.serving.DataCapture;
+import dev.safedeploy.platform.serving.HttpExchanges;
+import dev.safedeploy.platform.serving.MetricsRegistry;
+import dev.safedeploy.platform.serving.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local model platform ("SageMaker + CloudWatch on one machine"): training and processing jobs, models,
+ * endpoints with weighted variants served by model servers behind a router, CloudWatch-style alarms, data capture
+ * and drift monitoring, with a JSON control API. All state lives under {@code home} and comes back on restart:
+ * endpoints serve again with the same weights, and jobs that were InProgress run again under the same name.
+ *
+ * <p>This class starts, restores and stops the parts; each resource lives in its own class ({@link Jobs},
+ * {@link Models}, {@link Endpoints}, {@link Alarms}, {@link Monitoring}), on a {@link ResourceTable} where it is
+ * created-or-adopted, and the {@link InventoryReport} counts them all.
+ */
+public final class LocalPlatform implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+
+  static {
+    // as early as this class is touched; a process that creates a JDK HttpServer before (a metrics endpoint, say)
+    // must set -Dsun.net.httpserver.nodelay=true itself, or every router hop waits ~40 ms for a delayed ACK
+    HttpExchanges.noDelay();
+  }
+
+  private final Path home;
+  private final PlatformState state;
+  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final ExecutorService modelServerThreads;
+  private final DataCapture capture;
+  private final Router router;
+  private final Jobs jobs;
+  private final Models models;
+  private final Endpoints endpoints;
+  private final Alarms alarms;
+  private final Monitoring monitoring;
+  private final InventoryReport inventory;
+  private ControlApi api;
+
+  private LocalPlatform(PlatformConfig config) throws IOException {
+    this.home = config.home().toAbsolutePath();
+    Files.createDirectories(home);
+    this.state = new PlatformState(home.resolve("state"));
+    this.jobs = new Jobs(state, home, config.jobThreads());
+    this.modelServerThreads = Executors.newCachedThreadPool(daemon("model-server"));
+    this.capture = new DataCapture(home.resolve("capture"));
+    this.router = new Router(config.bindHost(), config.routerPort(), metrics, capture, config.maxPayloadBytes(),
+        config.routerThreads());
+    this.models = new Models(state);
+    this.endpoints = new Endpoints(state, models, router, metrics, modelServerThreads, config.bindHost(),
+        config.maxPayloadBytes());
+    this.alarms = new Alarms(state, metrics, config.alarmSink());
+    this.monitoring = new Monitoring(state, capture, metrics);
+    this.inventory = new InventoryReport(state, jobs, models, endpoints, alarms, monitoring);
+  }
+
+  /** Starts the platform on its home, restoring whatever state is there. */
+  public static LocalPlatform start(PlatformConfig config) {
+    LocalPlatform p = null;
+    try {
+      p = new LocalPlatform(config);
+      p.restore();
+      p.api = new ControlApi(p, config.bindHost(), config.controlPort());
+      p.alarms.evaluator.start(config.alarmTick());
+      log.info("local platform up: control {} router {} home {}", p.url(), p.routerUrl(), p.home);
+      return p;
+    } catch (IOException | RuntimeException e) {
+      if (p != null) {
+        p.close();
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("local platform failed to start on " + config.home(), io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** Models first: the restored endpoints start model servers on them. */
+  private void restore() {
+    models.restore();
+    jobs.restore();
+    endpoints.restore();
+    alarms.restore();
+    monitoring.restore();
+  }
+
+  /** The control API's base URL, e.g. {@code http://127.0.0.1:8780}. */
+  public URI url() {
+    return api.uri();
+  }
+
+  /** The invocation router's base URL. */
+  public URI routerUrl() {
+    return router.uri();
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  /**
+   * The base URL of the model server behind a variant ({@code /ping}, {@code /invocations}), for benchmarks that
+   * compare the router with a direct call; null when the variant is not serving.
+   */
+  public URI modelServerUrl(String endpoint, String variant) {
+    return endpoints.modelServerUrl(endpoint, variant);
+  }
+
+  public MetricsRegistry metrics() {
+    return metrics;
+  }
+
+  public DataCapture capture() {
+    return capture;
+  }
+
+  /** State files that could not be read on start, name -> problem naming the file. */
+  public Map<String, String> corruptStateFiles() {
+    return state.corrupt();
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  public Outcome<TrainingJob> createTrainingJob(TrainingJob request) {
+    return jobs.createTrainingJob(request);
+  }
+
+  public TrainingJob trainingJob(String name) {
+    return jobs.training.get(name);
+  }
+
+  public Outcome<ProcessingJob> createProcessingJob(ProcessingJob request) {
+    return jobs.createProcessingJob(request);
+  }
+
+  public ProcessingJob processingJob(String name) {
+    return jobs.processing.get(name);
+  }
+
+  // ---------------------------------------------------------------- models
+
+  public Outcome<ModelRecord> createModel(ModelRecord request) {
+    return models.create(request);
+  }
+
+  public ModelRecord model(String name) {
+    return models.get(name);
+  }
+
+  // ---------------------------------------------------------------- endpoints and routing
+
+  /** Creates the endpoint and waits for its model servers; adopts an existing endpoint with the same variants. */
+  public Outcome<Endpoint> createEndpoint(Endpoint request) {
+    return endpoints.create(request);
+  }
+
+  public Endpoint endpoint(String name) {
+    return endpoints.get(name);
+  }
+
+  public List<Endpoint> endpoints() {
+    return endpoints.list();
+  }
+
+  /** Adds a variant (adopting one of the same name and model); existing variants keep their weights. */
+  public Outcome<Endpoint> addVariant(String endpoint, Variant request) {
+    return endpoints.addVariant(endpoint, request);
+  }
+
+  /** Removes a variant; the last variant takes the endpoint with it. Absent endpoint or variant: no-op. */
+  public Endpoint removeVariant(String endpoint, String variant) {
+    return endpoints.removeVariant(endpoint, variant);
+  }
+
+  /** Deletes the endpoint; one already gone is success. */
+  public void deleteEndpoint(String endpoint) {
+    endpoints.delete(endpoint);
+  }
+
+  /**
+   * Sets the endpoint's whole split (every variant, each 0..100, adding up to 100) and returns once the router routes
+   * by it; anything else is refused and the endpoint keeps serving as it was.
+   */
+  public WeightsConfirmation setWeights(String endpoint, Map<String, Integer> weights) {
+    return endpoints.setWeights(endpoint, weights);
+  }
+
+  public Endpoint setDataCapture(String endpoint, DataCaptureConfig dc) {
+    return endpoints.setDataCapture(endpoint, dc);
+  }
+
+  // ---------------------------------------------------------------- alarms
+
+  /** PutMetricAlarm: creates the alarm or updates its definition (state and watchers kept). */
+  public Outcome<Alarm> putAlarm(AlarmDefinition d) {
+    return alarms.put(d);
+  }
+
+  public Alarm alarm(String name) {
+    return alarms.get(name);
+  }
+
+  public List<Alarm> alarms() {
+    return alarms.list();
+  }
+
+  public void deleteAlarm(String name) {
+    alarms.delete(name);
+  }
+
+  public AlarmState watch(String alarm, String workflowId, boolean add) {
+    return alarms.watch(alarm, workflowId, add);
+  }
+
+  /** Evaluates every alarm now (tests and tools; the evaluator does it on every tick anyway). */
+  public void evaluateAlarms() {
+    alarms.evaluator.evaluateAll();
+  }
+
+  // ---------------------------------------------------------------- monitoring
+
+  public Outcome<MonitoringSchedule> createSchedule(MonitoringSchedule request) {
+    return monitoring.create(request);
+  }
+
+  public MonitoringSchedule schedule(String name) {
+    return monitoring.get(name);
+  }
+
+  public void deleteSchedule(String name) {
+    monitoring.delete(name);
+  }
+
+  /** Runs one drift check of the schedule now (tests and tools). */
+  public Map<String, Double> runMonitoringNow(String name) {
+    return monitoring.runNow(name);
+  }
+
+  // ---------------------------------------------------------------- inventory
+
+  /** GET /inventory: per kind, the resources that exist and the create/adopt/delete counts of every name seen. */
+  public Map<String, Object> inventory() {
+    return inventory.report();
+  }
+
+  static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    if (api != null) {
+      api.close();
+    }
+    alarms.close();
+    monitoring.close();
+    router.close();
+    jobs.close();
+    endpoints.close();
+    modelServerThreads.shutdownNow();
+    capture.close();
+    log.info("local platform on {} stopped", home);
+  }
+
+  @Override
+  public String toString() {
+    return "LocalPlatform[" + home + ", control " + (api == null ? "-" : url()) + ", router " + routerUrl() + "]";
+  }
+}

@@ -1,0 +1,38 @@
+package dev.safedeploy.platform.control;
+
+import dev.safedeploy.platform.api.ModelRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/** Registered models: a name for a model.tar.gz artifact on disk, which endpoints' variants then serve. */
+final class Models {
+  static final String MODELS = "models";
+
+  final ResourceTable<ModelRecord> table;
+
+  Models(PlatformState state) {
+    this.table = new ResourceTable<>(MODELS, "model", ModelRecord.class, state);
+  }
+
+  void restore() {
+    table.restore();
+  }
+
+  Outcome<ModelRecord> create(ModelRecord request) {
+    StateStore.checkName("model", request.name());
+    PlatformException.require(request.artifact(), "artifact");
+    return table.createOrAdopt(request.name(), existing -> { }, () -> {
+      if (!Files.isRegularFile(Path.of(request.artifact()))) {
+        throw PlatformException.badRequest("model " + request.name() + ": artifact " + request.artifact()
+            + " does not exist");
+      }
+      return new ModelRecord(request.name(), request.artifact(), request.model(), request.version(),
+          request.validationRmse(), Instant.now());
+    });
+  }
+
+  ModelRecord get(String name) {
+    return table.get(name);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.safedeploy.platform.control;
+
+import dev.safedeploy.platform.alarms.AlarmSink;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a {@link LocalPlatform} runs. Zero or null fields take their defaults, so {@code PlatformConfig.of(home)} is a
+ * working configuration.
+ *
+ * @param home where the platform keeps its state, jobs' outputs, capture and notifications
+ * @param controlPort the control API's port, 0 for an ephemeral one
+ * @param routerPort the invocation router's port, 0 for an ephemeral one
+ * @param alarmSink told when a watched alarm transitions to ALARM
+ * @param alarmTick how often every alarm is evaluated (default 50 ms)
+ * @param maxPayloadBytes the largest invocation body accepted, like SageMaker's 6 MB (default 6 MiB)
+ * @param jobThreads training/processing jobs that run at once (default 2)
+ * @param routerThreads request threads of the router (default 32)
+ */
+public record PlatformConfig(Path home, String bindHost, int controlPort, int routerPort, AlarmSink alarmSink,
+    Duration alarmTick, int maxPayloadBytes, int jobThreads, int routerThreads) {
+
+  public PlatformConfig {
+    if (home == null) {
+      throw new IllegalArgumentException("PlatformConfig.home is required");
+    }
+    bindHost = bindHost == null || bindHost.isBlank() ? "127.0.0.1" : bindHost;
+    alarmSink = alarmSink == null ? AlarmSink.NONE : alarmSink;
+    alarmTick = alarmTick == null || alarmTick.isZero() || alarmTick.isNegative() ? Duration.ofMillis(50) : alarmTick;
+    maxPayloadBytes = maxPayloadBytes <= 0 ? 6 * 1024 * 1024 : maxPayloadBytes;
+    jobThreads = jobThreads <= 0 ? 2 : jobThreads;
+    routerThreads = routerThreads <= 0 ? 32 : routerThreads;
+  }
+
+  public static PlatformConfig of(Path home) {
+    return new PlatformConfig(home, null, 0, 0, null, null, 0, 0, 0);
+  }
+
+  public PlatformConfig withPorts(int control, int router) {
+    return new PlatformConfig(home, bindHost, control, router, alarmSink, alarmTick, maxPayloadBytes, jobThreads,
+        routerThreads);
+  }
+
+  public PlatformConfig withAlarmSink(AlarmSink sink) {
+    return new PlatformConfig(home, bindHost, controlPort, routerPort, sink, alarmTick, maxPayloadBytes, jobThreads,
+        routerThreads);
+  }
+
+  public PlatformConfig withAlarmTick(Duration tick) {
+    return new PlatformConfig(home, bindHost, controlPort, routerPort, alarmSink, tick, maxPayloadBytes, jobThreads,
+        routerThreads);
+  }
+
+  public PlatformConfig withMaxPayloadBytes(int max) {
+    return new PlatformConfig(home, bindHost, controlPort, routerPort, alarmSink, alarmTick, max, jobThreads,
+        routerThreads);
+  }
+}

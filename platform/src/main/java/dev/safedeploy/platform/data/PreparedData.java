@@ -1,0 +1,11 @@
+package dev.safedeploy.platform.data;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The output of {@link DataPreparation}: header-less target-first CSVs for train/validation/test, and baseline.csv with
+ * a header (features only).
+ */
+public record PreparedData(Path train, Path validation, Path test, Path baseline, List<String> features,
+    long rowsRead, long rowsKept, long trainRows, long validationRows, long testRows) {}

@@ -1,0 +1,187 @@
+package dev.safedeploy.platform.serving;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invocation router (the seed's API Gateway + Lambda): {@code POST /endpoints/{name}/invocations} goes to one of
+ * the endpoint's variants, drawn by weight or named by {@code X-Amzn-SageMaker-Target-Variant}; the answer names the
+ * endpoint and variant in {@code X-SageMaker-Endpoint} / {@code X-SageMaker-Variant}. {@code GET
+ * /endpoints/{name}/metrics} shows the per-variant metrics.
+ */
+public final class Router implements AutoCloseable {
+  public static final String TARGET_VARIANT = "X-Amzn-SageMaker-Target-Variant";
+  public static final String ENDPOINT_HEADER = "X-SageMaker-Endpoint";
+  public static final String VARIANT_HEADER = "X-SageMaker-Variant";
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Map<String, RoutingTable> tables = new ConcurrentHashMap<>();
+  private final MetricsRegistry metrics;
+  private final DataCapture capture;
+  private final int maxPayloadBytes;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final HttpClient client;
+
+  public Router(String bindHost, int port, MetricsRegistry metrics, DataCapture capture, int maxPayloadBytes,
+      int threads) throws IOException {
+    this.metrics = metrics;
+    this.capture = capture;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "router");
+      t.setDaemon(true);
+      return t;
+    });
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
+    HttpExchanges.noDelay();
+    this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 1024);
+    server.createContext("/endpoints/", this::handle);
+    server.createContext("/ping", ex -> HttpExchanges.sendText(ex, 200, ""));
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  public URI uri() {
+    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+  }
+
+  /** Swaps the endpoint's table in; returns the instant after which every new request uses it. */
+  public Instant update(RoutingTable table) {
+    tables.put(table.endpoint(), table);
+    return Instant.now();
+  }
+
+  public void remove(String endpoint) {
+    tables.remove(endpoint);
+  }
+
+  public RoutingTable table(String endpoint) {
+    return tables.get(endpoint);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      String path = ex.getRequestURI().getPath();
+      String rest = path.substring("/endpoints/".length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0) {
+        HttpExchanges.sendText(ex, 404, "no such route " + path);
+        return;
+      }
+      String endpoint = rest.substring(0, slash);
+      String action = rest.substring(slash + 1);
+      if (action.equals("invocations") && "POST".equals(ex.getRequestMethod())) {
+        invoke(ex, endpoint);
+      } else if (action.equals("metrics") && "GET".equals(ex.getRequestMethod())) {
+        String q = ex.getRequestURI().getQuery();
+        double window = q != null && q.startsWith("seconds=") ? Double.parseDouble(q.substring(8)) : 60;
+        HttpExchanges.send(ex, 200, Payloads.JSON,
+            MAPPER.writeValueAsBytes(metrics.snapshot(endpoint, window, System.currentTimeMillis())));
+      } else {
+        HttpExchanges.sendText(ex, 404, "no such route " + ex.getRequestMethod() + " " + path);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("router exchange failed: {}", e.toString());
+      ex.close();
+    }
+  }
+
+  private void invoke(HttpExchange ex, String endpoint) throws IOException {
+    RoutingTable table = tables.get(endpoint);
+    ex.getResponseHeaders().set(ENDPOINT_HEADER, endpoint);
+    if (table == null) {
+      drain(ex);
+      HttpExchanges.sendText(ex, 404, "Endpoint " + endpoint + " not found or not InService");
+      return;
+    }
+    byte[] body;
+    try {
+      body = HttpExchanges.readBody(ex, maxPayloadBytes);
+    } catch (HttpExchanges.TooLargeException e) {
+      HttpExchanges.sendText(ex, 400, e.getMessage());
+      return;
+    }
+    String target = ex.getRequestHeaders().getFirst(TARGET_VARIANT);
+    RoutingTable.Route route;
+    if (target != null && !target.isBlank()) {
+      route = table.variant(target.trim());
+      if (route == null) {
+        HttpExchanges.sendText(ex, 400, "endpoint " + endpoint + " has no variant '" + target.trim() + "' (has "
+            + table.weights().keySet() + ")");
+        return;
+      }
+    } else if (table.totalWeight() == 0) {
+      HttpExchanges.sendText(ex, 503, "endpoint " + endpoint + ": no variant has traffic weight");
+      return;
+    } else {
+      route = table.pick(ThreadLocalRandom.current().nextInt(table.totalWeight()));
+    }
+    String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+    if (contentType == null) {
+      contentType = Payloads.CSV;
+    }
+    long started = System.nanoTime();
+    int status;
+    byte[] answer;
+    String answerType;
+    try {
+      HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(route.invocations())
+          .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      status = resp.statusCode();
+      answer = resp.body();
+      answerType = resp.headers().firstValue("Content-Type").orElse("text/plain");
+    } catch (IOException e) {
+      status = 502;
+      answer = ("variant " + route.variant() + " of " + endpoint + " did not answer: " + e).getBytes();
+      answerType = "text/plain";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ex.close();
+      return;
+    }
+    long micros = (System.nanoTime() - started) / 1_000;
+    Instant now = Instant.now();
+    metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros);
+    if (status == 200 && table.capture() != null && table.capture().enabled()
+        && ThreadLocalRandom.current().nextInt(100) < table.capture().samplingPercent()) {
+      capture.submit(endpoint, route.variant(), now, contentType, body, answerType, answer);
+    }
+    ex.getResponseHeaders().set(VARIANT_HEADER, route.variant());
+    ex.getResponseHeaders().set("X-Amzn-Invoked-Production-Variant", route.variant());
+    HttpExchanges.send(ex, status, answerType, answer);
+  }
+
+  private static void drain(HttpExchange ex) {
+    try {
+      ex.getRequestBody().readAllBytes();
+    } catch (IOException ignored) {
+      // the answer is an error anyway
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.safedeploy.platform.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.safedeploy.platform.api.DataCaptureConfig;
+import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.control.LocalPlatform;
+import dev.safedeploy.platform.control.PlatformConfig;
+import dev.safedeploy.platform.testing.TestModels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouterTest {
+  @TempDir static Path home;
+  static LocalPlatform platform;
+  static PlatformClient client;
+  static TestModels models;
+  static byte[] row;
+
+  @BeforeAll
+  static void start() {
+    models = TestModels.get();
+    platform = LocalPlatform.start(PlatformConfig.of(home).withMaxPayloadBytes(64 * 1024));
+    client = new PlatformClient(platform.url());
+    client.createModel(new ModelRecord("good", models.good.artifact().toString(), "m", "v1", 5.0, null));
+    client.createModel(new ModelRecord("wrong", models.wrongLayout.artifact().toString(), "m", "v2", 5.0, null));
+    client.createEndpoint(new Endpoint("split", "m", List.of(
+        new Variant("blue", "good", 90, 1, null, null, null),
+        new Variant("green", "good", 10, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null,
+        null));
+    client.createEndpoint(new Endpoint("broken", "m", List.of(new Variant("v2", "wrong", 1, 1, null, null, null)),
+        null, null, null, null, null));
+    row = models.sampleRow().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+  }
+
+  @Test
+  void weightsHoldOver10000RequestsAndEveryAnswerNamesItsVariant() throws Exception {
+    Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    AtomicInteger bad = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < 2_500; i++) {
+            PlatformClient.Invocation inv = client.invoke("split", null, "text/csv", row);
+            if (inv.status() != 200 || !"split".equals(inv.endpoint()) || inv.variant() == null) {
+              bad.incrementAndGet();
+            } else {
+              counts.computeIfAbsent(inv.variant(), v -> new AtomicInteger()).incrementAndGet();
+            }
+          }
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bad.get()).isZero();
+    assertThat(counts.keySet()).containsExactlyInAnyOrder("blue", "green");
+    // binomial(10000, 0.1): sd 30; 1,000 +- 150 is five standard deviations
+    assertThat(counts.get("green").get()).isBetween(850, 1150);
+    assertThat(counts.get("blue").get() + counts.get("green").get()).isEqualTo(10_000);
+  }
+
+  @Test
+  void targetVariantHeaderPicksTheVariantWhateverItsWeight() {
+    for (int i = 0; i < 20; i++) {
+      PlatformClient.Invocation inv = client.invoke("split", "green", "text/csv", row);
+      assertThat(inv.status()).isEqualTo(200);
+      assertThat(inv.variant()).isEqualTo("green");
+      assertThat(Double.parseDouble(inv.text().trim())).isPositive();
+    }
+    PlatformClient.Invocation unknown = client.invoke("split", "purple", "text/csv", row);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.text()).contains("purple");
+  }
+
+  @Test
+  void modelServersHonourTheContainerContractDirectly() throws Exception {
+    java.net.URI server = platform.modelServerUrl("split", "green");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(server.resolve("/ping")).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+        server.resolve("/invocations")).header("Content-Type", "text/csv")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(row)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/csv");
+    assertThat(Double.parseDouble(r.body().trim())).isPositive();
+    assertThat(platform.modelServerUrl("split", "purple")).isNull();
+  }
+
+  @Test
+  void jsonPayloadsAnswerJson() throws Exception {
+    String csv = new String(row, StandardCharsets.UTF_8);
+    String body = "{\"instances\":[[" + csv + "],[" + csv + "]]}";
+    PlatformClient.Invocation inv = client.invoke("split", null, "application/json", body.getBytes());
+    assertThat(inv.status()).isEqualTo(200);
+    assertThat(inv.contentType()).startsWith("application/json");
+    JsonNode preds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(inv.body()).path("predictions");
+    assertThat(preds).hasSize(2);
+    assertThat(preds.get(0).path("score").asDouble()).isEqualTo(preds.get(1).path("score").asDouble()).isPositive();
+    PlatformClient.Invocation single = client.invoke("split", null, "application/json",
+        ("{\"features\":[" + csv + "]}").getBytes());
+    assertThat(single.status()).isEqualTo(200);
+  }
+
+  @Test
+  void malformedAndOversizedPayloadsAre400AndDoNotHurtOtherRequests() {
+    assertThat(client.invoke("split", "blue", "text/csv", "1.0,abc,3".getBytes()).status()).isEqualTo(400);
+    assertThat(client.invoke("split", "blue", "text/csv", "1.0,abc,3".getBytes()).text()).contains("line 1, column 2");
+    assertThat(client.invoke("split", "blue", "text/csv", new byte[0]).status()).isEqualTo(400);
+    assertThat(client.invoke("split", "blue", "application/json", "{\"instances\":[[1,".getBytes()).status())
+        .isEqualTo(400);
+    assertThat(client.invoke("split", "blue", "application/x-protobuf", row).status()).isEqualTo(400);
+    byte[] huge = new byte[200 * 1024];
+    java.util.Arrays.fill(huge, (byte) '1');
+    PlatformClient.Invocation big = client.invoke("split", "blue", "text/csv", huge);
+    assertThat(big.status()).isEqualTo(400);
+    assertThat(big.text()).contains("exceeds the limit");
+    assertThat(client.invoke("nope", null, "text/csv", row).status()).isEqualTo(404);
+    // the platform keeps serving
+    assertThat(client.invoke("split", "blue", "text/csv", row).status()).isEqualTo(200);
+    long now = System.currentTimeMillis();
+    long e4 = platform.metrics().variant("split", "blue").window(now - 600_000, now + 1_000, false).errors4xx();
+    assertThat(e4).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void aModelThatCannotTakeLiveRowsAnswers500AndCountsAs5xx() {
+    PlatformClient.Invocation inv = client.invoke("broken", null, "text/csv", row);
+    assertThat(inv.status()).isEqualTo(500);
+    assertThat(inv.text()).contains("expects 4 features");
+    assertThat(inv.variant()).isEqualTo("v2");
+    JsonNode m = client.metrics("broken", 300);
+    assertThat(m.path("v2").path("Invocation5XXErrors").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(m.path("v2").path("ModelLatencyP99Micros").asDouble()).isPositive();
+  }
+}
