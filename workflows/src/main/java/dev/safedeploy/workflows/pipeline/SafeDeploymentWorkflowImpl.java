@@ -27,6 +27,13 @@ import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
+import dev.safedeploy.workflows.lease.EndpointLeaseWorkflow;
+import dev.safedeploy.workflows.lease.LeaseActivities;
+import dev.safedeploy.workflows.lease.LeaseAnswer;
+import dev.safedeploy.workflows.lease.LeaseAnswer.Verdict;
+import dev.safedeploy.workflows.lease.LeaseHolder;
+import dev.safedeploy.workflows.lease.LeaseListener;
+import dev.safedeploy.workflows.lease.LeaseRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -35,6 +42,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -75,6 +83,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final HookActivities hooks;
   private final NotificationActivities notifications;
   private final MonitoringActivities monitoring;
+  private final LeaseActivities leases;
 
   // What the run has seen and done; the status query reads these.
   private Stage stage = Stage.BUILD;
@@ -114,6 +123,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private AlarmWatch alarmWatch;
   private String modelName;
 
+  // The production lease (runs from version prod-lease 1 on): asked for after approval, released on every outcome.
+  private boolean leaseAsked;
+  private boolean leaseQueued;
+  private boolean leaseReleased;
+  private LeaseAnswer leaseAnswer;
+
   @WorkflowInit
   public SafeDeploymentWorkflowImpl(PipelineRequest request) {
     this.request = request;
@@ -138,10 +153,28 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
     monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
+    leases = Workflow.newActivityStub(LeaseActivities.class,
+        ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
   }
 
   @Override
   public PipelineResult run(PipelineRequest ignored) {
+    Workflow.registerListener(new LeaseListener() {
+      @Override
+      public void leaseAnswer(LeaseAnswer answer) {
+        onLeaseAnswer(answer);
+      }
+    });
+    try {
+      return runPipeline();
+    } finally {
+      // Also when the run fails outright (finish released it already otherwise); a terminated run runs no code, the
+      // lease workflow's liveness check frees its lease.
+      releaseProdLease();
+    }
+  }
+
+  private PipelineResult runPipeline() {
     Workflow.upsertTypedSearchAttributes(
         SearchAttributes.MODEL.valueSet(request.model()), SearchAttributes.VERSION.valueSet(request.version()));
     List<String> problems = request.problems();
@@ -217,6 +250,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     enter(Stage.AWAIT_APPROVAL);
     awaitApproval(live);
     leave("approved by " + approval.approver() + " via " + approval.via());
+
+    // One run at a time in production per endpoint; runs recorded before the lease go straight on.
+    if (Workflow.getVersion("prod-lease", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      acquireProdLease();
+    }
 
     enter(Stage.DEPLOY_PROD);
     deployProd();
@@ -295,6 +333,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private void deployProd() {
     ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
+    if (leaseQueued) {
+      regate(prod);
+    }
     boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
     blueVersion = hasBlue ? prod.liveVersion() : null;
     blueModelName = hasBlue ? prod.liveModelName() : null;
@@ -454,6 +495,104 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       throw new Abort(Outcome.ROLLED_BACK, operatorReason());
     }
     step(null);
+  }
+
+  // ---- production lease ----
+
+  /**
+   * Asks the endpoint's lease workflow for the production lease and waits for it in {@link Stage#QUEUED_FOR_PROD} while
+   * another run holds it; blue is read afresh once it is granted ({@link #deployProd}).
+   */
+  private void acquireProdLease() {
+    leaseAsked = true;
+    step("asking for the production lease of " + names.prodEndpoint());
+    leases.requestProdLease(new LeaseRequest(names.prodEndpoint(), leaseHolder(), policy.prodLease()));
+    Workflow.await(() -> leaseAnswer != null || rollbackRequest != null);
+    checkRollbackRequest();
+    if (leaseAnswer.verdict() == Verdict.REFUSED) {
+      throw new Abort(Outcome.PROD_BUSY, names.prodEndpoint() + " is busy: " + leaseAnswer.holder()
+          + " holds its production lease and policy prodLease is REFUSE; production untouched");
+    }
+    if (leaseAnswer.verdict() == Verdict.QUEUED) {
+      leaseQueued = true;
+      setStage(Stage.QUEUED_FOR_PROD, null);
+      while (leaseAnswer.verdict() != Verdict.GRANTED) {
+        LeaseAnswer seen = leaseAnswer;
+        step("queued for " + names.prodEndpoint() + " behind " + (seen.holder() == null ? "nobody" : seen.holder())
+            + ", place " + seen.position());
+        Workflow.await(() -> leaseAnswer != seen || rollbackRequest != null);
+        checkRollbackRequest();
+      }
+      leave("lease granted");
+    }
+    event("production lease of " + names.prodEndpoint() + " granted");
+  }
+
+  /** After waiting in line, production may serve another version than the one the quality gate compared with. */
+  private void regate(ProductionState prod) {
+    if (java.util.Objects.equals(prod.liveVersion(), liveVersion)) {
+      return;
+    }
+    event("while queued, production changed from " + liveVersion + " to " + prod.liveVersion());
+    liveVersion = prod.liveVersion();
+    liveRmse = prod.liveRmse();
+    String gate = qualityGate(validationRmse, prod);
+    if (gate != null) {
+      throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
+    }
+  }
+
+  private void onLeaseAnswer(LeaseAnswer answer) {
+    if (answer == null || !names.prodEndpoint().equals(answer.endpoint()) || !leaseAsked || leaseReleased
+        || (leaseAnswer != null && leaseAnswer.verdict() != Verdict.QUEUED)) {
+      event("lease answer ignored: " + answer);
+      return;
+    }
+    leaseAnswer = answer;
+    event("lease " + answer.verdict() + (answer.verdict() == Verdict.GRANTED ? ""
+        : ", held by " + answer.holder() + (answer.position() > 0 ? ", place " + answer.position() : "")));
+  }
+
+  /** Leaves the line or gives the lease back; detached, so that a cancelled run still does it. */
+  private void releaseProdLease() {
+    if (!leaseAsked || leaseReleased) {
+      return;
+    }
+    leaseReleased = true;
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        Workflow.newExternalWorkflowStub(EndpointLeaseWorkflow.class,
+            EndpointLeaseWorkflow.workflowId(names.prodEndpoint())).release(leaseHolder());
+        event("production lease of " + names.prodEndpoint() + " released");
+      } catch (SignalExternalWorkflowException e) {
+        event("production lease of " + names.prodEndpoint() + ": lease workflow gone, nothing to release");
+      }
+    }).run();
+  }
+
+  private LeaseHolder leaseHolder() {
+    return new LeaseHolder(Workflow.getInfo().getWorkflowId(), request.model(), request.version());
+  }
+
+  private ProdLease prodLease() {
+    if (!leaseAsked) {
+      return null;
+    }
+    String endpoint = names.prodEndpoint();
+    if (leaseReleased) {
+      return new ProdLease(endpoint, ProdLease.State.RELEASED, null, null, 0);
+    }
+    if (leaseAnswer == null) {
+      return new ProdLease(endpoint, ProdLease.State.ASKED, null, null, 0);
+    }
+    ProdLease.State state = switch (leaseAnswer.verdict()) {
+      case GRANTED -> ProdLease.State.HELD;
+      case QUEUED -> ProdLease.State.QUEUED;
+      case REFUSED -> ProdLease.State.REFUSED;
+    };
+    LeaseHolder h = leaseAnswer.holder();
+    return new ProdLease(endpoint, state, h == null ? null : h.workflowId(), h == null ? null : h.version(),
+        leaseAnswer.position());
   }
 
   // ---- rollback ----
@@ -626,7 +765,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         request.requestedBy(), stage, step, stepEndsAt, List.copyOf(stages), validationRmse, liveRmse, devEndpoint,
         names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
         List.copyOf(refusedDecisions), List.copyOf(alarmRecords), List.copyOf(events), outcome, reason,
-        alarmToBlueMillis);
+        alarmToBlueMillis, prodLease());
   }
 
   // ---- helpers ----
@@ -731,6 +870,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   private PipelineResult finish(Outcome result, String why) {
+    releaseProdLease();
     closeStage(null);
     outcome = result;
     reason = why;

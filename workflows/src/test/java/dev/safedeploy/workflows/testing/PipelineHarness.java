@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.testing;
 
+import dev.safedeploy.workflows.lease.EndpointLeases;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -17,7 +18,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** A time-skipping test environment with the pipeline workflow and a {@link FakeBackend} registered. */
+/**
+ * A time-skipping test environment with the pipeline workflow, the production lease (workflow and its Temporal-only
+ * activities) and a {@link FakeBackend} registered.
+ */
 public final class PipelineHarness implements AutoCloseable {
 
   public final TestWorkflowEnvironment env;
@@ -32,6 +36,7 @@ public final class PipelineHarness implements AutoCloseable {
     Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(backend);
+    EndpointLeases.register(worker, env.getWorkflowClient());
     env.start();
     client = env.getWorkflowClient();
   }
