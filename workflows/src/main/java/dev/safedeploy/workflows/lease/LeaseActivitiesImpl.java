@@ -9,6 +9,8 @@ import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Backend-neutral: the same on AWS and locally, it only talks to Temporal. The lease workflow is started on the task
@@ -17,9 +19,18 @@ import io.temporal.client.WorkflowOptions;
 public class LeaseActivitiesImpl implements LeaseActivities {
 
   private final WorkflowClient client;
+  private final Duration livenessInterval;
+  private final Integer historyLimit;
 
   public LeaseActivitiesImpl(WorkflowClient client) {
+    this(client, null, null);
+  }
+
+  /** With the liveness interval and history limit of the lease workflows it starts (null: the defaults). */
+  public LeaseActivitiesImpl(WorkflowClient client, Duration livenessInterval, Integer historyLimit) {
     this.client = client;
+    this.livenessInterval = livenessInterval;
+    this.historyLimit = historyLimit;
   }
 
   @Override
@@ -33,7 +44,7 @@ public class LeaseActivitiesImpl implements LeaseActivities {
         .setStaticSummary("production lease of " + request.endpoint())
         .build());
     BatchRequest batch = client.newSignalWithStartRequest();
-    batch.add(lease::run, LeaseState.free(request.endpoint()));
+    batch.add(lease::run, new LeaseState(request.endpoint(), null, null, List.of(), livenessInterval, historyLimit));
     batch.add(lease::request, request);
     client.signalWithStart(batch);
   }

@@ -38,6 +38,8 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public final Set<String> alarmsInAlarm = ConcurrentHashMap.newKeySet();
   public final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
   public final List<Notification> notifications = new CopyOnWriteArrayList<>();
+  /** endpoint -> its weights after every change (variant added or removed, traffic shifted), in order. */
+  public final Map<String, List<Map<String, Integer>>> weightHistory = new ConcurrentHashMap<>();
 
   public volatile double trainingRmse = 4.2;
   public volatile HookResult smokeResult = new HookResult(true, "ok", 20, 12);
@@ -139,6 +141,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     }
     call("deployEndpoint", line.toString());
     endpoints.put(spec.endpointName(), variants);
+    changed(spec.endpointName());
     return state(spec.endpointName());
   }
 
@@ -163,6 +166,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     endpoints.computeIfAbsent(change.endpointName(), k -> new LinkedHashMap<>())
         .putIfAbsent(change.variant().variantName(), change.variant().weight());
     variantModels.put(change.variant().variantName(), change.variant().modelName());
+    changed(change.endpointName());
     return state(change.endpointName());
   }
 
@@ -176,6 +180,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
         endpoints.remove(endpointName);
       }
     }
+    changed(endpointName);
     return state(endpointName);
   }
 
@@ -200,6 +205,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
           dev.safedeploy.workflows.activities.Failures.BAD_DATA);
     }
     variants.putAll(shift.weights());
+    changed(shift.endpointName());
     return new TrafficState(shift.endpointName(), Map.copyOf(shift.weights()), clock);
   }
 
@@ -256,6 +262,12 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public MonitoringResult enableMonitoring(MonitoringRequest request) {
     call("enableMonitoring", "enableMonitoring " + request.scheduleName());
     return new MonitoringResult(request.scheduleName(), request.endpointName() + "-drift");
+  }
+
+  private void changed(String endpointName) {
+    Map<String, Integer> now = endpoints.get(endpointName);
+    weightHistory.computeIfAbsent(endpointName, k -> new CopyOnWriteArrayList<>())
+        .add(now == null ? Map.of() : Map.copyOf(now));
   }
 
   private EndpointState state(String endpointName) {

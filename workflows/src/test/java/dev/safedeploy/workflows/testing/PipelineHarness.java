@@ -29,6 +29,11 @@ public final class PipelineHarness implements AutoCloseable {
   public final WorkflowClient client;
 
   public PipelineHarness(FakeBackend backend) {
+    this(backend, null, null);
+  }
+
+  /** With the production lease's liveness interval and history limit (null: the defaults). */
+  public PipelineHarness(FakeBackend backend, Duration leaseLiveness, Integer leaseHistoryLimit) {
     this.backend = backend;
     this.env = TestWorkflowEnvironment.newInstance();
     SearchAttributes.ALL.forEach(k ->
@@ -36,7 +41,7 @@ public final class PipelineHarness implements AutoCloseable {
     Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(backend);
-    EndpointLeases.register(worker, env.getWorkflowClient());
+    EndpointLeases.register(worker, env.getWorkflowClient(), leaseLiveness, leaseHistoryLimit);
     env.start();
     client = env.getWorkflowClient();
   }
