@@ -37,7 +37,7 @@ class SafeDeploymentWorkflowReplayTest {
   void historiesAreCheckedIn() throws IOException {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
-            "all-at-once-before-bake.json", "all-at-once-bake.json");
+            "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json");
   }
 
   @ParameterizedTest
@@ -65,6 +65,8 @@ class SafeDeploymentWorkflowReplayTest {
         policy.toBuilder().strategy(Strategy.ALL_AT_ONCE).build(), true);
     recordRun("all-at-once-bake.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0),
         policy.toBuilder().strategy(Strategy.ALL_AT_ONCE).build(), true);
+    // from getVersion prod-lease 1: the production lease is asked for, granted and released
+    recordRun("canary-promoted-lease.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
   }
 
   /** Records a run into {@code file} unless it exists: a history recorded by an older build is never overwritten. */
