@@ -42,6 +42,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
+import io.temporal.workflow.Saga;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -122,6 +123,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean blueRetired;
   private AlarmWatch alarmWatch;
   private String modelName;
+  // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
+  private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
+  private boolean blueUnrestorable;
+  private String restoreNote;
+  private String rollbackProblem;
 
   // The production lease (runs from version prod-lease 1 on): asked for after approval, released on every outcome.
   private boolean leaseAsked;
@@ -185,21 +191,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     try {
       return pipeline();
     } catch (Abort abort) {
-      compensate(abort.getMessage());
-      return finish(abort.outcome, abort.getMessage());
+      return rollBackAndFinish(abort.outcome, abort.getMessage());
     } catch (CanceledFailure cancelled) {
-      String why = "workflow cancelled during " + stage;
-      compensate(why);
-      return finish(Outcome.ROLLED_BACK, why);
+      return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof CanceledFailure) {
-        String why = "workflow cancelled during " + stage;
-        compensate(why);
-        return finish(Outcome.ROLLED_BACK, why);
+        return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
       }
-      String why = stage + " failed: " + rootMessage(failure);
-      compensate(why);
-      return finish(Outcome.FAILED, why);
+      return rollBackAndFinish(Outcome.FAILED, stage + " failed: " + rootMessage(failure));
     }
   }
 
@@ -237,6 +236,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     modelName = endpoints.createModel(new ModelSpec(names.modelName(), request.model(), request.version(),
         trained.artifactUri(), trained.validationRmse()));
     devCreated = true;
+    saga.addCompensation(this::deleteDevEndpoint);
     devEndpoint = names.devEndpoint();
     interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
         List.of(new VariantSpec(names.variant(), modelName, request.version(), 1, 1, DEV_INSTANCE_TYPE)), false)));
@@ -346,12 +346,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     step("arming alarms");
     alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         names.prodEndpoint(), names.variant(), policy.alarmNames());
+    saga.addCompensation(this::unwatchCanaryAlarms);
     watchedAlarms = alarms.watchAlarms(alarmWatch);
     canaryWatching = true;
     event("watching alarms " + watchedAlarms);
 
     step("adding green variant " + names.variant());
     greenAdded = true;
+    saga.addCompensation(this::restoreProductionConverging);
     prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
         new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
         .variants());
@@ -597,6 +599,31 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   // ---- rollback ----
 
+  /**
+   * Undoes what the run did and finishes: the outcome stands when production is back (the reason says which version
+   * serves when blue was gone); when the rollback could not converge the run ends FAILED and says what is left.
+   */
+  private PipelineResult rollBackAndFinish(Outcome result, String why) {
+    if (Workflow.getVersion("converging-rollback", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      compensate(why); // runs recorded before: one try, a failing step fails the run
+      return finish(result, why);
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      setStage(Stage.ROLLBACK, why);
+      canaryWatching = false;
+      try {
+        saga.compensate();
+      } catch (Saga.CompensationException e) {
+        // each compensation records its own failure; this is a bug guard, never a reason to end without an outcome
+        event("compensation failed: " + rootMessage(e));
+      }
+    }).run();
+    if (rollbackProblem != null) {
+      return finish(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production " + weights);
+    }
+    return finish(result, restoreNote == null ? why : why + "; " + restoreNote);
+  }
+
   /** Undoes what the run did, blue first. Runs detached so that cancelling the workflow cannot stop it. */
   private void compensate(String why) {
     Workflow.newDetachedCancellationScope(() -> {
@@ -651,6 +678,116 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
     }
     greenAdded = false;
+  }
+
+  // ---- converging rollback (compensations, run in reverse by the saga) ----
+
+  private static final int ROLLBACK_ROUNDS = 8;
+
+  /**
+   * Puts production back until it is back. The first round plans from what the backend last reported to this run (no
+   * extra call between an alarm and blue); every later round reads the endpoint afresh, so a step that failed (after
+   * its activity's own retries) is tried again against the real state. Blue is put back if gone; if it cannot be,
+   * the best surviving version serves; green is removed in every case.
+   */
+  private void restoreProductionConverging() {
+    if (!greenAdded) {
+      return;
+    }
+    Duration pause = Duration.ofSeconds(10);
+    for (int round = 1; ; round++) {
+      boolean permanent;
+      try {
+        restoreOnce(round == 1 && prodVariants.contains(names.variant()) ? knownVariants()
+            : endpoints.describeProduction(request.model(), names.prodEndpoint()).variants());
+        greenAdded = false;
+        rollbackProblem = null;
+        return;
+      } catch (ActivityFailure e) {
+        permanent = isPermanent(e);
+        rollbackProblem = rootMessage(e);
+        event("rollback round " + round + " failed: " + rollbackProblem);
+      }
+      if (round == ROLLBACK_ROUNDS) {
+        rollbackProblem = ROLLBACK_ROUNDS + " rounds failed, last: " + rollbackProblem;
+        return;
+      }
+      if (!permanent) {
+        // retrying could not fix it within the activity's attempts: give the backend time before the next round
+        step("rollback round " + (round + 1) + " in " + DurationText.format(pause));
+        Workflow.sleep(pause);
+        pause = min(pause.multipliedBy(2), Duration.ofMinutes(5));
+      }
+    }
+  }
+
+  /** The production variants as the backend last reported them to this run (weights from the last shift). */
+  private List<EndpointActivities.VariantState> knownVariants() {
+    return prodVariants.stream().map(v -> new EndpointActivities.VariantState(v, null, v, weights.getOrDefault(v, 0)))
+        .toList();
+  }
+
+  private void restoreOnce(List<EndpointActivities.VariantState> variants) {
+    if (blueVersion != null && !RestorePlan.has(variants, blueVersion) && !blueUnrestorable) {
+      step("restoring blue " + blueVersion);
+      try {
+        variants = endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants();
+      } catch (ActivityFailure e) {
+        if (!isPermanent(e)) {
+          throw e;
+        }
+        blueUnrestorable = true;
+        event("blue " + blueVersion + " cannot be restored: " + rootMessage(e));
+      }
+    }
+    prodVariants = variantNames(variants);
+    RestorePlan plan = RestorePlan.of(variants, blueVersion, names.variant());
+    if (plan.target() != null && !plan.weights().isEmpty()) {
+      step("100% back to " + plan.target());
+      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
+      weights = state.weights();
+      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
+        alarmToBlueMillis = Duration.between(firedAlarm.transitionedAt(), state.confirmedAt()).toMillis();
+      }
+      event("traffic 100% on " + plan.target()
+          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
+    }
+    liveVersion = plan.target();
+    if (plan.target() != null && !plan.target().equals(blueVersion)) {
+      restoreNote = (blueVersion == null ? "" : "blue " + blueVersion + " was gone: ") + "restored " + plan.target()
+          + ", the best surviving version";
+    }
+    if (plan.greenPresent()) {
+      step("tearing down green " + request.version());
+      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
+    }
+    if (plan.target() == null) {
+      weights = Map.of();
+      restoreNote = blueVersion == null ? null
+          : "blue " + blueVersion + " was gone and no other version survives: production endpoint "
+              + names.prodEndpoint() + " removed with green";
+      event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
+    }
+  }
+
+  private void unwatchCanaryAlarms() {
+    if (alarmWatch != null) {
+      quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
+    }
+  }
+
+  private void deleteDevEndpoint() {
+    if (devCreated) {
+      quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
+      event("dev endpoint " + names.devEndpoint() + " deleted");
+    }
+  }
+
+  /** A failure retrying cannot fix: the thing is not there, or the request is refused as malformed. */
+  private static boolean isPermanent(ActivityFailure e) {
+    return e.getCause() instanceof ApplicationFailure af
+        && (af.isNonRetryable() || ActivityStubs.isNonRetryable(af.getType()));
   }
 
   // ---- message handlers ----
