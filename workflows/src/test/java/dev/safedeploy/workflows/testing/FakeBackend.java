@@ -37,6 +37,9 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public final Map<String, Double> modelRmse = new ConcurrentHashMap<>();
   public final Set<String> alarmsInAlarm = ConcurrentHashMap.newKeySet();
   public final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+  public final Map<String, AtomicInteger> permanentFailures = new ConcurrentHashMap<>();
+  /** Models that no longer exist: adding a variant of one fails NotFound, as SageMaker's CreateEndpointConfig does. */
+  public final Set<String> missingModels = ConcurrentHashMap.newKeySet();
   public final List<Notification> notifications = new CopyOnWriteArrayList<>();
   /** endpoint -> its weights after every change (variant added or removed, traffic shifted), in order. */
   public final Map<String, List<Map<String, Integer>>> weightHistory = new ConcurrentHashMap<>();
@@ -71,11 +74,22 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     return this;
   }
 
+  /** Fails the next {@code times} calls of {@code method} with an error retrying cannot fix (BadData). */
+  public FakeBackend failingPermanently(String method, int times) {
+    permanentFailures.put(method, new AtomicInteger(times));
+    return this;
+  }
+
   private void call(String method, String line) {
     calls.add(line);
     AtomicInteger failures = transientFailures.get(method);
     if (failures != null && failures.getAndDecrement() > 0) {
       throw new IllegalStateException("injected transient failure of " + method);
+    }
+    AtomicInteger permanent = permanentFailures.get(method);
+    if (permanent != null && permanent.getAndDecrement() > 0) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("injected permanent failure of " + method,
+          dev.safedeploy.workflows.activities.Failures.BAD_DATA);
     }
     onCall.accept(line);
   }
@@ -163,6 +177,10 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public EndpointState addVariant(VariantChange change) {
     call("addVariant", "addVariant " + change.endpointName() + " " + change.variant().variantName() + "="
         + change.variant().weight());
+    if (missingModels.contains(change.variant().modelName())) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("model " + change.variant().modelName()
+          + " does not exist", dev.safedeploy.workflows.activities.Failures.NOT_FOUND);
+    }
     endpoints.computeIfAbsent(change.endpointName(), k -> new LinkedHashMap<>())
         .putIfAbsent(change.variant().variantName(), change.variant().weight());
     variantModels.put(change.variant().variantName(), change.variant().modelName());
