@@ -288,6 +288,27 @@ class ProdLeaseTest {
   }
 
   @Test
+  void afterWaitingTheQualityGateComparesWithTheVersionLiveThen() {
+    FakeBackend backend = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    harness = new PipelineHarness(backend);
+    SafeDeploymentWorkflow v2 = harness.start(request("v2", policy().build()));
+    harness.awaitStage(v2, Stage.AWAIT_APPROVAL);
+    backend.trainingRmse = 4.8; // within 5% of v1 (5.0), not of v2 (4.2)
+    SafeDeploymentWorkflow v3 = harness.start(request("v3", policy().build()));
+    harness.awaitStage(v3, Stage.AWAIT_APPROVAL);
+    approveIntoCanary(v2);
+    approveIntoQueue(v3, "v2", 1);
+
+    assertThat(result(v2).outcome()).isEqualTo(Outcome.PROMOTED);
+    PipelineResult r3 = result(v3);
+    assertThat(r3.outcome()).isEqualTo(Outcome.FAILED_QUALITY_GATE);
+    assertThat(r3.reason()).contains("worse than live v2");
+    assertThat(backend.calls).noneMatch(c -> c.startsWith("addVariant nyctaxi-prod v3"));
+    assertThat(backend.weights(PROD)).containsExactly(Map.entry("v2", 100));
+    assertLeaseWorkflowEnds();
+  }
+
+  @Test
   void leaseWorkflowContinuesAsNewAndKeepsItsLine() {
     // A liveness check every minute through a 30-minute canary bake grows the lease's history past 40 events.
     FakeBackend backend = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
