@@ -1,5 +1,6 @@
 package dev.safedeploy.worker;
 
+import dev.safedeploy.workflows.lease.EndpointLeases;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -7,7 +8,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.util.List;
 
-/** A worker on the pipeline's task queue: the workflow plus one backend's activities. */
+/** A worker on the pipeline's task queue: the workflow, the production lease, and one backend's activities. */
 public final class PipelineWorker implements AutoCloseable {
 
   private final WorkerFactory factory;
@@ -21,6 +22,7 @@ public final class PipelineWorker implements AutoCloseable {
     Worker worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
+    EndpointLeases.register(worker, client);
     factory.start();
     return new PipelineWorker(factory);
   }

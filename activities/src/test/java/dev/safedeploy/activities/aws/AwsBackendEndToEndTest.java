@@ -3,6 +3,7 @@ package dev.safedeploy.activities.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safedeploy.activities.aws.cloudwatch.AlarmNames;
+import dev.safedeploy.workflows.lease.EndpointLeases;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -145,6 +146,7 @@ class AwsBackendEndToEndTest {
       Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
       worker.registerActivitiesImplementations(AwsBackend.activities(moto.config(), clients).toArray());
+      EndpointLeases.register(worker, env.getWorkflowClient());
       env.start();
       WorkflowClient client = env.getWorkflowClient();
 

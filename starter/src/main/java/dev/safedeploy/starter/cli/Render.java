@@ -9,6 +9,7 @@ import dev.safedeploy.starter.runs.RunView;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.ApprovalRecord;
 import dev.safedeploy.workflows.pipeline.PipelineStatus;
+import dev.safedeploy.workflows.pipeline.ProdLease;
 import dev.safedeploy.workflows.pipeline.StageRecord;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -77,6 +78,12 @@ final class Render {
             .map(p -> p + "%").collect(Collectors.joining(" > "));
     out.printf("traffic   %s%s%s%n", traffic(s.traffic()), steps,
         s.blueVersion() == null ? "" : "  (blue: " + s.blueVersion() + ")");
+    if (s.prodLease() != null) {
+      ProdLease l = s.prodLease();
+      out.printf("lease     %s %s%s%n", l.endpoint(), l.state(), l.holderWorkflowId() == null ? ""
+          : (l.state() == ProdLease.State.HELD ? "" : ", held by " + l.holderWorkflowId() + " (" + l.holderVersion()
+              + ")") + (l.position() > 0 ? ", place " + l.position() + " in line" : ""));
+    }
     out.printf("approval  %s%n", approval(s.approval()));
     List<ApprovalRecord> refused = s.refusedDecisions() == null ? List.of() : s.refusedDecisions();
     for (ApprovalRecord r : refused) {

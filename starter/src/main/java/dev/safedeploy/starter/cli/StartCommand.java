@@ -1,5 +1,6 @@
 package dev.safedeploy.starter.cli;
 
+import dev.safedeploy.workflows.lease.LeaseMode;
 import dev.safedeploy.workflows.pipeline.DurationText;
 import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
@@ -135,6 +136,11 @@ public class StartCommand extends ClientCommand {
       description = "latency bound per hook invocation in ms (2000)")
   Long maxHookLatencyMillis;
 
+  @Option(names = "--prod-lease", paramLabel = "QUEUE|REFUSE",
+      description = "when another run of the model is in production (canary or watch window): QUEUE waits in line"
+          + " for it (default), REFUSE ends this run with outcome PROD_BUSY")
+  LeaseMode prodLease;
+
   @Option(names = "--json", description = "print the started run as JSON")
   boolean json;
 
@@ -195,6 +201,7 @@ public class StartCommand extends ClientCommand {
     if (reminderInterval != null) b.reminderInterval(reminderInterval);
     if (watchWindow != null) b.watchWindow(watchWindow);
     if (maxHookLatencyMillis != null) b.maxHookLatencyMillis(maxHookLatencyMillis);
+    if (prodLease != null) b.prodLease(prodLease);
     return b.build();
   }
 

@@ -1,5 +1,6 @@
 package dev.safedeploy.starter.fake;
 
+import dev.safedeploy.workflows.lease.EndpointLeases;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -90,6 +91,7 @@ public final class TemporalFixture implements AutoCloseable {
     if (activities.length > 0) {
       worker.registerActivitiesImplementations(activities);
     }
+    EndpointLeases.register(worker, client); // the real pipeline asks for the production lease
     factory.start();
   }
 

@@ -19,6 +19,10 @@ final class ActivityStubs {
 
   private ActivityStubs() {}
 
+  static boolean isNonRetryable(String failureType) {
+    return java.util.Arrays.asList(NON_RETRYABLE).contains(failureType);
+  }
+
   static ActivityOptions heartbeating(Duration startToClose, int attempts, String summary) {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(startToClose)

@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import dev.safedeploy.workflows.lease.LeaseMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.List;
  * @param rmseTolerance how much worse than the live model's RMSE the new one may be, as a fraction (default 0.05)
  * @param watchWindow after promotion, how long an operator rollback still restores the previous version (default 1 h)
  * @param maxHookLatencyMillis the pre/post-traffic hooks' latency bound per invocation (default 2000 ms)
+ * @param prodLease when another run of the same production endpoint is in its canary or watch window: QUEUE (default)
+ *     waits in line for it, REFUSE ends this run with outcome PROD_BUSY
  */
 public record DeploymentPolicy(
     Strategy strategy,
@@ -41,7 +44,8 @@ public record DeploymentPolicy(
     Double rmseThreshold,
     Double rmseTolerance,
     Duration watchWindow,
-    Long maxHookLatencyMillis) {
+    Long maxHookLatencyMillis,
+    LeaseMode prodLease) {
 
   public DeploymentPolicy {
     strategy = strategy == null ? Strategy.CANARY : strategy;
@@ -60,6 +64,7 @@ public record DeploymentPolicy(
     rmseTolerance = rmseTolerance == null ? 0.05 : rmseTolerance;
     watchWindow = watchWindow == null ? Duration.ofHours(1) : watchWindow;
     maxHookLatencyMillis = maxHookLatencyMillis == null ? 2000L : maxHookLatencyMillis;
+    prodLease = prodLease == null ? LeaseMode.QUEUE : prodLease;
   }
 
   public static DeploymentPolicy defaults() {
@@ -151,6 +156,7 @@ public record DeploymentPolicy(
     private Double rmseTolerance;
     private Duration watchWindow;
     private Long maxHookLatencyMillis;
+    private LeaseMode prodLease;
 
     private Builder() {}
 
@@ -171,6 +177,7 @@ public record DeploymentPolicy(
       rmseTolerance = p.rmseTolerance;
       watchWindow = p.watchWindow;
       maxHookLatencyMillis = p.maxHookLatencyMillis;
+      prodLease = p.prodLease;
     }
 
     public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -189,11 +196,12 @@ public record DeploymentPolicy(
     public Builder rmseTolerance(double v) { rmseTolerance = v; return this; }
     public Builder watchWindow(Duration v) { watchWindow = v; return this; }
     public Builder maxHookLatencyMillis(long v) { maxHookLatencyMillis = v; return this; }
+    public Builder prodLease(LeaseMode v) { prodLease = v; return this; }
 
     public DeploymentPolicy build() {
       return new DeploymentPolicy(strategy, canaryPercent, linearStepPercent, linearInterval, bake, finalBake,
           alarmNames, alarmPollInterval, approvalTimeout, reminderInterval, approvers, fourEyes, rmseThreshold,
-          rmseTolerance, watchWindow, maxHookLatencyMillis);
+          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease);
     }
   }
 }

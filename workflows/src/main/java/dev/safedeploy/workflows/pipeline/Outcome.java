@@ -7,5 +7,7 @@ public enum Outcome {
   APPROVAL_TIMED_OUT,
   FAILED_QUALITY_GATE,
   ROLLED_BACK,
+  /** Another run held the production endpoint and policy prodLease is REFUSE; production untouched. */
+  PROD_BUSY,
   FAILED
 }

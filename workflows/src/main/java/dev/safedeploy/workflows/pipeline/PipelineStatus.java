@@ -14,6 +14,7 @@ import java.util.Map;
  * @param trafficSteps the green percentages the policy goes through
  * @param traffic production variant weights in percent as last confirmed by the backend
  * @param blueVersion the version live when prod deployment began (null on a first deployment)
+ * @param prodLease this run's production lease: who holds it while this run waits (null before it asked)
  */
 public record PipelineStatus(
     String workflowId,
@@ -38,4 +39,5 @@ public record PipelineStatus(
     List<String> events,
     Outcome outcome,
     String reason,
-    Long alarmToBlueMillis) {}
+    Long alarmToBlueMillis,
+    ProdLease prodLease) {}

@@ -27,6 +27,13 @@ import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
+import dev.safedeploy.workflows.lease.EndpointLeaseWorkflow;
+import dev.safedeploy.workflows.lease.LeaseActivities;
+import dev.safedeploy.workflows.lease.LeaseAnswer;
+import dev.safedeploy.workflows.lease.LeaseAnswer.Verdict;
+import dev.safedeploy.workflows.lease.LeaseHolder;
+import dev.safedeploy.workflows.lease.LeaseListener;
+import dev.safedeploy.workflows.lease.LeaseRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -35,6 +42,8 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
+import io.temporal.workflow.Saga;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -75,6 +84,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final HookActivities hooks;
   private final NotificationActivities notifications;
   private final MonitoringActivities monitoring;
+  private final LeaseActivities leases;
 
   // What the run has seen and done; the status query reads these.
   private Stage stage = Stage.BUILD;
@@ -113,6 +123,17 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean blueRetired;
   private AlarmWatch alarmWatch;
   private String modelName;
+  // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
+  private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
+  private boolean blueUnrestorable;
+  private String restoreNote;
+  private String rollbackProblem;
+
+  // The production lease (runs from version prod-lease 1 on): asked for after approval, released on every outcome.
+  private boolean leaseAsked;
+  private boolean leaseQueued;
+  private boolean leaseReleased;
+  private LeaseAnswer leaseAnswer;
 
   @WorkflowInit
   public SafeDeploymentWorkflowImpl(PipelineRequest request) {
@@ -138,10 +159,28 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
     monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
+    leases = Workflow.newActivityStub(LeaseActivities.class,
+        ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
   }
 
   @Override
   public PipelineResult run(PipelineRequest ignored) {
+    Workflow.registerListener(new LeaseListener() {
+      @Override
+      public void leaseAnswer(LeaseAnswer answer) {
+        onLeaseAnswer(answer);
+      }
+    });
+    try {
+      return runPipeline();
+    } finally {
+      // Also when the run fails outright (finish released it already otherwise); a terminated run runs no code, the
+      // lease workflow's liveness check frees its lease.
+      releaseProdLease();
+    }
+  }
+
+  private PipelineResult runPipeline() {
     Workflow.upsertTypedSearchAttributes(
         SearchAttributes.MODEL.valueSet(request.model()), SearchAttributes.VERSION.valueSet(request.version()));
     List<String> problems = request.problems();
@@ -152,21 +191,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     try {
       return pipeline();
     } catch (Abort abort) {
-      compensate(abort.getMessage());
-      return finish(abort.outcome, abort.getMessage());
+      return rollBackAndFinish(abort.outcome, abort.getMessage());
     } catch (CanceledFailure cancelled) {
-      String why = "workflow cancelled during " + stage;
-      compensate(why);
-      return finish(Outcome.ROLLED_BACK, why);
+      return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof CanceledFailure) {
-        String why = "workflow cancelled during " + stage;
-        compensate(why);
-        return finish(Outcome.ROLLED_BACK, why);
+        return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
       }
-      String why = stage + " failed: " + rootMessage(failure);
-      compensate(why);
-      return finish(Outcome.FAILED, why);
+      return rollBackAndFinish(Outcome.FAILED, stage + " failed: " + rootMessage(failure));
     }
   }
 
@@ -204,6 +236,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     modelName = endpoints.createModel(new ModelSpec(names.modelName(), request.model(), request.version(),
         trained.artifactUri(), trained.validationRmse()));
     devCreated = true;
+    saga.addCompensation(this::deleteDevEndpoint);
     devEndpoint = names.devEndpoint();
     interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
         List.of(new VariantSpec(names.variant(), modelName, request.version(), 1, 1, DEV_INSTANCE_TYPE)), false)));
@@ -217,6 +250,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     enter(Stage.AWAIT_APPROVAL);
     awaitApproval(live);
     leave("approved by " + approval.approver() + " via " + approval.via());
+
+    // One run at a time in production per endpoint; runs recorded before the lease go straight on.
+    if (Workflow.getVersion("prod-lease", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      acquireProdLease();
+    }
 
     enter(Stage.DEPLOY_PROD);
     deployProd();
@@ -295,6 +333,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private void deployProd() {
     ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
+    if (leaseQueued) {
+      regate(prod);
+    }
     boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
     blueVersion = hasBlue ? prod.liveVersion() : null;
     blueModelName = hasBlue ? prod.liveModelName() : null;
@@ -305,12 +346,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     step("arming alarms");
     alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         names.prodEndpoint(), names.variant(), policy.alarmNames());
+    saga.addCompensation(this::unwatchCanaryAlarms);
     watchedAlarms = alarms.watchAlarms(alarmWatch);
     canaryWatching = true;
     event("watching alarms " + watchedAlarms);
 
     step("adding green variant " + names.variant());
     greenAdded = true;
+    saga.addCompensation(this::restoreProductionConverging);
     prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
         new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
         .variants());
@@ -456,7 +499,130 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     step(null);
   }
 
+  // ---- production lease ----
+
+  /**
+   * Asks the endpoint's lease workflow for the production lease and waits for it in {@link Stage#QUEUED_FOR_PROD} while
+   * another run holds it; blue is read afresh once it is granted ({@link #deployProd}).
+   */
+  private void acquireProdLease() {
+    leaseAsked = true;
+    step("asking for the production lease of " + names.prodEndpoint());
+    leases.requestProdLease(new LeaseRequest(names.prodEndpoint(), leaseHolder(), policy.prodLease()));
+    Workflow.await(() -> leaseAnswer != null || rollbackRequest != null);
+    checkRollbackRequest();
+    if (leaseAnswer.verdict() == Verdict.REFUSED) {
+      throw new Abort(Outcome.PROD_BUSY, names.prodEndpoint() + " is busy: " + leaseAnswer.holder()
+          + " holds its production lease and policy prodLease is REFUSE; production untouched");
+    }
+    if (leaseAnswer.verdict() == Verdict.QUEUED) {
+      leaseQueued = true;
+      setStage(Stage.QUEUED_FOR_PROD, null);
+      while (leaseAnswer.verdict() != Verdict.GRANTED) {
+        LeaseAnswer seen = leaseAnswer;
+        step("queued for " + names.prodEndpoint() + " behind " + (seen.holder() == null ? "nobody" : seen.holder())
+            + ", place " + seen.position());
+        Workflow.await(() -> leaseAnswer != seen || rollbackRequest != null);
+        checkRollbackRequest();
+      }
+      leave("lease granted");
+    }
+    event("production lease of " + names.prodEndpoint() + " granted");
+  }
+
+  /** After waiting in line, production may serve another version than the one the quality gate compared with. */
+  private void regate(ProductionState prod) {
+    if (java.util.Objects.equals(prod.liveVersion(), liveVersion)) {
+      return;
+    }
+    event("while queued, production changed from " + liveVersion + " to " + prod.liveVersion());
+    liveVersion = prod.liveVersion();
+    liveRmse = prod.liveRmse();
+    String gate = qualityGate(validationRmse, prod);
+    if (gate != null) {
+      throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
+    }
+  }
+
+  private void onLeaseAnswer(LeaseAnswer answer) {
+    if (answer == null || !names.prodEndpoint().equals(answer.endpoint()) || !leaseAsked || leaseReleased
+        || (leaseAnswer != null && leaseAnswer.verdict() != Verdict.QUEUED)) {
+      event("lease answer ignored: " + answer);
+      return;
+    }
+    leaseAnswer = answer;
+    event("lease " + answer.verdict() + (answer.verdict() == Verdict.GRANTED ? ""
+        : ", held by " + answer.holder() + (answer.position() > 0 ? ", place " + answer.position() : "")));
+  }
+
+  /** Leaves the line or gives the lease back; detached, so that a cancelled run still does it. */
+  private void releaseProdLease() {
+    if (!leaseAsked || leaseReleased) {
+      return;
+    }
+    leaseReleased = true;
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        Workflow.newExternalWorkflowStub(EndpointLeaseWorkflow.class,
+            EndpointLeaseWorkflow.workflowId(names.prodEndpoint())).release(leaseHolder());
+        event("production lease of " + names.prodEndpoint() + " released");
+      } catch (SignalExternalWorkflowException e) {
+        event("production lease of " + names.prodEndpoint() + ": lease workflow gone, nothing to release");
+      }
+    }).run();
+  }
+
+  private LeaseHolder leaseHolder() {
+    return new LeaseHolder(Workflow.getInfo().getWorkflowId(), request.model(), request.version());
+  }
+
+  private ProdLease prodLease() {
+    if (!leaseAsked) {
+      return null;
+    }
+    String endpoint = names.prodEndpoint();
+    if (leaseReleased) {
+      return new ProdLease(endpoint, ProdLease.State.RELEASED, null, null, 0);
+    }
+    if (leaseAnswer == null) {
+      return new ProdLease(endpoint, ProdLease.State.ASKED, null, null, 0);
+    }
+    ProdLease.State state = switch (leaseAnswer.verdict()) {
+      case GRANTED -> ProdLease.State.HELD;
+      case QUEUED -> ProdLease.State.QUEUED;
+      case REFUSED -> ProdLease.State.REFUSED;
+    };
+    LeaseHolder h = leaseAnswer.holder();
+    return new ProdLease(endpoint, state, h == null ? null : h.workflowId(), h == null ? null : h.version(),
+        leaseAnswer.position());
+  }
+
   // ---- rollback ----
+
+  /**
+   * Undoes what the run did and finishes: the outcome stands when production is back (the reason says which version
+   * serves when blue was gone); when the rollback could not converge the run ends FAILED and says what is left.
+   */
+  private PipelineResult rollBackAndFinish(Outcome result, String why) {
+    if (Workflow.getVersion("converging-rollback", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      compensate(why); // runs recorded before: one try, a failing step fails the run
+      return finish(result, why);
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      setStage(Stage.ROLLBACK, why);
+      canaryWatching = false;
+      try {
+        saga.compensate();
+      } catch (Saga.CompensationException e) {
+        // each compensation records its own failure; this is a bug guard, never a reason to end without an outcome
+        event("compensation failed: " + rootMessage(e));
+      }
+    }).run();
+    if (rollbackProblem != null) {
+      return finish(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production " + weights);
+    }
+    return finish(result, restoreNote == null ? why : why + "; " + restoreNote);
+  }
 
   /** Undoes what the run did, blue first. Runs detached so that cancelling the workflow cannot stop it. */
   private void compensate(String why) {
@@ -512,6 +678,116 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
     }
     greenAdded = false;
+  }
+
+  // ---- converging rollback (compensations, run in reverse by the saga) ----
+
+  private static final int ROLLBACK_ROUNDS = 8;
+
+  /**
+   * Puts production back until it is back. The first round plans from what the backend last reported to this run (no
+   * extra call between an alarm and blue); every later round reads the endpoint afresh, so a step that failed (after
+   * its activity's own retries) is tried again against the real state. Blue is put back if gone; if it cannot be,
+   * the best surviving version serves; green is removed in every case.
+   */
+  private void restoreProductionConverging() {
+    if (!greenAdded) {
+      return;
+    }
+    Duration pause = Duration.ofSeconds(10);
+    for (int round = 1; ; round++) {
+      boolean permanent;
+      try {
+        restoreOnce(round == 1 && prodVariants.contains(names.variant()) ? knownVariants()
+            : endpoints.describeProduction(request.model(), names.prodEndpoint()).variants());
+        greenAdded = false;
+        rollbackProblem = null;
+        return;
+      } catch (ActivityFailure e) {
+        permanent = isPermanent(e);
+        rollbackProblem = rootMessage(e);
+        event("rollback round " + round + " failed: " + rollbackProblem);
+      }
+      if (round == ROLLBACK_ROUNDS) {
+        rollbackProblem = ROLLBACK_ROUNDS + " rounds failed, last: " + rollbackProblem;
+        return;
+      }
+      if (!permanent) {
+        // retrying could not fix it within the activity's attempts: give the backend time before the next round
+        step("rollback round " + (round + 1) + " in " + DurationText.format(pause));
+        Workflow.sleep(pause);
+        pause = min(pause.multipliedBy(2), Duration.ofMinutes(5));
+      }
+    }
+  }
+
+  /** The production variants as the backend last reported them to this run (weights from the last shift). */
+  private List<EndpointActivities.VariantState> knownVariants() {
+    return prodVariants.stream().map(v -> new EndpointActivities.VariantState(v, null, v, weights.getOrDefault(v, 0)))
+        .toList();
+  }
+
+  private void restoreOnce(List<EndpointActivities.VariantState> variants) {
+    if (blueVersion != null && !RestorePlan.has(variants, blueVersion) && !blueUnrestorable) {
+      step("restoring blue " + blueVersion);
+      try {
+        variants = endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants();
+      } catch (ActivityFailure e) {
+        if (!isPermanent(e)) {
+          throw e;
+        }
+        blueUnrestorable = true;
+        event("blue " + blueVersion + " cannot be restored: " + rootMessage(e));
+      }
+    }
+    prodVariants = variantNames(variants);
+    RestorePlan plan = RestorePlan.of(variants, blueVersion, names.variant());
+    if (plan.target() != null && !plan.weights().isEmpty()) {
+      step("100% back to " + plan.target());
+      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
+      weights = state.weights();
+      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
+        alarmToBlueMillis = Duration.between(firedAlarm.transitionedAt(), state.confirmedAt()).toMillis();
+      }
+      event("traffic 100% on " + plan.target()
+          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
+    }
+    liveVersion = plan.target();
+    if (plan.target() != null && !plan.target().equals(blueVersion)) {
+      restoreNote = (blueVersion == null ? "" : "blue " + blueVersion + " was gone: ") + "restored " + plan.target()
+          + ", the best surviving version";
+    }
+    if (plan.greenPresent()) {
+      step("tearing down green " + request.version());
+      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
+    }
+    if (plan.target() == null) {
+      weights = Map.of();
+      restoreNote = blueVersion == null ? null
+          : "blue " + blueVersion + " was gone and no other version survives: production endpoint "
+              + names.prodEndpoint() + " removed with green";
+      event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
+    }
+  }
+
+  private void unwatchCanaryAlarms() {
+    if (alarmWatch != null) {
+      quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
+    }
+  }
+
+  private void deleteDevEndpoint() {
+    if (devCreated) {
+      quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
+      event("dev endpoint " + names.devEndpoint() + " deleted");
+    }
+  }
+
+  /** A failure retrying cannot fix: the thing is not there, or the request is refused as malformed. */
+  private static boolean isPermanent(ActivityFailure e) {
+    return e.getCause() instanceof ApplicationFailure af
+        && (af.isNonRetryable() || ActivityStubs.isNonRetryable(af.getType()));
   }
 
   // ---- message handlers ----
@@ -626,7 +902,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         request.requestedBy(), stage, step, stepEndsAt, List.copyOf(stages), validationRmse, liveRmse, devEndpoint,
         names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
         List.copyOf(refusedDecisions), List.copyOf(alarmRecords), List.copyOf(events), outcome, reason,
-        alarmToBlueMillis);
+        alarmToBlueMillis, prodLease());
   }
 
   // ---- helpers ----
@@ -731,6 +1007,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   private PipelineResult finish(Outcome result, String why) {
+    releaseProdLease();
     closeStage(null);
     outcome = result;
     reason = why;

@@ -8,6 +8,8 @@ public enum Stage {
   BASELINE,
   DEPLOY_DEV,
   AWAIT_APPROVAL,
+  /** Approved, waiting in line for the production endpoint: another run holds its lease (canary or watch window). */
+  QUEUED_FOR_PROD,
   DEPLOY_PROD,
   MONITOR,
   ROLLBACK,

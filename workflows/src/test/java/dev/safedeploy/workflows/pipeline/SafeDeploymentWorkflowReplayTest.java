@@ -37,7 +37,8 @@ class SafeDeploymentWorkflowReplayTest {
   void historiesAreCheckedIn() throws IOException {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
-            "all-at-once-before-bake.json", "all-at-once-bake.json");
+            "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
+            "canary-alarm-rollback-converging.json");
   }
 
   @ParameterizedTest
@@ -65,6 +66,17 @@ class SafeDeploymentWorkflowReplayTest {
         policy.toBuilder().strategy(Strategy.ALL_AT_ONCE).build(), true);
     recordRun("all-at-once-bake.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0),
         policy.toBuilder().strategy(Strategy.ALL_AT_ONCE).build(), true);
+    // from getVersion prod-lease 1: the production lease is asked for, granted and released
+    recordRun("canary-promoted-lease.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
+    // from getVersion converging-rollback 1: the saga's compensations, a rollback shift refused once and re-planned
+    FakeBackend refusing = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    refusing.onCall = c -> {
+      if (c.contains("v2=10}")) {
+        refusing.alarmsInAlarm.add("nyctaxi-prod-v2-5xx");
+        refusing.failingPermanently("shiftTraffic", 1);
+      }
+    };
+    recordRun("canary-alarm-rollback-converging.json", refusing, policy, true);
   }
 
   /** Records a run into {@code file} unless it exists: a history recorded by an older build is never overwritten. */

@@ -37,7 +37,12 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public final Map<String, Double> modelRmse = new ConcurrentHashMap<>();
   public final Set<String> alarmsInAlarm = ConcurrentHashMap.newKeySet();
   public final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+  public final Map<String, AtomicInteger> permanentFailures = new ConcurrentHashMap<>();
+  /** Models that no longer exist: adding a variant of one fails NotFound, as SageMaker's CreateEndpointConfig does. */
+  public final Set<String> missingModels = ConcurrentHashMap.newKeySet();
   public final List<Notification> notifications = new CopyOnWriteArrayList<>();
+  /** endpoint -> its weights after every change (variant added or removed, traffic shifted), in order. */
+  public final Map<String, List<Map<String, Integer>>> weightHistory = new ConcurrentHashMap<>();
 
   public volatile double trainingRmse = 4.2;
   public volatile HookResult smokeResult = new HookResult(true, "ok", 20, 12);
@@ -69,11 +74,22 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     return this;
   }
 
+  /** Fails the next {@code times} calls of {@code method} with an error retrying cannot fix (BadData). */
+  public FakeBackend failingPermanently(String method, int times) {
+    permanentFailures.put(method, new AtomicInteger(times));
+    return this;
+  }
+
   private void call(String method, String line) {
     calls.add(line);
     AtomicInteger failures = transientFailures.get(method);
     if (failures != null && failures.getAndDecrement() > 0) {
       throw new IllegalStateException("injected transient failure of " + method);
+    }
+    AtomicInteger permanent = permanentFailures.get(method);
+    if (permanent != null && permanent.getAndDecrement() > 0) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("injected permanent failure of " + method,
+          dev.safedeploy.workflows.activities.Failures.BAD_DATA);
     }
     onCall.accept(line);
   }
@@ -139,6 +155,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     }
     call("deployEndpoint", line.toString());
     endpoints.put(spec.endpointName(), variants);
+    changed(spec.endpointName());
     return state(spec.endpointName());
   }
 
@@ -160,9 +177,14 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public EndpointState addVariant(VariantChange change) {
     call("addVariant", "addVariant " + change.endpointName() + " " + change.variant().variantName() + "="
         + change.variant().weight());
+    if (missingModels.contains(change.variant().modelName())) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("model " + change.variant().modelName()
+          + " does not exist", dev.safedeploy.workflows.activities.Failures.NOT_FOUND);
+    }
     endpoints.computeIfAbsent(change.endpointName(), k -> new LinkedHashMap<>())
         .putIfAbsent(change.variant().variantName(), change.variant().weight());
     variantModels.put(change.variant().variantName(), change.variant().modelName());
+    changed(change.endpointName());
     return state(change.endpointName());
   }
 
@@ -176,6 +198,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
         endpoints.remove(endpointName);
       }
     }
+    changed(endpointName);
     return state(endpointName);
   }
 
@@ -200,6 +223,7 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
           dev.safedeploy.workflows.activities.Failures.BAD_DATA);
     }
     variants.putAll(shift.weights());
+    changed(shift.endpointName());
     return new TrafficState(shift.endpointName(), Map.copyOf(shift.weights()), clock);
   }
 
@@ -256,6 +280,12 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public MonitoringResult enableMonitoring(MonitoringRequest request) {
     call("enableMonitoring", "enableMonitoring " + request.scheduleName());
     return new MonitoringResult(request.scheduleName(), request.endpointName() + "-drift");
+  }
+
+  private void changed(String endpointName) {
+    Map<String, Integer> now = endpoints.get(endpointName);
+    weightHistory.computeIfAbsent(endpointName, k -> new CopyOnWriteArrayList<>())
+        .add(now == null ? Map.of() : Map.copyOf(now));
   }
 
   private EndpointState state(String endpointName) {

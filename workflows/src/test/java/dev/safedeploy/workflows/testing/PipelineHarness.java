@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.testing;
 
+import dev.safedeploy.workflows.lease.EndpointLeases;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -17,7 +18,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** A time-skipping test environment with the pipeline workflow and a {@link FakeBackend} registered. */
+/**
+ * A time-skipping test environment with the pipeline workflow, the production lease (workflow and its Temporal-only
+ * activities) and a {@link FakeBackend} registered.
+ */
 public final class PipelineHarness implements AutoCloseable {
 
   public final TestWorkflowEnvironment env;
@@ -25,6 +29,11 @@ public final class PipelineHarness implements AutoCloseable {
   public final WorkflowClient client;
 
   public PipelineHarness(FakeBackend backend) {
+    this(backend, null, null);
+  }
+
+  /** With the production lease's liveness interval and history limit (null: the defaults). */
+  public PipelineHarness(FakeBackend backend, Duration leaseLiveness, Integer leaseHistoryLimit) {
     this.backend = backend;
     this.env = TestWorkflowEnvironment.newInstance();
     SearchAttributes.ALL.forEach(k ->
@@ -32,6 +41,7 @@ public final class PipelineHarness implements AutoCloseable {
     Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(backend);
+    EndpointLeases.register(worker, env.getWorkflowClient(), leaseLiveness, leaseHistoryLimit);
     env.start();
     client = env.getWorkflowClient();
   }
