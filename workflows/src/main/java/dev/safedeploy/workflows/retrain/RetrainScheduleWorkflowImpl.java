@@ -7,7 +7,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -50,11 +49,7 @@ public class RetrainScheduleWorkflowImpl implements RetrainScheduleWorkflow {
   }
 
   private static boolean signalled(String id, RetrainTrigger trigger) {
-    try {
-      Workflow.newExternalWorkflowStub(RetrainWorkflow.class, id).trigger(trigger);
-      return true;
-    } catch (SignalExternalWorkflowException e) {
-      return false; // not running
-    }
+    RetrainWorkflow entity = Workflow.newExternalWorkflowStub(RetrainWorkflow.class, id);
+    return ExternalSignal.deliver(() -> entity.trigger(trigger));
   }
 }

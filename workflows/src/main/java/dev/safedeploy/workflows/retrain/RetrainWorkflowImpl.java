@@ -26,7 +26,6 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -208,11 +207,11 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   private void forwardAlarms(String runId) {
     while (!toForward.isEmpty()) {
       AlarmSignal a = toForward.remove(0);
-      try {
-        Workflow.newExternalWorkflowStub(SafeDeploymentWorkflow.class, runId).alarm(a);
+      SafeDeploymentWorkflow run = Workflow.newExternalWorkflowStub(SafeDeploymentWorkflow.class, runId);
+      if (ExternalSignal.deliver(() -> run.alarm(a))) {
         note(Event.RECORDED_ON_RUN, RetrainTrigger.alarm(a), runId, currentVersion, null,
             "a retrain is open: the alarm is recorded on " + runId + " instead of starting another");
-      } catch (SignalExternalWorkflowException e) {
+      } else {
         note(Event.COALESCED_INTO_RUN, RetrainTrigger.alarm(a), runId, currentVersion, null,
             runId + " had already ended; nothing recorded on it");
       }
