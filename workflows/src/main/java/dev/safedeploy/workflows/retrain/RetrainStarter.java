@@ -1,6 +1,7 @@
 package dev.safedeploy.workflows.retrain;
 
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
@@ -14,7 +15,12 @@ public final class RetrainStarter {
 
   private RetrainStarter() {}
 
+  /** IllegalArgumentException for a name that is not a model name, before anything is started. */
   public static WorkflowOptions options(String model) {
+    if (!PipelineRequest.isValidModelName(model)) {
+      throw new IllegalArgumentException("'" + model + "' is not a model name (lowercase letters, digits and inner "
+          + "hyphens, at most " + PipelineRequest.MAX_MODEL_LENGTH + " characters)");
+    }
     return WorkflowOptions.newBuilder()
         .setWorkflowId(RetrainWorkflow.workflowId(model))
         .setTaskQueue(RetrainWorkflow.TASK_QUEUE)

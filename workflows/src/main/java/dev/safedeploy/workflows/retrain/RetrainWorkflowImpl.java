@@ -31,7 +31,9 @@ import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
@@ -82,6 +84,7 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   private int signals;
   // drift alarms that arrived while retraining, to be signalled to the open run by the workflow's main thread
   private final List<AlarmSignal> toForward = new ArrayList<>();
+  private final Set<String> forwarded = new HashSet<>();
 
   @WorkflowInit
   public RetrainWorkflowImpl(RetrainInput input) {
@@ -207,6 +210,13 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   private void forwardAlarms(String runId) {
     while (!toForward.isEmpty()) {
       AlarmSignal a = toForward.remove(0);
+      // the bridge and the evaluator may deliver one transition twice: the run gets it once
+      String key = a.alarmName() + "@" + a.transitionedAt();
+      if (!forwarded.add(key)) {
+        note(Event.COALESCED_INTO_RUN, RetrainTrigger.alarm(a), runId, currentVersion, null,
+            "already recorded on " + runId);
+        continue;
+      }
       SafeDeploymentWorkflow run = Workflow.newExternalWorkflowStub(SafeDeploymentWorkflow.class, runId);
       if (ExternalSignal.deliver(() -> run.alarm(a))) {
         note(Event.RECORDED_ON_RUN, RetrainTrigger.alarm(a), runId, currentVersion, null,

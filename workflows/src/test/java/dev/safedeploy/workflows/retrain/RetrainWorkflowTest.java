@@ -66,7 +66,7 @@ class RetrainWorkflowTest {
   private static AlarmSignal drift(String state, double value) {
     return new AlarmSignal(DRIFT, state, "Threshold Crossed: 1 out of the last 1 datapoints breached "
         + "feature_baseline_drift_total_amount Maximum > 0.2 (most recent " + value + ")",
-        Instant.parse("2026-08-10T12:00:00Z"));
+        Instant.parse("2026-08-10T12:00:00Z").plusMillis(Math.round(value * 1000))); // one transition per value
   }
 
   private RetrainWorkflow entity() {
@@ -320,9 +320,24 @@ class RetrainWorkflowTest {
     assertThat(s.lastCause().value()).isEqualTo(0.44);
     assertThat(activities.calls).filteredOn(c -> c.startsWith("nextVersion")).hasSize(1);
 
+    // a second delivery of the same transition (the bridge retried) is not recorded twice
+    entity().alarm(drift("ALARM", 0.72));
+    s = await(st -> st.journal().stream().anyMatch(e -> e.detail().startsWith("already recorded on")));
+    assertThat(run("v2").status().alarms()).hasSize(2);
+
     approve("v2");
     s = await(st -> st.state() == State.COOLING_DOWN);
     assertThat(s.runsStarted()).isEqualTo(1);
+    // the history so far (signals, child run, external signals) replays against the code
+    replay(client.fetchHistory(ENTITY));
+  }
+
+  private static void replay(io.temporal.common.WorkflowExecutionHistory history) {
+    try {
+      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(history, RetrainWorkflowImpl.class);
+    } catch (Exception e) {
+      throw new AssertionError("the retrain history does not replay", e);
+    }
   }
 
   @Test
@@ -413,6 +428,9 @@ class RetrainWorkflowTest {
       String runId = entityRunId();
       approve(version);
       awaitContinuedAsNew(runId);
+      if (i == 1) {
+        replay(client.fetchHistory(ENTITY, runId)); // a whole run, ended by continue-as-new
+      }
       int started = i;
       await(st -> st.state() == State.IDLE && st.runsStarted() == started);
     }
