@@ -2,12 +2,14 @@ package dev.safedeploy.worker;
 
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflowImpl;
+import dev.safedeploy.workflows.retrain.RetrainScheduleWorkflowImpl;
+import dev.safedeploy.workflows.retrain.RetrainWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.util.List;
 
-/** A worker on the pipeline's task queue: the workflow plus one backend's activities. */
+/** A worker on the pipeline's task queue: the workflows plus one backend's activities. */
 public final class PipelineWorker implements AutoCloseable {
 
   private final WorkerFactory factory;
@@ -19,7 +21,9 @@ public final class PipelineWorker implements AutoCloseable {
   public static PipelineWorker start(WorkflowClient client, List<Object> activities) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
+    // the retrain entity and its schedule action start pipeline runs as children on this same task queue
+    worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class, RetrainWorkflowImpl.class,
+        RetrainScheduleWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
     factory.start();
     return new PipelineWorker(factory);
