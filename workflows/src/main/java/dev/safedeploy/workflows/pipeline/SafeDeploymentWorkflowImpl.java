@@ -744,7 +744,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     prodVariants = variantNames(variants);
     RestorePlan plan = RestorePlan.of(variants, blueVersion, names.variant());
     if (plan.target() != null && !plan.weights().isEmpty()) {
-      step("100% back to " + plan.target());
+      step("100% back to " + (plan.target().equals(blueVersion) ? "blue " : "surviving version ") + plan.target());
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
       weights = state.weights();
       if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
