@@ -77,6 +77,24 @@ class RealWorkflowCliTest {
   }
 
   @Test
+  void anAlarmDuringApprovalRefusesApproveUntilOverridden() throws Exception {
+    assertThat(startRun("v7").exitCode()).isZero();
+    await("deploy-nyctaxi-v7", s -> s.stage() == Stage.AWAIT_APPROVAL);
+    temporal.client().newWorkflowStub(dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow.class,
+        "deploy-nyctaxi-v7").alarm(new dev.safedeploy.workflows.pipeline.AlarmSignal("nyctaxi-prod-v0-5xx", "ALARM",
+        "5xx > 5 for 1 datapoint", Instant.now()));
+    await("deploy-nyctaxi-v7", s -> !s.alarms().isEmpty());
+
+    CliRun plain = cli("bob", "approve", "nyctaxi/v7");
+    assertThat(plain.exitCode()).as(plain.toString()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(plain.err()).contains("nyctaxi-prod-v0-5xx").contains("--override-alarms");
+    CliRun overriding = cli("bob", "approve", "nyctaxi/v7", "--override-alarms", "-c", "blue's alarm, v7 fixes it");
+    assertThat(overriding.exitCode()).as(overriding.toString()).isZero();
+    PipelineStatus done = await("deploy-nyctaxi-v7", s -> s.outcome() != null);
+    assertThat(done.events()).anyMatch(e -> e.contains("alarms overridden by bob: nyctaxi-prod-v0-5xx"));
+  }
+
+  @Test
   void approvalThroughTheValidatedUpdateThenPromotion() throws Exception {
     CliRun started = startRun("v1");
     assertThat(started.exitCode()).as(started.toString()).isZero();

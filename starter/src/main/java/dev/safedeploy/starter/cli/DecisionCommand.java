@@ -26,11 +26,15 @@ public abstract class DecisionCommand extends ClientCommand {
 
   abstract boolean approve();
 
+  boolean overrideAlarms() {
+    return false;
+  }
+
   @Override
   protected int run(TemporalConnection conn, RunService runs) {
     String id = RunRef.workflowId(run);
     String who = approver != null ? approver : currentUser();
-    ApprovalDecision decision = new ApprovalDecision(approve(), who, comment, "cli");
+    ApprovalDecision decision = new ApprovalDecision(approve(), who, comment, "cli", overrideAlarms());
     ApprovalRecord record = runs.decide(id, decision);
     if (json) {
       out().println(Json.write(record));
@@ -41,11 +45,20 @@ public abstract class DecisionCommand extends ClientCommand {
   }
 
   @Command(name = "approve", description = "Approve a run waiting for approval (validated: stage, approver list, "
-      + "four-eyes).")
+      + "four-eyes, no alarm in ALARM).")
   public static class Approve extends DecisionCommand {
+    @Option(names = "--override-alarms", description = "approve although alarms are in ALARM now (those "
+        + "transitions then do not stop the canary; a new one still does)")
+    boolean overrideAlarms;
+
     @Override
     boolean approve() {
       return true;
+    }
+
+    @Override
+    boolean overrideAlarms() {
+      return overrideAlarms;
     }
   }
 

@@ -93,6 +93,12 @@ public final class ApprovalMessages {
       blocks.add(section(s -> s.text(markdownText(n.text()))));
     }
     blocks.add(section(s -> s.fields(fields)));
+    if (f.containsKey("alarms")) {
+      // Approve in Slack is refused while these are in ALARM; an override is a deliberate act, from the CLI.
+      blocks.add(section(s -> s.text(markdownText(":rotating_light: *In ALARM now:* " + f.get("alarms")
+          + "\nApproving is refused until they clear; to deploy anyway: `safedeploy approve " + n.workflowId()
+          + " --override-alarms`"))));
+    }
     blocks.add(context(c -> c.elements(List.of(markdownText("run `" + n.workflowId() + "`")))));
     return blocks;
   }

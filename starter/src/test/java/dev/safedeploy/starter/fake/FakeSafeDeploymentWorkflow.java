@@ -155,7 +155,8 @@ public class FakeSafeDeploymentWorkflow implements SafeDeploymentWorkflow {
 
   @Override
   public void approve(ApprovalDecision decision) {
-    signalDecision(new ApprovalDecision(true, decision.approver(), decision.comment(), decision.via()));
+    signalDecision(new ApprovalDecision(true, decision.approver(), decision.comment(), decision.via(),
+        decision.overrideAlarms()));
   }
 
   @Override

@@ -122,6 +122,19 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean greenAdded;
   private boolean blueRetired;
   private AlarmWatch alarmWatch;
+
+  /** Alarms in ALARM while the run waits for approval (pushed or polled); an approval must override them. */
+  private final Map<String, AlarmSignal> approvalAlarms = new LinkedHashMap<>();
+
+  /** Alarm name -> the transition the approver overrode; only a later transition of that alarm stops the canary. */
+  private final Map<String, Instant> overriddenAlarms = new LinkedHashMap<>();
+
+  private boolean approvalAlarmsTracked;
+
+  private boolean approvalAlarmsChanged;
+
+  /** When the canary's first traffic shift took effect (the backend's clock): alarm-to-blue counts from here at most. */
+  private Instant canaryStartedAt;
   private String modelName;
   // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
   private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
@@ -303,6 +316,122 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     fields.put("devEndpoint", names.devEndpoint());
     fields.put("requestedBy", request.requestedBy());
     fields.put("deadline", deadline.toString());
+    // Alarms during approval are shown and block the approval; runs recorded before this went on without looking.
+    if (Workflow.getVersion("alarms-at-approval", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      awaitApprovalWatchingAlarms(deadline, fields);
+    } else {
+      awaitApprovalV0(deadline, fields);
+    }
+    stepEndsAt = null;
+    if (!decision.approve()) {
+      throw new Abort(Outcome.REJECTED, "rejected by " + decision.approver()
+          + (blank(decision.comment()) ? "" : ": " + decision.comment()));
+    }
+    notifyBestEffort(Kind.APPROVED, request.model() + " " + request.version() + " approved by "
+        + decision.approver(), Map.of());
+  }
+
+  /**
+   * Waits for the decision, sending reminders, with the policy's named alarms polled (and pushed alarm signals taken)
+   * throughout: every alarm that enters ALARM is announced to the approvers at once and refuses a plain approval.
+   */
+  private void awaitApprovalWatchingAlarms(Instant deadline, Map<String, String> fields) {
+    approvalAlarmsTracked = true;
+    boolean polling = !policy.alarmNames().isEmpty();
+    if (polling) {
+      pollApprovalAlarms();
+    }
+    approvalAlarmsChanged = false;
+    notifyBestEffort(Kind.APPROVAL_REQUESTED,
+        request.model() + " " + request.version() + " awaits approval" + alarmsNote(), withAlarms(fields));
+    int reminders = 0;
+    Instant nextReminder = now().plus(policy.reminderInterval());
+    Instant nextPoll = now().plus(policy.alarmPollInterval());
+    while (decision == null) {
+      if (!now().isBefore(deadline)) {
+        throw new Abort(Outcome.APPROVAL_TIMED_OUT,
+            "no decision within " + policy.approvalTimeout() + "; timing out counts as rejection");
+      }
+      Instant wake = earliest(deadline, nextReminder, polling ? nextPoll : deadline);
+      Workflow.await(Duration.between(now(), wake),
+          () -> decision != null || rollbackRequest != null || approvalAlarmsChanged);
+      checkRollbackRequest();
+      if (decision != null) {
+        break;
+      }
+      if (polling && !now().isBefore(nextPoll)) {
+        pollApprovalAlarms();
+        nextPoll = now().plus(policy.alarmPollInterval());
+      }
+      if (approvalAlarmsChanged) {
+        approvalAlarmsChanged = false;
+        if (!approvalAlarms.isEmpty()) {
+          notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
+              + " awaits approval" + alarmsNote(), withAlarms(fields));
+        }
+      }
+      if (!now().isBefore(nextReminder) && now().isBefore(deadline)) {
+        reminders++;
+        event("reminder " + reminders + " sent");
+        notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
+            + " still awaits approval (reminder " + reminders + ")" + alarmsNote(), withAlarms(fields));
+        nextReminder = now().plus(policy.reminderInterval());
+      }
+    }
+  }
+
+  /** The named alarms' states now; a poll that fails keeps what is known (the canary's own poll is the safety net). */
+  private void pollApprovalAlarms() {
+    List<AlarmSignal> inAlarm;
+    try {
+      inAlarm = alarms.pollAlarms(policy.alarmNames());
+    } catch (ActivityFailure e) {
+      event("alarm poll during approval failed: " + rootMessage(e));
+      return;
+    }
+    if (decision != null) {
+      // decided while the poll was out, on what was shown then; the canary's own poll judges what this found
+      return;
+    }
+    Map<String, AlarmSignal> now = new LinkedHashMap<>();
+    inAlarm.forEach(a -> now.put(a.alarmName(), a));
+    for (AlarmSignal a : now.values()) {
+      if (!approvalAlarms.containsKey(a.alarmName())) {
+        approvalAlarms.put(a.alarmName(), a);
+        approvalAlarmsChanged = true;
+        record(a, "POLL", "blocks approval");
+      }
+    }
+    approvalAlarms.keySet().removeIf(name -> {
+      if (now.containsKey(name)) {
+        return false;
+      }
+      event("alarm " + name + " no longer in ALARM");
+      return true;
+    });
+  }
+
+  private String alarmsNote() {
+    return approvalAlarms.isEmpty() ? "" : " - alarm in ALARM: " + String.join(", ", approvalAlarms.keySet())
+        + " (approving needs --override-alarms)";
+  }
+
+  private Map<String, String> withAlarms(Map<String, String> fields) {
+    if (approvalAlarms.isEmpty()) {
+      return fields;
+    }
+    Map<String, String> out = new LinkedHashMap<>(fields);
+    out.put("alarms", String.join("; ", approvalAlarms.values().stream()
+        .map(a -> a.alarmName() + (blank(a.reason()) ? "" : ": " + a.reason())).toList()));
+    return out;
+  }
+
+  private static Instant earliest(Instant a, Instant b, Instant c) {
+    Instant m = a.isBefore(b) ? a : b;
+    return m.isBefore(c) ? m : c;
+  }
+
+  private void awaitApprovalV0(Instant deadline, Map<String, String> fields) {
     notifyBestEffort(Kind.APPROVAL_REQUESTED,
         request.model() + " " + request.version() + " awaits approval", fields);
     int reminders = 0;
@@ -322,13 +451,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
             + " still awaits approval (reminder " + reminders + ")", fields);
       }
     }
-    stepEndsAt = null;
-    if (!decision.approve()) {
-      throw new Abort(Outcome.REJECTED, "rejected by " + decision.approver()
-          + (blank(decision.comment()) ? "" : ": " + decision.comment()));
-    }
-    notifyBestEffort(Kind.APPROVED, request.model() + " " + request.version() + " approved by "
-        + decision.approver(), Map.of());
   }
 
   private void deployProd() {
@@ -412,6 +534,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
     TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
     weights = state.weights();
+    if (canaryStartedAt == null) {
+      canaryStartedAt = state.confirmedAt();
+    }
     event("traffic " + weights);
     checkAbort();
   }
@@ -469,6 +594,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       return;
     }
     for (AlarmSignal a : inAlarm) {
+      if (overridden(a)) {
+        continue;
+      }
       if (firedAlarm == null) {
         firedAlarm = a;
         record(a, "POLL", "rollback");
@@ -665,7 +793,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       weights = Map.of(blueVersion, 100);
       liveVersion = blueVersion;
       if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
-        alarmToBlueMillis = Duration.between(firedAlarm.transitionedAt(), state.confirmedAt()).toMillis();
+        alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
       event("traffic 100% on blue " + blueVersion
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
@@ -748,7 +876,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
       weights = state.weights();
       if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
-        alarmToBlueMillis = Duration.between(firedAlarm.transitionedAt(), state.confirmedAt()).toMillis();
+        alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
       event("traffic 100% on " + plan.target()
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
@@ -769,6 +897,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
               + names.prodEndpoint() + " removed with green";
       event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
     }
+  }
+
+  /** An alarm that fired before the canary's traffic counts from the canary's start: the wait was not the rollback's. */
+  private Instant alarmClockStart() {
+    Instant t = firedAlarm.transitionedAt();
+    return canaryStartedAt != null && canaryStartedAt.isAfter(t) ? canaryStartedAt : t;
   }
 
   private void unwatchCanaryAlarms() {
@@ -794,7 +928,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   @Override
   public void approve(ApprovalDecision d) {
-    signalDecision(d == null ? null : new ApprovalDecision(true, d.approver(), d.comment(), via(d, "signal")));
+    signalDecision(d == null ? null
+        : new ApprovalDecision(true, d.approver(), d.comment(), via(d, "signal"), d.overrideAlarms()));
   }
 
   @Override
@@ -815,7 +950,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   @Override
   public ApprovalRecord decide(ApprovalDecision d) {
-    return accept(new ApprovalDecision(d.approve(), d.approver(), d.comment(), via(d, "update")));
+    return accept(new ApprovalDecision(d.approve(), d.approver(), d.comment(), via(d, "update"),
+        d.overrideAlarms()));
   }
 
   @Override
@@ -828,6 +964,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private ApprovalRecord accept(ApprovalDecision d) {
     decision = d;
+    if (d.approve() && d.overrideAlarms() && !approvalAlarms.isEmpty()) {
+      approvalAlarms.values().forEach(a -> overriddenAlarms.put(a.alarmName(), a.transitionedAt()));
+      event("alarms overridden by " + d.approver() + ": " + String.join(", ", approvalAlarms.keySet()));
+    }
     approval = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
     event((d.approve() ? "approved" : "rejected") + " by " + d.approver() + " via " + d.via()
         + (blank(d.comment()) ? "" : ": " + d.comment()));
@@ -850,6 +990,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (policy.fourEyes() && d.approver().equals(request.requestedBy())) {
       return "four-eyes: " + d.approver() + " requested this run and cannot also decide it";
     }
+    if (d.approve() && !d.overrideAlarms() && !approvalAlarms.isEmpty()) {
+      return "alarm in ALARM: " + String.join(", ", approvalAlarms.values().stream()
+          .map(a -> a.alarmName() + (blank(a.reason()) ? "" : " (" + a.reason() + ")")).toList())
+          + "; approve with --override-alarms to deploy anyway";
+    }
     return null;
   }
 
@@ -863,7 +1008,17 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       return;
     }
     if (!a.signalsAlarm()) {
+      if (approvalAlarms.remove(a.alarmName()) != null) {
+        record(a, "SIGNAL", "no longer blocks approval");
+        return;
+      }
       record(a, "SIGNAL", "noted");
+      return;
+    }
+    if (!canaryWatching && approvalAlarmsTracked && stage == Stage.AWAIT_APPROVAL && decision == null) {
+      approvalAlarms.put(a.alarmName(), a);
+      approvalAlarmsChanged = true;
+      record(a, "SIGNAL", "blocks approval");
       return;
     }
     if (!canaryWatching) {
@@ -874,6 +1029,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     if (!watchedAlarms.isEmpty() && !watchedAlarms.contains(a.alarmName())) {
       record(a, "SIGNAL", "ignored: not a watched alarm");
+      return;
+    }
+    if (overridden(a)) {
+      record(a, "SIGNAL", "ignored: overridden at approval");
       return;
     }
     if (firedAlarm == null) {
@@ -1052,6 +1211,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     } catch (ActivityFailure e) {
       event(what + " failed: " + rootMessage(e));
     }
+  }
+
+  /** The very transition an approver overrode (a later one, or one of unknown time, is news and counts). */
+  private boolean overridden(AlarmSignal a) {
+    Instant at = overriddenAlarms.get(a.alarmName());
+    return at != null && a.transitionedAt() != null && !a.transitionedAt().isAfter(at);
   }
 
   private void record(AlarmSignal a, String source, String action) {

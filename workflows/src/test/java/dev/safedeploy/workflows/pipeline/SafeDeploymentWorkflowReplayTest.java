@@ -38,7 +38,7 @@ class SafeDeploymentWorkflowReplayTest {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
             "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
-            "canary-alarm-rollback-converging.json");
+            "canary-alarm-rollback-converging.json", "alarm-at-approval-overridden.json");
   }
 
   @ParameterizedTest
@@ -77,6 +77,37 @@ class SafeDeploymentWorkflowReplayTest {
       }
     };
     recordRun("canary-alarm-rollback-converging.json", refusing, policy, true);
+    // from getVersion alarms-at-approval 1: a named alarm in ALARM is polled during approval, a plain approval is
+    // refused, the override is accepted and the overridden transition does not stop the canary
+    FakeBackend alarmingBlue = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    alarmingBlue.alarmsInAlarm.add("nyctaxi-prod-errors");
+    recordOverride("alarm-at-approval-overridden.json", alarmingBlue,
+        policy.toBuilder().alarmNames(java.util.List.of("nyctaxi-prod-errors")).build());
+  }
+
+  private void recordOverride(String file, FakeBackend backend, DeploymentPolicy policy) {
+    if (Files.exists(DIR.resolve(file))) {
+      return;
+    }
+    try (PipelineHarness harness = new PipelineHarness(backend)) {
+      SafeDeploymentWorkflow wf = harness.start(request("v2", policy));
+      harness.awaitStatus(wf, s -> !s.alarms().isEmpty());
+      try {
+        wf.decide(ApprovalDecision.approve("bob", "ok", "cli"));
+        throw new AssertionError("a plain approval must be refused while an alarm is in ALARM");
+      } catch (io.temporal.client.WorkflowUpdateException expected) {
+        // refused by the validator: not in the history
+      }
+      wf.decide(ApprovalDecision.approveOverridingAlarms("bob", "known", "cli"));
+      PipelineResult result = WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+      if (result.outcome() != Outcome.PROMOTED) {
+        throw new AssertionError("expected PROMOTED, got " + result);
+      }
+      Files.writeString(DIR.resolve(file), harness.client.fetchHistory(request("v2", policy).workflowId())
+          .toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Records a run into {@code file} unless it exists: a history recorded by an older build is never overwritten. */

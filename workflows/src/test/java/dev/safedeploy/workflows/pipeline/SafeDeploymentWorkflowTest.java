@@ -301,9 +301,17 @@ class SafeDeploymentWorkflowTest {
   @Test
   void pushedAlarmInFirstCanaryStepRollsBackToBlueAtOnce() {
     FakeBackend backend = withBlue();
-    Instant alarmAt = backend.clock.minusMillis(120);
-    SafeDeploymentWorkflow wf = startWithSignalsAtCanary(backend, request("v2", policy().build()),
-        stub -> stub.alarm(new AlarmSignal(ALARM, "ALARM", "5xx > 5", alarmAt)));
+    Instant alarmAt = backend.clock;
+    PipelineRequest request = request("v2", policy().build());
+    backend.onCall = c -> {
+      if (c.equals("shiftTraffic nyctaxi-prod {v1=90, v2=10}")) {
+        harness.client.newWorkflowStub(SafeDeploymentWorkflow.class, request.workflowId())
+            .alarm(new AlarmSignal(ALARM, "ALARM", "5xx > 5", alarmAt));
+      } else if (c.equals("shiftTraffic nyctaxi-prod {v1=100, v2=0}")) {
+        backend.clock = alarmAt.plusMillis(120); // blue is back 120 ms (backend clock) after the alarm
+      }
+    };
+    SafeDeploymentWorkflow wf = startAndApprove(backend, request);
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -364,12 +372,17 @@ class SafeDeploymentWorkflowTest {
   }
 
   @Test
-  void alarmBeforeCanaryIsHonouredWhenStillInAlarmByPoll() {
+  void alarmDuringApprovalOverriddenButInAlarmAgainByPollAtCanaryStartRollsBack() {
     FakeBackend backend = withBlue();
     SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     wf.alarm(new AlarmSignal(ALARM, "ALARM", "early", backend.clock));
+    harness.awaitStatus(wf, s -> !s.alarms().isEmpty());
+    assertThatThrownBy(() -> wf.decide(ApprovalDecision.approve("bob", null, "cli")))
+        .isInstanceOf(WorkflowUpdateException.class);
+    wf.decide(ApprovalDecision.approveOverridingAlarms("bob", "seen it", "cli"));
+    // the poll at the canary's start finds it in ALARM in a later transition than the one overridden
+    backend.clock = backend.clock.plusSeconds(60);
     backend.alarmsInAlarm.add(ALARM);
-    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
     PipelineResult result = result(wf);
 
     assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -377,14 +390,16 @@ class SafeDeploymentWorkflowTest {
         "shiftTraffic nyctaxi-prod {v1=100, v2=0}", "removeVariant nyctaxi-prod v2");
     assertThat(backend.calls).noneMatch(c -> c.startsWith("preTraffic") || c.contains("v2=10}"));
     assertThat(wf.status().alarms()).extracting(AlarmRecord::action)
-        .containsExactly("noted: checked by poll when the canary starts", "rollback");
+        .containsExactly("blocks approval", "rollback");
   }
 
   @Test
-  void alarmBeforeCanaryThatClearedIsNotHonoured() {
+  void alarmDuringApprovalThatClearedIsNotHonoured() {
     FakeBackend backend = withBlue();
     SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().build()));
     wf.alarm(new AlarmSignal(ALARM, "ALARM", "early", backend.clock));
+    wf.alarm(new AlarmSignal(ALARM, "OK", "recovered", backend.clock.plusSeconds(1)));
+    harness.awaitStatus(wf, s -> s.alarms().size() == 2);
     wf.decide(ApprovalDecision.approve("bob", null, "cli"));
 
     assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
