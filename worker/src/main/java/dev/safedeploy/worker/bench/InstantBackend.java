@@ -175,6 +175,11 @@ public final class InstantBackend implements TemplateActivities, TrainingActivit
   }
 
   @Override
+  public List<String> missingAlarms(List<String> alarmNames) {
+    return List.of();
+  }
+
+  @Override
   public List<AlarmSignal> pollAlarms(List<String> alarmNames) {
     return timed("pollAlarms", "", List::of);
   }

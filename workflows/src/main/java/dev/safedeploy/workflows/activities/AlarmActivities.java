@@ -23,6 +23,12 @@ public interface AlarmActivities {
    */
   List<String> watchAlarms(AlarmWatch watch);
 
+  /**
+   * The names among {@code alarmNames} that do not exist on the backend (checked before anything is trained: a
+   * misspelt alarm would otherwise never fire and the canary would bake blind).
+   */
+  List<String> missingAlarms(List<String> alarmNames);
+
   /** The named alarms currently in ALARM (empty when all are OK or lack data). */
   List<AlarmSignal> pollAlarms(List<String> alarmNames);
 

@@ -219,6 +219,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     enter(Stage.BUILD);
     var built = templates.buildTemplates(
         new BuildRequest(request.model(), request.version(), policy.strategy().name()));
+    // Named alarms must exist before anything is paid for; runs recorded before this check went on without it.
+    if (!policy.alarmNames().isEmpty() && Workflow.getVersion("alarm-names-exist", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      List<String> missing = alarms.missingAlarms(policy.alarmNames());
+      if (!missing.isEmpty()) {
+        throw new Abort(Outcome.FAILED, "policy.alarmNames: no such alarm " + String.join(", ", missing)
+            + " on the backend; create it first, or leave --alarm out to use the backend's own canary alarms");
+      }
+    }
     leave("validated " + built.templates().size() + " templates");
 
     enter(Stage.TRAIN);

@@ -68,6 +68,20 @@ class AlarmsAtApprovalTest {
   }
 
   @Test
+  void aNamedAlarmThatDoesNotExistFailsTheRunBeforeTraining() throws Exception {
+    FakeBackend backend = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    backend.absentAlarms.add("nyctaxi-prod-erors");
+    harness = new PipelineHarness(backend);
+    SafeDeploymentWorkflow wf = harness.start(request("v2", DeploymentPolicy.builder().watchWindow(Duration.ZERO)
+        .alarmNames(List.of(NAMED, "nyctaxi-prod-erors")).build()));
+    PipelineResult result = result(wf);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(result.reason()).contains("no such alarm nyctaxi-prod-erors").doesNotContain(NAMED + ",");
+    assertThat(backend.calls).noneMatch(c -> c.startsWith("train") || c.startsWith("createModel"));
+  }
+
+  @Test
   void overriddenAlarmDoesNotStopTheCanaryButALaterTransitionDoes() throws Exception {
     FakeBackend backend = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
     backend.alarmsInAlarm.add(NAMED);

@@ -36,6 +36,8 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public final Map<String, String> variantModels = new ConcurrentHashMap<>();
   public final Map<String, Double> modelRmse = new ConcurrentHashMap<>();
   public final Set<String> alarmsInAlarm = ConcurrentHashMap.newKeySet();
+  /** Alarm names the backend does not have (every other name exists). */
+  public final Set<String> absentAlarms = ConcurrentHashMap.newKeySet();
   public final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
   public final Map<String, AtomicInteger> permanentFailures = new ConcurrentHashMap<>();
   /** Models that no longer exist: adding a variant of one fails NotFound, as SageMaker's CreateEndpointConfig does. */
@@ -233,6 +235,12 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     return watch.alarmNames().isEmpty()
         ? List.of(watch.endpointName() + "-" + watch.greenVariant() + "-5xx")
         : watch.alarmNames();
+  }
+
+  @Override
+  public List<String> missingAlarms(List<String> alarmNames) {
+    call("missingAlarms", "missingAlarms " + alarmNames);
+    return alarmNames.stream().filter(absentAlarms::contains).toList();
   }
 
   @Override

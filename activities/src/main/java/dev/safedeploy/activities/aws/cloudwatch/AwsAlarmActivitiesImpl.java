@@ -61,6 +61,15 @@ public class AwsAlarmActivitiesImpl implements AlarmActivities {
   }
 
   @Override
+  public List<String> missingAlarms(List<String> alarmNames) {
+    if (alarmNames == null || alarmNames.isEmpty()) {
+      return List.of();
+    }
+    Map<String, MetricAlarm> found = describe(alarmNames);
+    return alarmNames.stream().filter(n -> !found.containsKey(n)).distinct().toList();
+  }
+
+  @Override
   public List<AlarmSignal> pollAlarms(List<String> alarmNames) {
     if (alarmNames == null || alarmNames.isEmpty()) {
       return List.of();

@@ -64,6 +64,17 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
   }
 
   @Override
+  public List<String> missingAlarms(List<String> alarmNames) {
+    List<String> missing = new ArrayList<>();
+    for (String name : alarmNames == null ? List.<String>of() : alarmNames) {
+      if (platform.alarm(name) == null) {
+        missing.add(name);
+      }
+    }
+    return missing;
+  }
+
+  @Override
   public List<AlarmSignal> pollAlarms(List<String> alarmNames) {
     List<AlarmSignal> firing = new ArrayList<>();
     for (String name : alarmNames) {

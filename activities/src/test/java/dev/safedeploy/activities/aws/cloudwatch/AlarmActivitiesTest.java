@@ -94,6 +94,8 @@ class AlarmActivitiesTest {
       AlarmActivities alarms = t.stub(AlarmActivities.class);
       AlarmWatch policy = new AlarmWatch("deploy-taxi-v2", "taxi", "v2", "taxi-prod", "v2",
           List.of("team-slo", "team-errors"));
+      assertThat(alarms.missingAlarms(List.of("team-slo", "team-errors"))).containsExactly("team-errors");
+      assertThat(alarms.missingAlarms(List.of("team-slo"))).isEmpty();
       ApplicationFailure f = ActivityTesting.failure(() -> alarms.watchAlarms(policy));
       assertThat(f.getType()).isEqualTo(Failures.NOT_FOUND);
       assertThat(f.getOriginalMessage()).contains("[team-errors]");

@@ -194,6 +194,8 @@ class LocalActivitiesTest {
     assertThat(names).containsExactly("taxi-prod-v2-5xx", "taxi-prod-v2-latency-p99");
     assertThat(alarms.watchAlarms(watch)).isEqualTo(names);
     assertThat(client.alarm("taxi-prod-v2-5xx").state().watchers()).containsExactly("deploy-taxi-v2");
+    assertThat(alarms.missingAlarms(List.of("taxi-prod-v2-5xx", "taxi-prod-v2-5xxx"))).containsExactly(
+        "taxi-prod-v2-5xxx");
 
     TrafficActivities traffic = stub(TrafficActivities.class);
     assertThatThrownBy(() -> traffic.shiftTraffic(new TrafficActivities.TrafficShift(
