@@ -6,6 +6,7 @@ import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
 import dev.safedeploy.worker.cli.PlatformCommand;
+import dev.safedeploy.worker.cli.ReconcileCommand;
 import dev.safedeploy.worker.cli.WorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true,
     subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, PlatformCommand.class,
-        DataCommand.class, BenchCommand.class})
+        DataCommand.class, ReconcileCommand.class, BenchCommand.class})
 public final class WorkerCli {
 
   public static void main(String[] args) {

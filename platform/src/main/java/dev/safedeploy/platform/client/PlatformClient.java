@@ -183,6 +183,17 @@ public final class PlatformClient {
     return create("monitoring-schedules", schedule, MonitoringSchedule.class);
   }
 
+  /** Removes a monitoring schedule; one that does not exist is already gone (idempotent). */
+  public void deleteSchedule(String name) {
+    try {
+      send("DELETE", "monitoring-schedules/" + enc(name), null);
+    } catch (PlatformClientException e) {
+      if (!e.notFound()) {
+        throw e;
+      }
+    }
+  }
+
   public JsonNode inventory() {
     return send("GET", "inventory", null).body();
   }

@@ -28,6 +28,7 @@ public class ForwardedCommand implements Callable<Integer> {
       new String[] {"worker", "Run a worker for SAFEDEPLOY_BACKEND=local|aws against a Temporal server."},
       new String[] {"platform", "The local model platform alone, for workers that run in other processes."},
       new String[] {"data", "Generate or prepare NYC taxi data (synthetic trips, TLC CSV/Parquet)."},
+      new String[] {"reconcile", "List (--apply: remove) local platform resources that no open run owns."},
       new String[] {"bench", "Benchmarks (throughput, alarm-to-rollback latency, recovery)."});
 
   private final String name;

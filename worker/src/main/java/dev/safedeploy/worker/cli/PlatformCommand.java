@@ -42,6 +42,9 @@ public final class PlatformCommand implements Callable<Integer> {
     }, "safedeploy-platform-shutdown"));
     System.out.println("local platform: control " + platform.url() + ", router " + platform.routerUrl()
         + ", state in " + platform.home() + "; alarms signal workflows on " + config.temporalAddress());
+    dev.safedeploy.worker.reconcile.Reconciler.startNotice(
+        new dev.safedeploy.platform.client.PlatformClient(platform.url()), connection.client())
+        .ifPresent(System.out::println);
     stopped.await();
     return 0;
   }

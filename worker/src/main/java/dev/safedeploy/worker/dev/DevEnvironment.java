@@ -71,6 +71,9 @@ public final class DevEnvironment implements AutoCloseable {
       PipelineWorker worker = options.runWorker()
           ? PipelineWorker.start(connection.client(), LocalBackend.activities(backendConfig(options, platform)))
           : null;
+      dev.safedeploy.worker.reconcile.Reconciler.startNotice(
+          new dev.safedeploy.platform.client.PlatformClient(platform.url()), connection.client())
+          .ifPresent(notices::println);
       return new DevEnvironment(server, metrics, connection, platform, worker);
     } catch (RuntimeException e) {
       if (platform != null) {
