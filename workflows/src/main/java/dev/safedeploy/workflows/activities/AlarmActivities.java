@@ -34,4 +34,10 @@ public interface AlarmActivities {
 
   /** Stops routing the alarms to the workflow. Idempotent. */
   void unwatchAlarms(AlarmWatch watch);
+
+  /**
+   * Deletes the alarms {@link #watchAlarms} created for the watch's variant (the backend's defaults; alarms the policy
+   * names are the user's and stay), when that version leaves production (retired or rolled back). Idempotent.
+   */
+  void deleteCanaryAlarms(AlarmWatch watch);
 }

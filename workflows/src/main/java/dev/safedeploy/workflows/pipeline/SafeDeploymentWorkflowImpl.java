@@ -527,6 +527,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       step("retiring blue " + blueVersion);
       observe(endpoints.removeVariant(names.prodEndpoint(), blueVersion));
       blueRetired = true;
+      if (removesCanaryAlarms()) {
+        AlarmWatch blues = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), blueVersion,
+            names.prodEndpoint(), blueVersion, List.of());
+        quietly(() -> alarms.deleteCanaryAlarms(blues), "delete blue's canary alarms");
+      }
     }
     liveVersion = request.version();
     step(null);
@@ -916,7 +921,18 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void unwatchCanaryAlarms() {
     if (alarmWatch != null) {
       quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
+      // green leaves production: its own alarms go with it (reconcile finds those of runs before this change)
+      if (!greenAdded && removesCanaryAlarms()) {
+        AlarmWatch green = alarmWatch;
+        quietly(() -> alarms.deleteCanaryAlarms(green), "delete green's canary alarms");
+      }
     }
+  }
+
+  /** The backend's default canary alarms are this run's to remove; named policy alarms are not. */
+  private boolean removesCanaryAlarms() {
+    return policy.alarmNames().isEmpty()
+        && Workflow.getVersion("remove-canary-alarms", Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   private void deleteDevEndpoint() {

@@ -93,6 +93,7 @@ class AlarmsAtApprovalTest {
     // Still in ALARM through the canary, in the very transition bob overrode: the canary goes on.
     assertThat(promoted.outcome()).as(promoted.reason() + " " + wf.status().events()).isEqualTo(Outcome.PROMOTED);
     assertThat(wf.status().events()).anyMatch(e -> e.contains("alarms overridden by bob: " + NAMED));
+    assertThat(backend.calls).as("the policy's alarms are the user's").noneMatch(c -> c.startsWith("deleteCanaryAlarms"));
 
     FakeBackend again = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
     again.alarmsInAlarm.add(NAMED);

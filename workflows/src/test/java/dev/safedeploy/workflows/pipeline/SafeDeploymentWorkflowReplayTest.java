@@ -38,7 +38,8 @@ class SafeDeploymentWorkflowReplayTest {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
             "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
-            "canary-alarm-rollback-converging.json", "alarm-at-approval-overridden.json");
+            "canary-alarm-rollback-converging.json", "alarm-at-approval-overridden.json",
+            "canary-promoted-alarms-removed.json", "canary-alarm-rollback-alarms-removed.json");
   }
 
   @ParameterizedTest
@@ -77,6 +78,15 @@ class SafeDeploymentWorkflowReplayTest {
       }
     };
     recordRun("canary-alarm-rollback-converging.json", refusing, policy, true);
+    // from getVersion remove-canary-alarms 1: blue's canary alarms deleted on retirement, green's on rollback
+    recordRun("canary-promoted-alarms-removed.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
+    FakeBackend alarmingAgain = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    alarmingAgain.onCall = c -> {
+      if (c.contains("v2=10}")) {
+        alarmingAgain.alarmsInAlarm.add("nyctaxi-prod-v2-5xx");
+      }
+    };
+    recordRun("canary-alarm-rollback-alarms-removed.json", alarmingAgain, policy, true);
     // from getVersion alarms-at-approval 1: a named alarm in ALARM is polled during approval, a plain approval is
     // refused, the override is accepted and the overridden transition does not stop the canary
     FakeBackend alarmingBlue = new FakeBackend().withLive("nyctaxi", "v1", 5.0);

@@ -122,6 +122,7 @@ class SafeDeploymentWorkflowTest {
         "pollAlarms x10",
         "unwatchAlarms v2",
         "removeVariant nyctaxi-prod v1",
+        "deleteCanaryAlarms v1",
         "enableMonitoring nyctaxi-v2-drift",
         "deleteEndpoint nyctaxi-dev-v2",
         "notify PROMOTED"));
@@ -164,6 +165,7 @@ class SafeDeploymentWorkflowTest {
         "pollAlarms x10",
         "unwatchAlarms v2",
         "removeVariant nyctaxi-prod v1",
+        "deleteCanaryAlarms v1",
         "enableMonitoring nyctaxi-v2-drift",
         "deleteEndpoint nyctaxi-dev-v2",
         "notify PROMOTED"));
@@ -323,6 +325,7 @@ class SafeDeploymentWorkflowTest {
         "shiftTraffic nyctaxi-prod {v1=100, v2=0}",
         "removeVariant nyctaxi-prod v2",
         "unwatchAlarms v2",
+        "deleteCanaryAlarms v2",
         "deleteEndpoint nyctaxi-dev-v2",
         "notify ROLLED_BACK"));
     assertThat(backend.weights(PROD)).containsExactly(Map.entry("v1", 100));

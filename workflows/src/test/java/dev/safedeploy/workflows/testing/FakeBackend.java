@@ -238,6 +238,11 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   }
 
   @Override
+  public void deleteCanaryAlarms(AlarmWatch watch) {
+    call("deleteCanaryAlarms", "deleteCanaryAlarms " + watch.greenVariant());
+  }
+
+  @Override
   public List<String> missingAlarms(List<String> alarmNames) {
     call("missingAlarms", "missingAlarms " + alarmNames);
     return alarmNames.stream().filter(absentAlarms::contains).toList();

@@ -61,6 +61,13 @@ public class AwsAlarmActivitiesImpl implements AlarmActivities {
   }
 
   @Override
+  public void deleteCanaryAlarms(AlarmWatch watch) {
+    if (watch.alarmNames() == null || watch.alarmNames().isEmpty()) {
+      CanaryAlarms.delete(cloudWatch, watch.endpointName(), watch.greenVariant());
+    }
+  }
+
+  @Override
   public List<String> missingAlarms(List<String> alarmNames) {
     if (alarmNames == null || alarmNames.isEmpty()) {
       return List.of();

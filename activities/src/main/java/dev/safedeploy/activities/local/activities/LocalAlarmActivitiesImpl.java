@@ -64,6 +64,23 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
   }
 
   @Override
+  public void deleteCanaryAlarms(AlarmWatch watch) {
+    if (watch.alarmNames() != null && !watch.alarmNames().isEmpty()) {
+      return; // the policy's alarms are the user's
+    }
+    for (String name : List.of(errorAlarm(watch.endpointName(), watch.greenVariant()),
+        latencyAlarm(watch.endpointName(), watch.greenVariant()))) {
+      try {
+        platform.deleteAlarm(name);
+      } catch (PlatformClientException e) {
+        if (!e.notFound()) {
+          throw Adapters.failure(e, Failures.NOT_FOUND);
+        }
+      }
+    }
+  }
+
+  @Override
   public List<String> missingAlarms(List<String> alarmNames) {
     List<String> missing = new ArrayList<>();
     for (String name : alarmNames == null ? List.<String>of() : alarmNames) {

@@ -72,6 +72,26 @@ class AlarmActivitiesTest {
   }
 
   @Test
+  void deleteCanaryAlarmsRemovesTheDefaultsOnlyAndIsIdempotent(MotoServer moto) {
+    CloudWatchClient cw = moto.clients().cloudWatch();
+    try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(cw))) {
+      AlarmActivities alarms = t.stub(AlarmActivities.class);
+      alarms.watchAlarms(WATCH);
+      cw.putMetricAlarm(b -> b.alarmName("team-slo").namespace("AWS/SageMaker").metricName("ModelLatency")
+          .dimensions(d -> d.name("EndpointName").value("taxi-prod"), d -> d.name("VariantName").value("v2"))
+          .statistic("Average").period(60).evaluationPeriods(1).threshold(1.0)
+          .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
+      alarms.deleteCanaryAlarms(new AlarmWatch("deploy-taxi-v2", "taxi", "v2", "taxi-prod", "v2",
+          List.of("team-slo")));
+      assertThat(cw.describeAlarms(b -> b.alarmNames("team-slo")).metricAlarms()).hasSize(1);
+      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).hasSize(2);
+      alarms.deleteCanaryAlarms(WATCH);
+      alarms.deleteCanaryAlarms(WATCH);
+      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).isEmpty();
+    }
+  }
+
+  @Test
   void unwatchLeavesAnotherRunsTagAlone(MotoServer moto) {
     CloudWatchClient cw = moto.clients().cloudWatch();
     try (ActivityTesting t = new ActivityTesting(new AwsAlarmActivitiesImpl(cw))) {

@@ -229,6 +229,11 @@ class LocalActivitiesTest {
     JsonNode inv = client.inventory();
     assertThat(inv.at("/endpoints/items/taxi-prod/variants/v2/created").asInt()).isEqualTo(1);
     assertThat(inv.at("/endpoints/items/taxi-prod/variants/v2/deleted").asInt()).isEqualTo(1);
+    // v2 left production: its canary alarms go, twice is fine
+    alarms.deleteCanaryAlarms(watch);
+    alarms.deleteCanaryAlarms(watch);
+    assertThat(client.alarm("taxi-prod-v2-5xx")).isNull();
+    assertThat(client.alarm("taxi-prod-v2-latency-p99")).isNull();
   }
 
   @Test
