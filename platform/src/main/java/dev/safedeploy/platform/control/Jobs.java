@@ -60,8 +60,15 @@ final class Jobs implements AutoCloseable {
     StateStore.checkName("training job", request.name());
     PlatformException.require(request.trainPath(), "trainPath");
     PlatformException.require(request.validationPath(), "validationPath");
-    Outcome<TrainingJob> o = training.createOrAdopt(request.name(), existing -> { }, () -> {
-      Map<String, String> hp = Hyperparameters.withDefaults(request.hyperparameters());
+    Map<String, String> asked = Hyperparameters.withDefaults(request.hyperparameters());
+    Outcome<TrainingJob> o = training.createOrAdopt(request.name(), existing -> SpecCheck.of("training job",
+        request.name())
+        .same("trainPath", existing.trainPath(), request.trainPath())
+        .same("validationPath", existing.validationPath(), request.validationPath())
+        // effective values on both sides: state files written before the defaults were stored hold only overrides
+        .sameMap("hyperparameters", Hyperparameters.withDefaults(existing.hyperparameters()), asked)
+        .orConflict(), () -> {
+      Map<String, String> hp = asked;
       return new TrainingJob(request.name(), request.model(), request.version(), request.trainPath(),
           request.validationPath(), hp, JobStatus.InProgress, null, null, null, null, null, Instant.now(), null);
     });
@@ -102,7 +109,8 @@ final class Jobs implements AutoCloseable {
   Outcome<ProcessingJob> createProcessingJob(ProcessingJob request) {
     StateStore.checkName("processing job", request.name());
     PlatformException.require(request.baselinePath(), "baselinePath");
-    Outcome<ProcessingJob> o = processing.createOrAdopt(request.name(), existing -> { },
+    Outcome<ProcessingJob> o = processing.createOrAdopt(request.name(), existing -> SpecCheck.of("processing job",
+        request.name()).same("baselinePath", existing.baselinePath(), request.baselinePath()).orConflict(),
         () -> new ProcessingJob(request.name(), request.model(), request.version(), request.baselinePath(),
             JobStatus.InProgress, null, null, null, Instant.now(), null));
     if (o.created()) {

@@ -22,7 +22,11 @@ final class Models {
   Outcome<ModelRecord> create(ModelRecord request) {
     StateStore.checkName("model", request.name());
     PlatformException.require(request.artifact(), "artifact");
-    return table.createOrAdopt(request.name(), existing -> { }, () -> {
+    return table.createOrAdopt(request.name(), existing -> SpecCheck.of("model", request.name())
+        .same("artifact", existing.artifact(), request.artifact())
+        .same("model", existing.model(), request.model())
+        .same("version", existing.version(), request.version())
+        .orConflict(), () -> {
       if (!Files.isRegularFile(Path.of(request.artifact()))) {
         throw PlatformException.badRequest("model " + request.name() + ": artifact " + request.artifact()
             + " does not exist");
