@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's control API, JSON over HTTP. Creates answer 201 when they made the resource and 200 when they found
- * it (header {@code X-Safedeploy-Outcome: created|adopted}); errors answer an {@link ApiError}.
+ * it (header {@code X-Safedeploy-Outcome: created|adopted}); errors answer an {@link ApiError}. Every request is
+ * checked by {@link ControlAccess} first: loopback Host (403), the control token (401), JSON bodies (415).
  *
  * <pre>
  * GET  /health                              status, routerUrl, home, corruptStateFiles
@@ -60,11 +61,13 @@ final class ControlApi implements AutoCloseable {
   private static final int MAX_BODY = 1 << 20;
 
   private final LocalPlatform p;
+  private final ControlAccess access;
   private final HttpServer server;
   private final ExecutorService executor;
 
-  ControlApi(LocalPlatform platform, String bindHost, int port) throws IOException {
+  ControlApi(LocalPlatform platform, ControlAccess access, String bindHost, int port) throws IOException {
     this.p = platform;
+    this.access = access;
     this.executor = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, "control-api");
       t.setDaemon(true);
@@ -83,6 +86,7 @@ final class ControlApi implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      access.check(ex.getRequestHeaders());
       Object answer = route(ex);
       if (answer instanceof Outcome<?> o) {
         ex.getResponseHeaders().set(OUTCOME, o.created() ? "created" : "adopted");

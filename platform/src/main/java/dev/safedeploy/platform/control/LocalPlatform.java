@@ -59,17 +59,19 @@ public final class LocalPlatform implements AutoCloseable {
   private final Alarms alarms;
   private final Monitoring monitoring;
   private final InventoryReport inventory;
+  private final ControlAccess access;
   private ControlApi api;
 
   private LocalPlatform(PlatformConfig config) throws IOException {
     this.home = config.home().toAbsolutePath();
     Files.createDirectories(home);
+    this.access = new ControlAccess(ControlAccess.loadOrCreate(home), config.allowedHosts());
     this.state = new PlatformState(home.resolve("state"));
     this.jobs = new Jobs(state, home, config.jobThreads());
     this.modelServerThreads = Executors.newCachedThreadPool(daemon("model-server"));
     this.capture = new DataCapture(home.resolve("capture"));
     this.router = new Router(config.bindHost(), config.routerPort(), metrics, capture, config.maxPayloadBytes(),
-        config.routerThreads());
+        config.routerThreads(), access::holdsToken);
     this.models = new Models(state);
     this.endpoints = new Endpoints(state, models, router, metrics, modelServerThreads, config.bindHost(),
         config.maxPayloadBytes());
@@ -84,7 +86,7 @@ public final class LocalPlatform implements AutoCloseable {
     try {
       p = new LocalPlatform(config);
       p.restore();
-      p.api = new ControlApi(p, config.bindHost(), config.controlPort());
+      p.api = new ControlApi(p, p.access, config.bindHost(), config.controlPort());
       p.alarms.evaluator.start(config.alarmTick());
       log.info("local platform up: control {} router {} home {}", p.url(), p.routerUrl(), p.home);
       return p;

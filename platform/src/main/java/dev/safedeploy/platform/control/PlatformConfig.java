@@ -3,6 +3,7 @@ package dev.safedeploy.platform.control;
 import dev.safedeploy.platform.alarms.AlarmSink;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a {@link LocalPlatform} runs. Zero or null fields take their defaults, so {@code PlatformConfig.of(home)} is a
@@ -16,9 +17,11 @@ import java.time.Duration;
  * @param maxPayloadBytes the largest invocation body accepted, like SageMaker's 6 MB (default 6 MiB)
  * @param jobThreads training/processing jobs that run at once (default 2)
  * @param routerThreads request threads of the router (default 32)
+ * @param allowedHosts host names besides localhost, 127.0.0.1 and [::1] the control API answers for (say the
+ *     container name a worker in another container reaches it by); anything else is 403
  */
 public record PlatformConfig(Path home, String bindHost, int controlPort, int routerPort, AlarmSink alarmSink,
-    Duration alarmTick, int maxPayloadBytes, int jobThreads, int routerThreads) {
+    Duration alarmTick, int maxPayloadBytes, int jobThreads, int routerThreads, List<String> allowedHosts) {
 
   public PlatformConfig {
     if (home == null) {
@@ -30,6 +33,13 @@ public record PlatformConfig(Path home, String bindHost, int controlPort, int ro
     maxPayloadBytes = maxPayloadBytes <= 0 ? 6 * 1024 * 1024 : maxPayloadBytes;
     jobThreads = jobThreads <= 0 ? 2 : jobThreads;
     routerThreads = routerThreads <= 0 ? 32 : routerThreads;
+    allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+  }
+
+  public PlatformConfig(Path home, String bindHost, int controlPort, int routerPort, AlarmSink alarmSink,
+      Duration alarmTick, int maxPayloadBytes, int jobThreads, int routerThreads) {
+    this(home, bindHost, controlPort, routerPort, alarmSink, alarmTick, maxPayloadBytes, jobThreads, routerThreads,
+        null);
   }
 
   public static PlatformConfig of(Path home) {
@@ -38,21 +48,26 @@ public record PlatformConfig(Path home, String bindHost, int controlPort, int ro
 
   public PlatformConfig withPorts(int control, int router) {
     return new PlatformConfig(home, bindHost, control, router, alarmSink, alarmTick, maxPayloadBytes, jobThreads,
-        routerThreads);
+        routerThreads, allowedHosts);
   }
 
   public PlatformConfig withAlarmSink(AlarmSink sink) {
     return new PlatformConfig(home, bindHost, controlPort, routerPort, sink, alarmTick, maxPayloadBytes, jobThreads,
-        routerThreads);
+        routerThreads, allowedHosts);
   }
 
   public PlatformConfig withAlarmTick(Duration tick) {
     return new PlatformConfig(home, bindHost, controlPort, routerPort, alarmSink, tick, maxPayloadBytes, jobThreads,
-        routerThreads);
+        routerThreads, allowedHosts);
   }
 
   public PlatformConfig withMaxPayloadBytes(int max) {
     return new PlatformConfig(home, bindHost, controlPort, routerPort, alarmSink, alarmTick, max, jobThreads,
-        routerThreads);
+        routerThreads, allowedHosts);
+  }
+
+  public PlatformConfig withAllowedHosts(List<String> hosts) {
+    return new PlatformConfig(home, bindHost, controlPort, routerPort, alarmSink, alarmTick, maxPayloadBytes,
+        jobThreads, routerThreads, hosts);
   }
 }

@@ -1,6 +1,7 @@
 package dev.safedeploy.platform.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,12 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The invocation router (the seed's API Gateway + Lambda): {@code POST /endpoints/{name}/invocations} goes to one of
- * the endpoint's variants, drawn by weight or named by {@code X-Amzn-SageMaker-Target-Variant}; the answer names the
+ * the endpoint's variants, drawn by weight or, for callers holding the control token, named by
+ * {@code X-Amzn-SageMaker-Target-Variant}; the answer names the
  * endpoint and variant in {@code X-SageMaker-Endpoint} / {@code X-SageMaker-Variant}. {@code GET
  * /endpoints/{name}/metrics} shows the per-variant metrics.
  */
@@ -39,9 +42,16 @@ public final class Router implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpClient client;
+  private final Predicate<Headers> privileged;
 
+  /**
+   * @param privileged whether a request holds the control token; only such requests may pick their variant with
+   *     {@value #TARGET_VARIANT} (the hooks' direct calls), everyone else is routed by weight, so no client can steer
+   *     traffic onto the canary
+   */
   public Router(String bindHost, int port, MetricsRegistry metrics, DataCapture capture, int maxPayloadBytes,
-      int threads) throws IOException {
+      int threads, Predicate<Headers> privileged) throws IOException {
+    this.privileged = privileged;
     this.metrics = metrics;
     this.capture = capture;
     this.maxPayloadBytes = maxPayloadBytes;
@@ -121,6 +131,9 @@ public final class Router implements AutoCloseable {
       return;
     }
     String target = ex.getRequestHeaders().getFirst(TARGET_VARIANT);
+    if (target != null && !privileged.test(ex.getRequestHeaders())) {
+      target = null;
+    }
     RoutingTable.Route route;
     if (target != null && !target.isBlank()) {
       route = table.variant(target.trim());

@@ -103,7 +103,7 @@ class TemporalAlarmSinkTest {
     TestModels models = TestModels.get();
     AlarmWaiter w = startWaiter("deploy-taxi-v2");
     try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home).withAlarmSink(new TemporalAlarmSink(client)))) {
-      PlatformClient c = new PlatformClient(p.url());
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("taxi-v2", models.wrongLayout.artifact().toString(), "taxi", "v2", 1.0, null));
       c.createEndpoint(new Endpoint("taxi-prod", "taxi", List.of(new Variant("v2", "taxi-v2", 1, 1, null, null,
           null)), null, null, null, null, null));

@@ -64,8 +64,8 @@ class LocalActivitiesTest {
   static void start() {
     models = TestModels.get();
     platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")));
-    client = new PlatformClient(platform.url());
-    config = LocalBackendConfig.of(platform.url().toString(), null).withAlarmPeriod(Duration.ofSeconds(2))
+    client = PlatformClient.forHome(platform.url(), platform.home());
+    config = LocalBackendConfig.of(platform.url().toString(), platform.home()).withAlarmPeriod(Duration.ofSeconds(2))
         .withMonitoringInterval(Duration.ofSeconds(1));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(LocalBackend.activities(config).toArray());
