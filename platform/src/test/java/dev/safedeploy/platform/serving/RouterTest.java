@@ -45,8 +45,9 @@ class RouterTest {
         new Variant("blue", "good", 90, 1, null, null, null),
         new Variant("green", "good", 10, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null,
         null));
-    client.createEndpoint(new Endpoint("broken", "m", List.of(new Variant("v2", "wrong", 1, 1, null, null, null)),
-        null, null, null, null, null));
+    // the live layout is blue's (3 values); v2, trained on 4 features, takes all the traffic and cannot serve it
+    client.createEndpoint(new Endpoint("broken", "m", List.of(new Variant("v1", "good", 0, 1, null, null, null),
+        new Variant("v2", "wrong", 100, 1, null, null, null)), null, null, null, null, null));
     row = models.sampleRow().getBytes(StandardCharsets.UTF_8);
   }
 
