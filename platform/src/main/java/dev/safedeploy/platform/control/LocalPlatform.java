@@ -60,6 +60,7 @@ public final class LocalPlatform implements AutoCloseable {
   private final Monitoring monitoring;
   private final InventoryReport inventory;
   private final ControlAccess access;
+  private final DataRoots roots;
   private ControlApi api;
 
   private LocalPlatform(PlatformConfig config) throws IOException {
@@ -67,16 +68,17 @@ public final class LocalPlatform implements AutoCloseable {
     Files.createDirectories(home);
     this.access = new ControlAccess(ControlAccess.loadOrCreate(home), config.allowedHosts());
     this.state = new PlatformState(home.resolve("state"));
-    this.jobs = new Jobs(state, home, config.jobThreads());
+    this.roots = new DataRoots(home, config.dataRoots());
+    this.jobs = new Jobs(state, home, roots, config.jobThreads());
     this.modelServerThreads = Executors.newCachedThreadPool(daemon("model-server"));
     this.capture = new DataCapture(home.resolve("capture"));
     this.router = new Router(config.bindHost(), config.routerPort(), metrics, capture, config.maxPayloadBytes(),
         config.routerThreads(), access::holdsToken);
-    this.models = new Models(state);
+    this.models = new Models(state, roots);
     this.endpoints = new Endpoints(state, models, router, metrics, modelServerThreads, config.bindHost(),
         config.maxPayloadBytes());
     this.alarms = new Alarms(state, metrics, config.alarmSink());
-    this.monitoring = new Monitoring(state, capture, metrics);
+    this.monitoring = new Monitoring(state, capture, metrics, roots);
     this.inventory = new InventoryReport(state, jobs, models, endpoints, alarms, monitoring);
   }
 
@@ -130,6 +132,11 @@ public final class LocalPlatform implements AutoCloseable {
    */
   public URI modelServerUrl(String endpoint, String variant) {
     return endpoints.modelServerUrl(endpoint, variant);
+  }
+
+  /** The directories requests may name files in: home and the configured data roots, as real paths. */
+  public List<Path> dataRoots() {
+    return roots.roots();
   }
 
   public MetricsRegistry metrics() {

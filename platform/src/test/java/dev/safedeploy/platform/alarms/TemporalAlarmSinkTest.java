@@ -102,7 +102,7 @@ class TemporalAlarmSinkTest {
   void theEvaluatorPushesARealAlarmIntoTheWatchingWorkflow(@TempDir Path home) throws Exception {
     TestModels models = TestModels.get();
     AlarmWaiter w = startWaiter("deploy-taxi-v2");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home).withAlarmSink(new TemporalAlarmSink(client)))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home).withAlarmSink(new TemporalAlarmSink(client)))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("taxi-v2", models.wrongLayout.artifact().toString(), "taxi", "v2", 1.0, null));
       c.createModel(new ModelRecord("taxi-v1", models.good.artifact().toString(), "taxi", "v1", 1.0, null));

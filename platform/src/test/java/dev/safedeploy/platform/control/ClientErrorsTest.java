@@ -32,7 +32,7 @@ class ClientErrorsTest {
   void start(@TempDir Path home) {
     models = TestModels.get();
     row = models.sampleRow().trim();
-    platform = LocalPlatform.start(PlatformConfig.of(home));
+    platform = LocalPlatform.start(TestModels.platformConfig(home));
     client = PlatformClient.forHome(platform.url(), platform.home());
     client.createModel(new ModelRecord("good", models.good.artifact().toString(), "taxi", "v1", 1.7, null));
     client.createModel(new ModelRecord("wrong", models.wrongLayout.artifact().toString(), "taxi", "v2", 1.7, null));

@@ -48,7 +48,7 @@ class LocalPlatformTest {
 
   @Test
   void restartRestoresEndpointsWeightsAlarmsAndInventory(@TempDir Path home) {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createModel(new ModelRecord("m-v2", models.good.artifact().toString(), "m", "v2", 1.6, null));
@@ -61,7 +61,7 @@ class LocalPlatformTest {
           "GreaterThanOrEqualToThreshold", "notBreaching"));
       c.watch("m-prod-v2-5xx", "deploy-m-v2");
     }
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       Endpoint e = c.endpoint("m-prod");
       assertThat(e.status()).isEqualTo("InService");
@@ -82,7 +82,7 @@ class LocalPlatformTest {
 
   @Test
   void createsAreIdempotentByNameAndTheInventorySaysAdopted(@TempDir Path home) throws Exception {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       TrainingJob req = new TrainingJob("m-v1-train", "m", "v1", models.data.train().toString(),
           models.data.validation().toString(), Map.of("num_round", "5"), null, null, null, null, null, null, null,
@@ -129,7 +129,7 @@ class LocalPlatformTest {
         models.data.validation().toString(), Map.of("num_round", "5"), JobStatus.InProgress, null, null, null, null,
         null, java.time.Instant.now(), null);
     new StateStore(home.resolve("state")).save("training-jobs", "m-v9-train", stale);
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       TrainingJob job = awaitTraining(c, "m-v9-train");
       assertThat(job.status()).isEqualTo(JobStatus.Completed);
@@ -141,7 +141,7 @@ class LocalPlatformTest {
   void badTrainingDataFailsTheJobNamingTheFile(@TempDir Path home) throws Exception {
     Path garbage = home.resolve("garbage.csv");
     Files.writeString(garbage, "1,2,3,4\nnot,a,number,row\n");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createTrainingJob(new TrainingJob("bad-train", "m", "v1", garbage.toString(), garbage.toString(), Map.of(),
           null, null, null, null, null, null, null, null));
@@ -153,7 +153,7 @@ class LocalPlatformTest {
 
   @Test
   void aCorruptStateFileIsNamedAndTheOthersAreRestored(@TempDir Path home) throws Exception {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createEndpoint(endpoint("a", null, variant("v1", "m-v1", 1)));
@@ -161,7 +161,7 @@ class LocalPlatformTest {
     }
     Path broken = home.resolve("state/endpoints/b.json");
     Files.writeString(broken, "{\"name\": \"b\", \"variants\": [");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       assertThat(p.corruptStateFiles().values()).singleElement().asString().contains(broken.toString());
       assertThat(c.health().path("corruptStateFiles").get(0).asText()).contains("b.json");
@@ -174,7 +174,7 @@ class LocalPlatformTest {
 
   @Test
   void aModelThatDoesNotLoadFailsTheEndpointWithTheReason(@TempDir Path home) {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-bad", models.unloadable.toString(), "m", "bad", 1.0, null));
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
@@ -194,7 +194,7 @@ class LocalPlatformTest {
 
   @Test
   void dataCaptureWritesSageMakerJsonLines(@TempDir Path home) throws Exception {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createEndpoint(endpoint("cap", new DataCaptureConfig(true, 100), variant("v1", "m-v1", 1)));
@@ -229,7 +229,7 @@ class LocalPlatformTest {
   void anErrorAlarmFiresFromRealInvocationsAndPushesToTheWatchingWorkflow(@TempDir Path home) throws Exception {
     List<String> pushed = new CopyOnWriteArrayList<>();
     List<AlarmSignal> signals = new CopyOnWriteArrayList<>();
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home).withAlarmTick(Duration.ofMillis(20))
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home).withAlarmTick(Duration.ofMillis(20))
         .withAlarmSink((wf, s) -> {
           pushed.add(wf);
           signals.add(s);

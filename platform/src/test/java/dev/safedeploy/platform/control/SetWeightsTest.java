@@ -44,7 +44,7 @@ class SetWeightsTest {
   static void start() {
     TestModels models = TestModels.get();
     row = models.sampleRow().getBytes(StandardCharsets.UTF_8);
-    platform = LocalPlatform.start(PlatformConfig.of(home));
+    platform = LocalPlatform.start(TestModels.platformConfig(home));
     client = PlatformClient.forHome(platform.url(), platform.home());
     client.createModel(new ModelRecord("w-m", models.good.artifact().toString(), "w", "v1", 1.0, null));
     client.createEndpoint(new Endpoint(EP, "w", List.of(variant("a", 90), variant("b", 10), variant("c", 0)), null,
@@ -159,7 +159,7 @@ class SetWeightsTest {
   @Test
   void aStateFileWithAnOverflowingSplitIsReportedAndThePlatformStillStarts(@TempDir Path other) throws Exception {
     TestModels models = TestModels.get();
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(other))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(other))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("w-m", models.good.artifact().toString(), "w", "v1", 1.0, null));
       c.createEndpoint(new Endpoint("old", "w", List.of(variant("a", 90), variant("b", 10)), null, null, null, null,
@@ -172,7 +172,7 @@ class SetWeightsTest {
     Files.writeString(file, json.replaceFirst("\"weight\"\\s*:\\s*90", "\"weight\":2147483647")
         .replaceFirst("\"weight\"\\s*:\\s*10", "\"weight\":1"));
     assertThat(Files.readString(file)).contains("2147483647");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(other))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(other))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       Endpoint old = c.endpoint("old");
       assertThat(old.status()).isEqualTo("Failed");

@@ -37,7 +37,7 @@ class RouterTest {
   @BeforeAll
   static void start() {
     models = TestModels.get();
-    platform = LocalPlatform.start(PlatformConfig.of(home).withMaxPayloadBytes(64 * 1024));
+    platform = LocalPlatform.start(TestModels.platformConfig(home).withMaxPayloadBytes(64 * 1024));
     client = PlatformClient.forHome(platform.url(), platform.home());
     client.createModel(new ModelRecord("good", models.good.artifact().toString(), "m", "v1", 5.0, null));
     client.createModel(new ModelRecord("wrong", models.wrongLayout.artifact().toString(), "m", "v2", 5.0, null));

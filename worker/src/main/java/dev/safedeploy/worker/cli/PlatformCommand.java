@@ -34,13 +34,26 @@ public final class PlatformCommand implements Callable<Integer> {
       + "localhost, 127.0.0.1 and [::1] (say the container name other containers reach it by); repeatable")
   List<String> allowHosts = new ArrayList<>();
 
+  @Option(names = "--data-root", description = "A directory training data, baselines and model artifacts may be read "
+      + "from, besides the state directory and the working directory (also SAFEDEPLOY_DATA_ROOTS); repeatable")
+  List<Path> dataRoots = new ArrayList<>();
+
+  /** The state directory, the working directory (data/... paths in the README), SAFEDEPLOY_DATA_ROOTS, --data-root. */
+  public static List<Path> dataRoots(Path home, List<Path> extra) {
+    List<Path> roots = new ArrayList<>(List.of(home, Path.of("")));
+    roots.addAll(PlatformConfig.dataRootsFromEnv(System.getenv()));
+    roots.addAll(extra);
+    return roots;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     WorkerConfig config = WorkerConfig.fromEnv();
     Path dir = (home == null ? config.home() : home).resolve("platform");
     TemporalConnection connection = config.connect(null);
     LocalPlatform platform = LocalPlatform.start(new PlatformConfig(dir, bind, platformPort, routerPort,
-        new TemporalAlarmSink(connection.client()), null, 0, 0, 0, allowHosts));
+        new TemporalAlarmSink(connection.client()), null, 0, 0, 0, allowHosts, null)
+        .withDataRoots(dataRoots(config.home(), dataRoots)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       platform.close();

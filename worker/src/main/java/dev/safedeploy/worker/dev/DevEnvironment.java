@@ -67,7 +67,8 @@ public final class DevEnvironment implements AutoCloseable {
       }
       platform = LocalPlatform.start(PlatformConfig.of(options.home().resolve("platform"))
           .withPorts(options.controlPort(), options.routerPort())
-          .withAlarmSink(new TemporalAlarmSink(connection.client())));
+          .withAlarmSink(new TemporalAlarmSink(connection.client()))
+          .withDataRoots(dev.safedeploy.worker.cli.PlatformCommand.dataRoots(options.home(), java.util.List.of())));
       PipelineWorker worker = options.runWorker()
           ? PipelineWorker.start(connection.client(), LocalBackend.activities(backendConfig(options, platform)))
           : null;

@@ -63,7 +63,7 @@ class LocalActivitiesTest {
   @BeforeAll
   static void start() {
     models = TestModels.get();
-    platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")));
+    platform = LocalPlatform.start(TestModels.platformConfig(home.resolve("platform")).withDataRoots(List.of(home)));
     client = PlatformClient.forHome(platform.url(), platform.home());
     config = LocalBackendConfig.of(platform.url().toString(), platform.home()).withAlarmPeriod(Duration.ofSeconds(2))
         .withMonitoringInterval(Duration.ofSeconds(1));
