@@ -111,6 +111,9 @@ final class Endpoints implements AutoCloseable {
       throw PlatformException.badRequest("endpoint " + request.name() + " needs at least one variant");
     }
     for (Variant v : request.variants()) {
+      if (v == null) {
+        throw PlatformException.badRequest("endpoint " + request.name() + ": a variant is null");
+      }
       StateStore.checkName("variant", v.name());
       checkWeight(v.name(), v.weight());
       models.get(v.modelName());

@@ -91,6 +91,10 @@ public final class LocalPlatform implements AutoCloseable {
       p.api = new ControlApi(p, p.access, config.bindHost(), config.controlPort());
       p.alarms.evaluator.start(config.alarmTick());
       log.info("local platform up: control {} router {} home {}", p.url(), p.routerUrl(), p.home);
+      if (!p.corruptStateFiles().isEmpty()) {
+        log.error("{} state file(s) could not be read and were quarantined:\n  {}", p.corruptStateFiles().size(),
+            String.join("\n  ", new java.util.TreeMap<>(p.corruptStateFiles()).values()));
+      }
       return p;
     } catch (IOException | RuntimeException e) {
       if (p != null) {
@@ -147,9 +151,14 @@ public final class LocalPlatform implements AutoCloseable {
     return capture;
   }
 
-  /** State files that could not be read on start, name -> problem naming the file. */
+  /** State files that could not be read on start, name -> problem naming the file and where it was moved. */
   public Map<String, String> corruptStateFiles() {
     return state.corrupt();
+  }
+
+  /** Every state file in quarantine ({@code home/state/.quarantine}), from this start and earlier ones. */
+  public List<String> quarantinedStateFiles() {
+    return state.store.quarantined();
   }
 
   // ---------------------------------------------------------------- jobs

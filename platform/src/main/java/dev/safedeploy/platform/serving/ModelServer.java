@@ -88,6 +88,11 @@ public final class ModelServer implements AutoCloseable {
 
   private void invocations(HttpExchange ex) throws IOException {
     try {
+      String tooLarge = HttpExchanges.headersTooLarge(ex);
+      if (tooLarge != null) {
+        HttpExchanges.sendText(ex, 431, tooLarge);
+        return;
+      }
       if (!"POST".equals(ex.getRequestMethod())) {
         HttpExchanges.sendText(ex, 405, "POST only");
         return;
@@ -116,7 +121,7 @@ public final class ModelServer implements AutoCloseable {
           Payloads.format(type, predictions));
     } catch (IOException | RuntimeException e) {
       log.debug("model server {}: exchange failed: {}", label, e.toString());
-      ex.close();
+      HttpExchanges.fail(ex, 500, "model server " + label + " failed: " + e);
     }
   }
 

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -55,11 +54,7 @@ public final class Router implements AutoCloseable {
     this.metrics = metrics;
     this.capture = capture;
     this.maxPayloadBytes = maxPayloadBytes;
-    this.executor = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "router");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = HttpExchanges.serverExecutor("router", threads);
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
     HttpExchanges.noDelay();
@@ -90,6 +85,11 @@ public final class Router implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      String tooLarge = HttpExchanges.headersTooLarge(ex);
+      if (tooLarge != null) {
+        HttpExchanges.sendText(ex, 431, tooLarge);
+        return;
+      }
       String path = ex.getRequestURI().getPath();
       String rest = path.substring("/endpoints/".length());
       int slash = rest.indexOf('/');
@@ -102,17 +102,48 @@ public final class Router implements AutoCloseable {
       if (action.equals("invocations") && "POST".equals(ex.getRequestMethod())) {
         invoke(ex, endpoint);
       } else if (action.equals("metrics") && "GET".equals(ex.getRequestMethod())) {
-        String q = ex.getRequestURI().getQuery();
-        double window = q != null && q.startsWith("seconds=") ? Double.parseDouble(q.substring(8)) : 60;
+        double window;
+        try {
+          window = windowSeconds(ex.getRequestURI().getQuery());
+        } catch (IllegalArgumentException e) {
+          HttpExchanges.sendText(ex, 400, e.getMessage());
+          return;
+        }
         HttpExchanges.send(ex, 200, Payloads.JSON,
             MAPPER.writeValueAsBytes(metrics.snapshot(endpoint, window, System.currentTimeMillis())));
       } else {
         HttpExchanges.sendText(ex, 404, "no such route " + ex.getRequestMethod() + " " + path);
       }
     } catch (IOException | RuntimeException e) {
-      log.debug("router exchange failed: {}", e.toString());
-      ex.close();
+      log.warn("router exchange {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+      HttpExchanges.fail(ex, 500, "router failed: " + e);
     }
+  }
+
+  /**
+   * The metrics window of {@code ?seconds=N}: 60 by default, at most the hour the metrics keep.
+   *
+   * @throws IllegalArgumentException naming the bad value
+   */
+  public static double windowSeconds(String query) {
+    if (query == null || !query.startsWith("seconds=")) {
+      return 60;
+    }
+    String v = query.substring("seconds=".length());
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("seconds must be a number of seconds, got '" + abbreviate(v) + "'");
+    }
+    if (!(d > 0 && d <= 3600)) {
+      throw new IllegalArgumentException("seconds must be in (0, 3600], got " + abbreviate(v));
+    }
+    return d;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
 
   private void invoke(HttpExchange ex, String endpoint) throws IOException {

@@ -169,6 +169,21 @@ class LocalPlatformTest {
       assertThatThrownBy(() -> c.endpoint("b")).isInstanceOf(PlatformClientException.class)
           .hasMessageContaining(broken.toString()).extracting(e -> ((PlatformClientException) e).type())
           .isEqualTo("CorruptState");
+      // moved aside, not lost: the report says where
+      assertThat(broken).doesNotExist();
+      assertThat(c.health().path("quarantinedStateFiles")).singleElement().satisfies(q -> {
+        assertThat(q.asText()).contains("state/.quarantine/endpoints/b.json.");
+        assertThat(Files.readString(Path.of(q.asText()))).isEqualTo("{\"name\": \"b\", \"variants\": [");
+        assertThat(p.corruptStateFiles().values().iterator().next()).contains(q.asText());
+      });
+    }
+    // the next start does not trip over it again; the quarantine still lists it until the operator acts
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      assertThat(p.corruptStateFiles()).isEmpty();
+      assertThat(p.quarantinedStateFiles()).hasSize(1);
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
+      assertThat(c.endpoint("b")).isNull();
+      assertThat(c.invoke("a", null, "text/csv", row).status()).isEqualTo(200);
     }
   }
 
