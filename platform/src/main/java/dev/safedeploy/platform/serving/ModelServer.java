@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * layout is the contract, and a model that cannot take it is broken (SageMaker counts ModelError as 5XX).
  */
 public final class ModelServer implements AutoCloseable {
+  /**
+   * Set by the router on a token holder's call to one variant: rows of the model's own width are taken besides rows
+   * of the endpoint's contract (the pre-traffic hook tests a new version with its own sample rows).
+   */
+  public static final String OWN_LAYOUT = "X-Safedeploy-Own-Layout";
   private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
 
   private final String label;
@@ -105,7 +110,7 @@ public final class ModelServer implements AutoCloseable {
         HttpExchanges.sendText(ex, 400, e.getMessage());
         return;
       }
-      String misfit = misfit(rows);
+      String misfit = misfit(rows, ex.getRequestHeaders().getFirst(OWN_LAYOUT) != null);
       if (misfit != null) {
         HttpExchanges.sendText(ex, 400, misfit);
         return;
@@ -126,7 +131,7 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /** Why the rows are the caller's mistake (ragged, or not the endpoint's width); null when they fit. */
-  private String misfit(float[][] rows) {
+  private String misfit(float[][] rows, boolean ownLayout) {
     int width = rows[0].length;
     for (int i = 1; i < rows.length; i++) {
       if (rows[i].length != width) {
@@ -138,13 +143,14 @@ public final class ModelServer implements AutoCloseable {
     if (contract <= 0) {
       contract = predictor.featureCount();
     }
-    if (width != contract) {
-      int slash = label.indexOf('/');
-      String who = slash > 0 ? "endpoint " + label.substring(0, slash) : "model server " + label;
-      return "rows have " + width + " values; " + who + " takes rows of " + contract
-          + " feature values (no target column)";
+    if (width == contract || (ownLayout && width == predictor.featureCount())) {
+      return null; // rows of the contract's width the model cannot take are the model's error, answered 500
     }
-    return null;
+    int slash = label.indexOf('/');
+    String who = slash > 0 ? "endpoint " + label.substring(0, slash) : "model server " + label;
+    return "rows have " + width + " values; " + who + " takes rows of " + contract
+        + " feature values (no target column)" + (ownLayout && contract != predictor.featureCount()
+            ? ", this variant's model " + predictor.featureCount() : "");
   }
 
   @Override

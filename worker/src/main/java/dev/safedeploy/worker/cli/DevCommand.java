@@ -58,7 +58,9 @@ public final class DevCommand implements Callable<Integer> {
     if (server.webUi() != null) {
       System.out.println("  Web UI        " + server.webUi() + "/namespaces/default/workflows");
     }
-    System.out.println("  platform      " + dev.platform().url() + "  (state in " + dev.platform().home() + ")");
+    System.out.println("  platform      " + dev.platform().url() + "  (state in " + dev.platform().home()
+        + ", control token in " + dev.platform().home().resolve(
+            dev.safedeploy.platform.client.ControlToken.FILE) + ")");
     System.out.println("  router        " + dev.platform().routerUrl() + "/endpoints/<endpoint>/invocations");
     System.out.println("  worker        " + (noWorker ? "none (--no-worker)" : "local backend")
         + (metricsPort > 0 ? ", metrics http://127.0.0.1:" + metricsPort + "/metrics" : ""));
