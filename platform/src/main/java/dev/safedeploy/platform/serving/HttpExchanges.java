@@ -21,6 +21,11 @@ public final class HttpExchanges {
   public static final int MAX_CONNECTIONS = 512;
   /** Seconds a client may take to send its request line and headers before the server closes the connection. */
   public static final int MAX_HEADER_SECONDS = 10;
+  /**
+   * Seconds from the end of a request's headers to the end of its answer: sending the body, handling, reading the
+   * answer. The JDK's response timer, which makes it the body read timeout too.
+   */
+  public static final int MAX_RESPONSE_SECONDS = 30;
   /** Headers a request may have, and their total size in bytes; more is answered 431. */
   public static final int MAX_HEADERS = 100;
   public static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -52,17 +57,19 @@ public final class HttpExchanges {
    *       (Nagle), about 40 ms each;
    *   <li>a header deadline ({@value #MAX_HEADER_SECONDS} s, {@code sun.net.httpserver.maxReqTime}): a client
    *       trickling its headers is cut off instead of holding a request thread;
+   *   <li>a body-and-answer deadline ({@value #MAX_RESPONSE_SECONDS} s from the end of the headers,
+   *       {@code maxRspTime}): a client that trickles its body, or never reads the answer, is cut off;
    *   <li>at most {@value #MAX_HEADERS} headers of at most {@value #MAX_HEADER_BYTES} bytes together, answered 431
    *       beyond ({@link #headersTooLarge}); the JDK closes connections past 4x that count or 256 KiB;
    *   <li>a connection cap ({@value #MAX_CONNECTIONS}); with request pools that can grow to the cap
    *       ({@link #serverExecutor}), a slow client holds at most its own thread, never everyone else's.
    * </ul>
-   * The JDK server has no body read timeout: a client that stalls mid-body holds its own connection and thread until
-   * it goes away, and counts toward the cap.
+   * Every control call and invocation here answers in well under that deadline (training runs as a job).
    */
   public static void noDelay() {
     setDefault("sun.net.httpserver.nodelay", "true");
     setDefault("sun.net.httpserver.maxReqTime", Integer.toString(MAX_HEADER_SECONDS));
+    setDefault("sun.net.httpserver.maxRspTime", Integer.toString(MAX_RESPONSE_SECONDS));
     // the JDK's own limits sit above ours, so a request between the two gets a 431 (see headersTooLarge); past
     // the JDK's, it closes the connection without an answer
     setDefault("sun.net.httpserver.maxReqHeaders", Integer.toString(4 * MAX_HEADERS));

@@ -251,6 +251,28 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  void aClientTricklingItsBodyIsCutOffAtTheDeadline() throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(router.getHost(), router.getPort()), 5_000);
+      s.getOutputStream().write(("POST /endpoints/" + PROD + "/invocations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: text/csv\r\nContent-Length: 1000\r\n\r\n1,2").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      s.setSoTimeout((HttpExchanges.MAX_RESPONSE_SECONDS + 15) * 1000);
+      for (int i = 0; i < 5; i++) {
+        assertThat(invoke(PROD, row, "text/csv", Map.of()).status()).isEqualTo(200);
+      }
+      RawHttp.Answer a;
+      try {
+        a = RawHttp.read(s.getInputStream());
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the router kept a stalled body open past its deadline", e);
+      }
+      // cut off: closed, or answered as a failure, never served
+      assertThat(a.status()).isIn(-1, 400, 500);
+    }
+  }
+
   // ---------------------------------------------------------------- malformed requests
 
   @Test
