@@ -9,7 +9,6 @@ import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import io.temporal.client.WorkflowClient;

@@ -9,7 +9,6 @@ import dev.safedeploy.activities.local.LocalBackend;
 import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.activities.AlarmActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities;
