@@ -74,6 +74,15 @@ class SafedeployCliTest {
   }
 
   @Test
+  void aBadErrorRatePolicyIsABadArgument() {
+    CliRun r = CliRun.run(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:1", "USER", "carol"),
+        "start", "taxi", "v1", "--data-dir", "/d", "--error-rate", "1.5", "--error-rate-min-samples", "0");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+    assertThat(r.err()).contains("policy.errorRateThreshold must be a fraction in (0, 1], got 1.5",
+        "policy.errorRateMinSamples must be at least 1, got 0");
+  }
+
+  @Test
   void badDurationIsABadArgument() {
     CliRun r = cli("start", "taxi", "v1", "--bake", "5 minutes");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);

@@ -10,6 +10,7 @@ import dev.safedeploy.activities.local.activities.LocalTemplateActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTrafficActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTrainingActivitiesImpl;
 
+import dev.safedeploy.platform.client.ControlToken;
 import dev.safedeploy.platform.client.PlatformClient;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +19,14 @@ import java.util.List;
 public final class LocalBackend {
   private LocalBackend() {}
 
-  /** For {@code worker.registerActivitiesImplementations(LocalBackend.activities(config).toArray())}. */
+  /**
+   * For {@code worker.registerActivitiesImplementations(LocalBackend.activities(config).toArray())}. The client
+   * reads the platform's control token from its home ({@code ControlToken}), or SAFEDEPLOY_PLATFORM_TOKEN when set
+   * (the only way when the home is not given).
+   */
   public static List<Object> activities(LocalBackendConfig config) {
-    PlatformClient client = new PlatformClient(java.net.URI.create(config.platformUrl()));
+    PlatformClient client = new PlatformClient(java.net.URI.create(config.platformUrl()),
+        ControlToken.resolve(config.home()));
     Path home = config.home() != null ? config.home() : Path.of(client.health().path("home").asText());
     LocalBackendConfig resolved = new LocalBackendConfig(config.platformUrl(), home, config.gatewayUrl(),
         config.alarmPeriod(), config.latencyThreshold(), config.monitoringInterval(), config.capturePercent());

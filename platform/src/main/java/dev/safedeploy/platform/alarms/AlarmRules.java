@@ -49,6 +49,9 @@ public final class AlarmRules {
     if (!OPERATORS.contains(d.comparisonOperator())) {
       p.add("comparisonOperator must be one of " + OPERATORS + ", got '" + d.comparisonOperator() + "'");
     }
+    if (d.minimumSampleCount() < 0) {
+      p.add("minimumSampleCount must be zero or more, got " + d.minimumSampleCount());
+    }
     if (!MISSING.contains(d.treatMissingData())) {
       p.add("treatMissingData must be one of " + MISSING + ", got '" + d.treatMissingData() + "'");
     }

@@ -9,7 +9,17 @@ package dev.safedeploy.platform.api;
  * @param comparisonOperator GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold,
  *     LessThanOrEqualToThreshold
  * @param treatMissingData missing, ignore, breaching, notBreaching
+ * @param minimumSampleCount for invocation metrics: a period with fewer invocations gives no datapoint (0: any), so
+ *     an Average (a rate) over one or two requests cannot alarm
  */
 public record AlarmDefinition(String name, String metricName, String endpoint, String variant, String statistic,
     double periodSeconds, int evaluationPeriods, int datapointsToAlarm, double threshold, String comparisonOperator,
-    String treatMissingData) {}
+    String treatMissingData, int minimumSampleCount) {
+
+  public AlarmDefinition(String name, String metricName, String endpoint, String variant, String statistic,
+      double periodSeconds, int evaluationPeriods, int datapointsToAlarm, double threshold, String comparisonOperator,
+      String treatMissingData) {
+    this(name, metricName, endpoint, variant, statistic, periodSeconds, evaluationPeriods, datapointsToAlarm,
+        threshold, comparisonOperator, treatMissingData, 0);
+  }
+}

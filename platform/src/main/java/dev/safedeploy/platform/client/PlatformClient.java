@@ -51,13 +51,27 @@ public final class PlatformClient {
   }
 
   private final URI base;
+  private final String authorization;
   private final HttpClient http;
   private volatile URI routerUrl;
 
-  public PlatformClient(URI base) {
+  /**
+   * @param token the platform's control token ({@link ControlToken}), sent on every call
+   */
+  public PlatformClient(URI base, String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("the local platform's control token is required (" + ControlToken.FILE
+          + " in its home, or " + ControlToken.ENV + ")");
+    }
+    this.authorization = ControlToken.bearer(token.trim());
     this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** A client of the platform at base with the token in the platform's home, as the worker and the CLI do. */
+  public static PlatformClient forHome(URI base, java.nio.file.Path platformHome) {
+    return new PlatformClient(base, ControlToken.resolve(platformHome));
   }
 
   public URI base() {
@@ -137,7 +151,8 @@ public final class PlatformClient {
   public JsonNode metrics(String endpoint, double windowSeconds) {
     try {
       HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(routerUrl().resolve("/endpoints/" + enc(endpoint)
-          + "/metrics?seconds=" + windowSeconds)).timeout(Duration.ofSeconds(10)).GET().build(),
+          + "/metrics?seconds=" + windowSeconds)).timeout(Duration.ofSeconds(10)).header("Authorization", authorization)
+          .GET().build(),
           HttpResponse.BodyHandlers.ofByteArray());
       return JSON.readTree(r.body());
     } catch (IOException e) {
@@ -219,7 +234,8 @@ public final class PlatformClient {
         + "/invocations")).timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (targetVariant != null) {
-      b.header("X-Amzn-SageMaker-Target-Variant", targetVariant);
+      // the router honours a target variant only from holders of the control token
+      b.header("X-Amzn-SageMaker-Target-Variant", targetVariant).header("Authorization", authorization);
     }
     long started = System.nanoTime();
     try {
@@ -262,7 +278,8 @@ public final class PlatformClient {
       HttpRequest.BodyPublisher pub = body == null ? HttpRequest.BodyPublishers.noBody()
           : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
       HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-          .header("Content-Type", "application/json").method(method, pub).build();
+          .header("Content-Type", "application/json").header("Authorization", authorization)
+          .method(method, pub).build();
       HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
       JsonNode n = resp.body().length == 0 ? null : JSON.readTree(resp.body());
       if (resp.statusCode() >= 400) {

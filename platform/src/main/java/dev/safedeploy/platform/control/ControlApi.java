@@ -1,7 +1,9 @@
 package dev.safedeploy.platform.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.safedeploy.platform.api.AlarmDefinition;
@@ -14,6 +16,7 @@ import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.serving.HttpExchanges;
+import dev.safedeploy.platform.serving.Router;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,16 +27,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The platform's control API, JSON over HTTP. Creates answer 201 when they made the resource and 200 when they found
- * it (header {@code X-Safedeploy-Outcome: created|adopted}); errors answer an {@link ApiError}.
+ * it (header {@code X-Safedeploy-Outcome: created|adopted}); errors answer an {@link ApiError}. Every request is
+ * checked by {@link ControlAccess} first: loopback Host (403), the control token (401), JSON bodies (415).
  *
  * <pre>
- * GET  /health                              status, routerUrl, home, corruptStateFiles
+ * GET  /health                              status, routerUrl, home, corruptStateFiles (this start),
+ *                                           quarantinedStateFiles (moved aside, this start and earlier)
  * GET  /inventory                           per kind: count of existing, created/adopted/deleted per name
  * POST /training-jobs                       TrainingJob (name, model, version, trainPath, validationPath, hyperparameters)
  * GET  /training-jobs/{name}
@@ -60,16 +64,14 @@ final class ControlApi implements AutoCloseable {
   private static final int MAX_BODY = 1 << 20;
 
   private final LocalPlatform p;
+  private final ControlAccess access;
   private final HttpServer server;
   private final ExecutorService executor;
 
-  ControlApi(LocalPlatform platform, String bindHost, int port) throws IOException {
+  ControlApi(LocalPlatform platform, ControlAccess access, String bindHost, int port) throws IOException {
     this.p = platform;
-    this.executor = Executors.newFixedThreadPool(16, r -> {
-      Thread t = new Thread(r, "control-api");
-      t.setDaemon(true);
-      return t;
-    });
+    this.access = access;
+    this.executor = HttpExchanges.serverExecutor("control-api", 16);
     HttpExchanges.noDelay();
     this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
     server.createContext("/", this::handle);
@@ -83,6 +85,11 @@ final class ControlApi implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      String tooLarge = HttpExchanges.headersTooLarge(ex);
+      if (tooLarge != null) {
+        throw new PlatformException(431, PlatformException.BAD_REQUEST, tooLarge);
+      }
+      access.check(ex.getRequestHeaders());
       Object answer = route(ex);
       if (answer instanceof Outcome<?> o) {
         ex.getResponseHeaders().set(OUTCOME, o.created() ? "created" : "adopted");
@@ -94,6 +101,9 @@ final class ControlApi implements AutoCloseable {
       }
     } catch (PlatformException e) {
       reply(ex, e.status(), new ApiError(e.type(), e.getMessage()));
+    } catch (UnrecognizedPropertyException e) {
+      reply(ex, 400, new ApiError(PlatformException.BAD_REQUEST, "unknown field '" + e.getPropertyName() + "' in "
+          + e.getReferringClass().getSimpleName() + " (known: " + e.getKnownPropertyIds() + ")"));
     } catch (JsonProcessingException e) {
       reply(ex, 400, new ApiError(PlatformException.BAD_REQUEST, "malformed JSON body: " + e.getOriginalMessage()));
     } catch (RuntimeException | IOException e) {
@@ -110,7 +120,8 @@ final class ControlApi implements AutoCloseable {
     switch (head) {
       case "health":
         return Map.of("status", "ok", "routerUrl", p.routerUrl().toString(), "home", p.home().toString(),
-            "corruptStateFiles", List.copyOf(p.corruptStateFiles().values()));
+            "corruptStateFiles", List.copyOf(p.corruptStateFiles().values()),
+            "quarantinedStateFiles", p.quarantinedStateFiles());
       case "inventory":
         return p.inventory();
       case "training-jobs":
@@ -199,8 +210,12 @@ final class ControlApi implements AutoCloseable {
       return null;
     }
     if (n == 3 && s.get(2).equals("metrics") && m.equals("GET")) {
-      String q = ex.getRequestURI().getQuery();
-      double seconds = q != null && q.startsWith("seconds=") ? Double.parseDouble(q.substring(8)) : 60;
+      double seconds;
+      try {
+        seconds = Router.windowSeconds(ex.getRequestURI().getQuery());
+      } catch (IllegalArgumentException e) {
+        throw PlatformException.badRequest(e.getMessage());
+      }
       p.endpoint(name);
       return p.metrics().snapshot(name, seconds, System.currentTimeMillis());
     }
@@ -233,8 +248,10 @@ final class ControlApi implements AutoCloseable {
     throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
   }
 
+  /** A request body: JSON of the type, fields it does not have refused (a typo is not silently a default). */
   private static <T> T body(HttpExchange ex, Class<T> type) throws IOException {
-    T value = StateStore.JSON.readValue(readBody(ex), type);
+    T value = StateStore.JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .readValue(readBody(ex));
     if (value == null) {
       throw PlatformException.badRequest("request body is required");
     }
@@ -253,7 +270,11 @@ final class ControlApi implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (String seg : rawPath.split("/")) {
       if (!seg.isEmpty()) {
-        out.add(URLDecoder.decode(seg, StandardCharsets.UTF_8));
+        try {
+          out.add(URLDecoder.decode(seg, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw PlatformException.badRequest("malformed path segment '" + seg + "': " + e.getMessage());
+        }
       }
     }
     return out;

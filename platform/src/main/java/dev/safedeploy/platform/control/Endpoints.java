@@ -81,6 +81,7 @@ final class Endpoints implements AutoCloseable {
       }
     }
     Endpoint now = e.withVariants(restored);
+    now = now.withInputWidth(inputWidth(now, e.inputWidth()));
     RoutingTable routes = null;
     if (failure == null) {
       try {
@@ -110,6 +111,9 @@ final class Endpoints implements AutoCloseable {
       throw PlatformException.badRequest("endpoint " + request.name() + " needs at least one variant");
     }
     for (Variant v : request.variants()) {
+      if (v == null) {
+        throw PlatformException.badRequest("endpoint " + request.name() + ": a variant is null");
+      }
       StateStore.checkName("variant", v.name());
       checkWeight(v.name(), v.weight());
       models.get(v.modelName());
@@ -149,6 +153,7 @@ final class Endpoints implements AutoCloseable {
       started.add(nv);
     }
     Endpoint e = new Endpoint(request.name(), request.model(), started, dc, "InService", null, Instant.now(), null);
+    e = e.withInputWidth(inputWidth(e, null));
     if (failure != null) {
       stopServers(e.name());
       log.warn("endpoint {} failed: {}", e.name(), failure);
@@ -212,12 +217,13 @@ final class Endpoints implements AutoCloseable {
       }
       List<Variant> vs = new ArrayList<>(e.variants());
       vs.removeIf(v -> v.name().equals(variant));
+      ModelServer ms = servers.getOrDefault(endpoint, Map.of()).remove(variant);
       Endpoint updated = e.withVariants(vs);
+      updated = updated.withInputWidth(inputWidth(updated, e.inputWidth()));
       if ("InService".equals(e.status())) {
         updated = updated.withConfirmedAt(router.update(routes(updated)));
       }
       table.put(endpoint, updated);
-      ModelServer ms = servers.getOrDefault(endpoint, Map.of()).remove(variant);
       if (ms != null) {
         ms.close();
       }
@@ -337,7 +343,10 @@ final class Endpoints implements AutoCloseable {
     }
     try {
       ModelServer ms = ModelServer.start(endpoint + "/" + v.name(), Path.of(m.artifact()), bindHost, serverThreads,
-          maxPayloadBytes);
+          maxPayloadBytes, () -> {
+            Endpoint live = table.find(endpoint);
+            return live == null || live.inputWidth() == null ? 0 : live.inputWidth();
+          });
       ModelServer old = servers.computeIfAbsent(endpoint, k -> new ConcurrentHashMap<>()).put(v.name(), ms);
       if (old != null) {
         old.close();
@@ -355,6 +364,23 @@ final class Endpoints implements AutoCloseable {
     if (ms != null) {
       ms.values().forEach(ModelServer::close);
     }
+  }
+
+  /**
+   * The endpoint's input contract: the width all its serving variants' models take; while they disagree, the width
+   * it had (on create, its first variant's): the variant that does not fit the traffic is the broken one.
+   */
+  private Integer inputWidth(Endpoint e, Integer had) {
+    Map<String, ModelServer> ms = servers.getOrDefault(e.name(), Map.of());
+    List<Integer> widths = e.variants().stream().map(v -> ms.get(v.name())).filter(java.util.Objects::nonNull)
+        .map(ModelServer::featureCount).toList();
+    if (widths.isEmpty()) {
+      return had;
+    }
+    if (widths.stream().distinct().count() == 1) {
+      return widths.get(0);
+    }
+    return had != null ? had : widths.get(0);
   }
 
   /** The router's table for the endpoint: its variants that have a model server, by weight. */

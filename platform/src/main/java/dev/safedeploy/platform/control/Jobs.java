@@ -31,13 +31,15 @@ final class Jobs implements AutoCloseable {
   static final String PROCESSING_JOBS = "processing-jobs";
 
   private final Path home;
+  private final DataRoots roots;
   final ResourceTable<TrainingJob> training;
   final ResourceTable<ProcessingJob> processing;
   private final ExecutorService executor;
   private volatile boolean closed;
 
-  Jobs(PlatformState state, Path home, int threads) {
+  Jobs(PlatformState state, Path home, DataRoots roots, int threads) {
     this.home = home;
+    this.roots = roots;
     this.training = new ResourceTable<>(TRAINING_JOBS, "training job", TrainingJob.class, state);
     this.processing = new ResourceTable<>(PROCESSING_JOBS, "processing job", ProcessingJob.class, state);
     this.executor = Executors.newFixedThreadPool(threads, LocalPlatform.daemon("platform-job"));
@@ -58,8 +60,8 @@ final class Jobs implements AutoCloseable {
 
   Outcome<TrainingJob> createTrainingJob(TrainingJob request) {
     StateStore.checkName("training job", request.name());
-    PlatformException.require(request.trainPath(), "trainPath");
-    PlatformException.require(request.validationPath(), "validationPath");
+    roots.confine("trainPath", request.trainPath());
+    roots.confine("validationPath", request.validationPath());
     Map<String, String> asked = Hyperparameters.withDefaults(request.hyperparameters());
     Outcome<TrainingJob> o = training.createOrAdopt(request.name(), existing -> SpecCheck.of("training job",
         request.name())
@@ -108,7 +110,7 @@ final class Jobs implements AutoCloseable {
 
   Outcome<ProcessingJob> createProcessingJob(ProcessingJob request) {
     StateStore.checkName("processing job", request.name());
-    PlatformException.require(request.baselinePath(), "baselinePath");
+    roots.confine("baselinePath", request.baselinePath());
     Outcome<ProcessingJob> o = processing.createOrAdopt(request.name(), existing -> SpecCheck.of("processing job",
         request.name()).same("baselinePath", existing.baselinePath(), request.baselinePath()).orConflict(),
         () -> new ProcessingJob(request.name(), request.model(), request.version(), request.baselinePath(),

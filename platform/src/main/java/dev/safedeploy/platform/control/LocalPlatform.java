@@ -59,22 +59,26 @@ public final class LocalPlatform implements AutoCloseable {
   private final Alarms alarms;
   private final Monitoring monitoring;
   private final InventoryReport inventory;
+  private final ControlAccess access;
+  private final DataRoots roots;
   private ControlApi api;
 
   private LocalPlatform(PlatformConfig config) throws IOException {
     this.home = config.home().toAbsolutePath();
     Files.createDirectories(home);
+    this.access = new ControlAccess(ControlAccess.loadOrCreate(home), config.allowedHosts());
     this.state = new PlatformState(home.resolve("state"));
-    this.jobs = new Jobs(state, home, config.jobThreads());
+    this.roots = new DataRoots(home, config.dataRoots());
+    this.jobs = new Jobs(state, home, roots, config.jobThreads());
     this.modelServerThreads = Executors.newCachedThreadPool(daemon("model-server"));
     this.capture = new DataCapture(home.resolve("capture"));
     this.router = new Router(config.bindHost(), config.routerPort(), metrics, capture, config.maxPayloadBytes(),
-        config.routerThreads());
-    this.models = new Models(state);
+        config.routerThreads(), access::holdsToken);
+    this.models = new Models(state, roots);
     this.endpoints = new Endpoints(state, models, router, metrics, modelServerThreads, config.bindHost(),
         config.maxPayloadBytes());
     this.alarms = new Alarms(state, metrics, config.alarmSink());
-    this.monitoring = new Monitoring(state, capture, metrics);
+    this.monitoring = new Monitoring(state, capture, metrics, roots);
     this.inventory = new InventoryReport(state, jobs, models, endpoints, alarms, monitoring);
   }
 
@@ -84,9 +88,13 @@ public final class LocalPlatform implements AutoCloseable {
     try {
       p = new LocalPlatform(config);
       p.restore();
-      p.api = new ControlApi(p, config.bindHost(), config.controlPort());
+      p.api = new ControlApi(p, p.access, config.bindHost(), config.controlPort());
       p.alarms.evaluator.start(config.alarmTick());
       log.info("local platform up: control {} router {} home {}", p.url(), p.routerUrl(), p.home);
+      if (!p.corruptStateFiles().isEmpty()) {
+        log.error("{} state file(s) could not be read and were quarantined:\n  {}", p.corruptStateFiles().size(),
+            String.join("\n  ", new java.util.TreeMap<>(p.corruptStateFiles()).values()));
+      }
       return p;
     } catch (IOException | RuntimeException e) {
       if (p != null) {
@@ -130,6 +138,11 @@ public final class LocalPlatform implements AutoCloseable {
     return endpoints.modelServerUrl(endpoint, variant);
   }
 
+  /** The directories requests may name files in: home and the configured data roots, as real paths. */
+  public List<Path> dataRoots() {
+    return roots.roots();
+  }
+
   public MetricsRegistry metrics() {
     return metrics;
   }
@@ -138,9 +151,14 @@ public final class LocalPlatform implements AutoCloseable {
     return capture;
   }
 
-  /** State files that could not be read on start, name -> problem naming the file. */
+  /** State files that could not be read on start, name -> problem naming the file and where it was moved. */
   public Map<String, String> corruptStateFiles() {
     return state.corrupt();
+  }
+
+  /** Every state file in quarantine ({@code home/state/.quarantine}), from this start and earlier ones. */
+  public List<String> quarantinedStateFiles() {
+    return state.store.quarantined();
   }
 
   // ---------------------------------------------------------------- jobs

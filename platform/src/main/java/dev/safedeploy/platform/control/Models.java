@@ -10,8 +10,10 @@ final class Models {
   static final String MODELS = "models";
 
   final ResourceTable<ModelRecord> table;
+  private final DataRoots roots;
 
-  Models(PlatformState state) {
+  Models(PlatformState state, DataRoots roots) {
+    this.roots = roots;
     this.table = new ResourceTable<>(MODELS, "model", ModelRecord.class, state);
   }
 
@@ -21,7 +23,7 @@ final class Models {
 
   Outcome<ModelRecord> create(ModelRecord request) {
     StateStore.checkName("model", request.name());
-    PlatformException.require(request.artifact(), "artifact");
+    roots.confine("artifact", request.artifact());
     return table.createOrAdopt(request.name(), existing -> SpecCheck.of("model", request.name())
         .same("artifact", existing.artifact(), request.artifact())
         .same("model", existing.model(), request.model())

@@ -15,8 +15,10 @@ final class Monitoring implements AutoCloseable {
   private final PlatformState state;
   final ResourceTable<MonitoringSchedule> table;
   private final DriftMonitor monitor;
+  private final DataRoots roots;
 
-  Monitoring(PlatformState state, DataCapture capture, MetricsRegistry metrics) {
+  Monitoring(PlatformState state, DataCapture capture, MetricsRegistry metrics, DataRoots roots) {
+    this.roots = roots;
     this.state = state;
     this.table = new ResourceTable<>(SCHEDULES, "monitoring schedule", MonitoringSchedule.class, state);
     this.monitor = new DriftMonitor(capture, metrics);
@@ -29,7 +31,10 @@ final class Monitoring implements AutoCloseable {
   Outcome<MonitoringSchedule> create(MonitoringSchedule request) {
     StateStore.checkName("monitoring schedule", request.name());
     PlatformException.require(request.endpoint(), "endpoint");
-    PlatformException.require(request.statisticsPath(), "statisticsPath");
+    roots.confine("statisticsPath", request.statisticsPath());
+    if (request.constraintsPath() != null && !request.constraintsPath().isBlank()) {
+      roots.confine("constraintsPath", request.constraintsPath());
+    }
     if (!(request.intervalSeconds() > 0)) {
       throw PlatformException.badRequest("intervalSeconds must be positive, got " + request.intervalSeconds());
     }

@@ -36,7 +36,9 @@ final class PlatformState {
     try {
       return StateStore.JSON.readValue(f.toFile(), Inventory.class);
     } catch (IOException e) {
-      String problem = "state file " + f + " is corrupt; inventory counts restart from zero: " + e.getMessage();
+      String m = String.valueOf(e.getMessage());
+      String problem = store.quarantine(INVENTORY, f, m.lines().findFirst().orElse(m))
+          + "; inventory counts restart from zero";
       log.error(problem);
       corrupt.put(INVENTORY + "/" + INVENTORY, problem);
       return new Inventory();

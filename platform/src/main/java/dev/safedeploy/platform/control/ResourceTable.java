@@ -74,6 +74,7 @@ final class ResourceTable<T> {
 
   /** The resource; a corrupt state file is a 500, an unknown name a 404. */
   T get(String name) {
+    PlatformException.require(name, label + " name");
     state.refuseCorrupt(kind, name);
     T value = values.get(name);
     if (value == null) {
@@ -84,7 +85,7 @@ final class ResourceTable<T> {
 
   /** The resource or null, without the corrupt check (internal reads and the inventory). */
   T find(String name) {
-    return values.get(name);
+    return name == null ? null : values.get(name);
   }
 
   Collection<T> values() {

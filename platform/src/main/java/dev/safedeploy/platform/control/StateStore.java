@@ -92,7 +92,7 @@ public final class StateStore {
               }
               values.put(name, value);
             } catch (IOException | RuntimeException e) {
-              String problem = "state file " + f + " is corrupt and was not restored: " + firstLine(e);
+              String problem = quarantine(kind, f, firstLine(e));
               log.error(problem);
               corrupt.put(name, problem);
             }
@@ -101,6 +101,41 @@ public final class StateStore {
       throw new UncheckedIOException("cannot list state directory " + dir, e);
     }
     return new Loaded<>(values, corrupt);
+  }
+
+  /** Where unreadable state files are moved: {@code <state root>/.quarantine/<kind>/} (no kind starts with a dot). */
+  public Path quarantineDir() {
+    return root.resolve(".quarantine");
+  }
+
+  /**
+   * Moves an unreadable state file aside (so it is neither lost nor read again on every start) and says so: the
+   * report names the file, where it went, what is wrong, and how to recover.
+   */
+  String quarantine(String kind, Path f, String what) {
+    Path target = quarantineDir().resolve(kind).resolve(f.getFileName() + "." + System.currentTimeMillis());
+    try {
+      Files.createDirectories(target.getParent());
+      Files.move(f, target);
+      return "state file " + f + " is corrupt and was not restored (" + what + "); it was moved to " + target
+          + ": repair it and move it back before the next start, or delete the resource to start it over";
+    } catch (IOException e) {
+      return "state file " + f + " is corrupt and was not restored (" + what + "); moving it to " + target
+          + " failed too: " + e.getMessage();
+    }
+  }
+
+  /** The files in quarantine, from this start and earlier ones. */
+  public java.util.List<String> quarantined() {
+    Path dir = quarantineDir();
+    if (!Files.isDirectory(dir)) {
+      return java.util.List.of();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+    } catch (IOException e) {
+      return java.util.List.of("cannot list " + dir + ": " + e.getMessage());
+    }
   }
 
   private static String firstLine(Exception e) {

@@ -60,6 +60,9 @@ public final class MetricsRegistry implements MetricSource {
     if (w.invocations() == 0) {
       return null; // SageMaker publishes no datapoint for a period without invocations
     }
+    if (w.invocations() < a.minimumSampleCount()) {
+      return null; // too few requests to judge by: a missing datapoint, treated as the alarm says
+    }
     if (latency) {
       if (pct != null) {
         return w.latencyPercentileMicros(pct);

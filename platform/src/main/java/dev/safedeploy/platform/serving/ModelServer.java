@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,33 +16,50 @@ import org.slf4j.LoggerFactory;
  * One variant's model server on its own loopback port, honouring the SageMaker inference container contract:
  * {@code GET /ping} 200 once the model is loaded, {@code POST /invocations} text/csv or application/json.
  *
- * <p>Status codes: 400 for a body that cannot be read (malformed, empty, unsupported type, over the size limit);
- * 500 when the model cannot predict the rows it was given, including rows of a width the model was not trained on.
- * The width case is a model error on purpose: live traffic's feature layout is the contract, and a model that cannot
- * take it is broken (SageMaker surfaces container errors as ModelError and counts them as 5XX).
+ * <p>Status codes: 400 for a body that cannot be read (malformed, empty, unsupported type, over the size limit,
+ * rows of differing widths) and for rows whose width is not the endpoint's input contract (the caller's mistake:
+ * counted as 4XX, never toward a 5XX alarm, so a bad client cannot roll back a good model); 500 when the model
+ * cannot predict rows of the contract's width, including a model trained on another feature layout: live traffic's
+ * layout is the contract, and a model that cannot take it is broken (SageMaker counts ModelError as 5XX).
  */
 public final class ModelServer implements AutoCloseable {
+  /**
+   * Set by the router on a token holder's call to one variant: rows of the model's own width are taken besides rows
+   * of the endpoint's contract (the pre-traffic hook tests a new version with its own sample rows).
+   */
+  public static final String OWN_LAYOUT = "X-Safedeploy-Own-Layout";
   private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
 
   private final String label;
   private final XgbPredictor predictor;
   private final HttpServer server;
   private final int maxPayloadBytes;
+  private final IntSupplier inputWidth;
 
-  private ModelServer(String label, XgbPredictor predictor, HttpServer server, int maxPayloadBytes) {
+  private ModelServer(String label, XgbPredictor predictor, HttpServer server, int maxPayloadBytes,
+      IntSupplier inputWidth) {
     this.label = label;
     this.predictor = predictor;
     this.server = server;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.inputWidth = inputWidth;
+  }
+
+  /** A server whose input contract is its own model's width (benchmarks, a server alone). */
+  public static ModelServer start(String label, Path artifact, String bindHost, Executor executor,
+      int maxPayloadBytes) throws IOException {
+    return start(label, artifact, bindHost, executor, maxPayloadBytes, () -> 0);
   }
 
   /**
    * Loads the artifact and starts serving.
    *
+   * @param inputWidth the endpoint's input contract (row width) at the time of each request; 0 or less: the model's
+   *     own width
    * @throws dev.safedeploy.platform.training.ModelLoadException when the artifact does not load
    */
   public static ModelServer start(String label, Path artifact, String bindHost, Executor executor,
-      int maxPayloadBytes) throws IOException {
+      int maxPayloadBytes, IntSupplier inputWidth) throws IOException {
     XgbPredictor predictor = XgbPredictor.load(artifact);
     HttpServer server;
     try {
@@ -51,7 +69,7 @@ public final class ModelServer implements AutoCloseable {
       predictor.close();
       throw e;
     }
-    ModelServer ms = new ModelServer(label, predictor, server, maxPayloadBytes);
+    ModelServer ms = new ModelServer(label, predictor, server, maxPayloadBytes, inputWidth);
     server.createContext("/ping", ms::ping);
     server.createContext("/invocations", ms::invocations);
     server.setExecutor(executor);
@@ -75,6 +93,11 @@ public final class ModelServer implements AutoCloseable {
 
   private void invocations(HttpExchange ex) throws IOException {
     try {
+      String tooLarge = HttpExchanges.headersTooLarge(ex);
+      if (tooLarge != null) {
+        HttpExchanges.sendText(ex, 431, tooLarge);
+        return;
+      }
       if (!"POST".equals(ex.getRequestMethod())) {
         HttpExchanges.sendText(ex, 405, "POST only");
         return;
@@ -85,6 +108,11 @@ public final class ModelServer implements AutoCloseable {
         rows = Payloads.parse(type, HttpExchanges.readBody(ex, maxPayloadBytes));
       } catch (BadPayloadException | HttpExchanges.TooLargeException e) {
         HttpExchanges.sendText(ex, 400, e.getMessage());
+        return;
+      }
+      String misfit = misfit(rows, ex.getRequestHeaders().getFirst(OWN_LAYOUT) != null);
+      if (misfit != null) {
+        HttpExchanges.sendText(ex, 400, misfit);
         return;
       }
       float[] predictions;
@@ -98,8 +126,31 @@ public final class ModelServer implements AutoCloseable {
           Payloads.format(type, predictions));
     } catch (IOException | RuntimeException e) {
       log.debug("model server {}: exchange failed: {}", label, e.toString());
-      ex.close();
+      HttpExchanges.fail(ex, 500, "model server " + label + " failed: " + e);
     }
+  }
+
+  /** Why the rows are the caller's mistake (ragged, or not the endpoint's width); null when they fit. */
+  private String misfit(float[][] rows, boolean ownLayout) {
+    int width = rows[0].length;
+    for (int i = 1; i < rows.length; i++) {
+      if (rows[i].length != width) {
+        return "row " + (i + 1) + " has " + rows[i].length + " values, row 1 has " + width
+            + "; every row must have the same values";
+      }
+    }
+    int contract = inputWidth.getAsInt();
+    if (contract <= 0) {
+      contract = predictor.featureCount();
+    }
+    if (width == contract || (ownLayout && width == predictor.featureCount())) {
+      return null; // rows of the contract's width the model cannot take are the model's error, answered 500
+    }
+    int slash = label.indexOf('/');
+    String who = slash > 0 ? "endpoint " + label.substring(0, slash) : "model server " + label;
+    return "rows have " + width + " values; " + who + " takes rows of " + contract
+        + " feature values (no target column)" + (ownLayout && contract != predictor.featureCount()
+            ? ", this variant's model " + predictor.featureCount() : "");
   }
 
   @Override

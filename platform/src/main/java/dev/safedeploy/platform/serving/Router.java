@@ -1,6 +1,7 @@
 package dev.safedeploy.platform.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -14,14 +15,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The invocation router (the seed's API Gateway + Lambda): {@code POST /endpoints/{name}/invocations} goes to one of
- * the endpoint's variants, drawn by weight or named by {@code X-Amzn-SageMaker-Target-Variant}; the answer names the
+ * the endpoint's variants, drawn by weight or, for callers holding the control token, named by
+ * {@code X-Amzn-SageMaker-Target-Variant}; the answer names the
  * endpoint and variant in {@code X-SageMaker-Endpoint} / {@code X-SageMaker-Variant}. {@code GET
  * /endpoints/{name}/metrics} shows the per-variant metrics.
  */
@@ -39,17 +41,20 @@ public final class Router implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpClient client;
+  private final Predicate<Headers> privileged;
 
+  /**
+   * @param privileged whether a request holds the control token; only such requests may pick their variant with
+   *     {@value #TARGET_VARIANT} (the hooks' direct calls), everyone else is routed by weight, so no client can steer
+   *     traffic onto the canary
+   */
   public Router(String bindHost, int port, MetricsRegistry metrics, DataCapture capture, int maxPayloadBytes,
-      int threads) throws IOException {
+      int threads, Predicate<Headers> privileged) throws IOException {
+    this.privileged = privileged;
     this.metrics = metrics;
     this.capture = capture;
     this.maxPayloadBytes = maxPayloadBytes;
-    this.executor = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "router");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = HttpExchanges.serverExecutor("router", threads);
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
     HttpExchanges.noDelay();
@@ -80,6 +85,11 @@ public final class Router implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      String tooLarge = HttpExchanges.headersTooLarge(ex);
+      if (tooLarge != null) {
+        HttpExchanges.sendText(ex, 431, tooLarge);
+        return;
+      }
       String path = ex.getRequestURI().getPath();
       String rest = path.substring("/endpoints/".length());
       int slash = rest.indexOf('/');
@@ -92,17 +102,48 @@ public final class Router implements AutoCloseable {
       if (action.equals("invocations") && "POST".equals(ex.getRequestMethod())) {
         invoke(ex, endpoint);
       } else if (action.equals("metrics") && "GET".equals(ex.getRequestMethod())) {
-        String q = ex.getRequestURI().getQuery();
-        double window = q != null && q.startsWith("seconds=") ? Double.parseDouble(q.substring(8)) : 60;
+        double window;
+        try {
+          window = windowSeconds(ex.getRequestURI().getQuery());
+        } catch (IllegalArgumentException e) {
+          HttpExchanges.sendText(ex, 400, e.getMessage());
+          return;
+        }
         HttpExchanges.send(ex, 200, Payloads.JSON,
             MAPPER.writeValueAsBytes(metrics.snapshot(endpoint, window, System.currentTimeMillis())));
       } else {
         HttpExchanges.sendText(ex, 404, "no such route " + ex.getRequestMethod() + " " + path);
       }
     } catch (IOException | RuntimeException e) {
-      log.debug("router exchange failed: {}", e.toString());
-      ex.close();
+      log.warn("router exchange {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+      HttpExchanges.fail(ex, 500, "router failed: " + e);
     }
+  }
+
+  /**
+   * The metrics window of {@code ?seconds=N}: 60 by default, at most the hour the metrics keep.
+   *
+   * @throws IllegalArgumentException naming the bad value
+   */
+  public static double windowSeconds(String query) {
+    if (query == null || !query.startsWith("seconds=")) {
+      return 60;
+    }
+    String v = query.substring("seconds=".length());
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("seconds must be a number of seconds, got '" + abbreviate(v) + "'");
+    }
+    if (!(d > 0 && d <= 3600)) {
+      throw new IllegalArgumentException("seconds must be in (0, 3600], got " + abbreviate(v));
+    }
+    return d;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
 
   private void invoke(HttpExchange ex, String endpoint) throws IOException {
@@ -121,6 +162,9 @@ public final class Router implements AutoCloseable {
       return;
     }
     String target = ex.getRequestHeaders().getFirst(TARGET_VARIANT);
+    if (target != null && !privileged.test(ex.getRequestHeaders())) {
+      target = null;
+    }
     RoutingTable.Route route;
     if (target != null && !target.isBlank()) {
       route = table.variant(target.trim());
@@ -144,9 +188,15 @@ public final class Router implements AutoCloseable {
     byte[] answer;
     String answerType;
     try {
-      HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(route.invocations())
-          .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest.Builder upstream = HttpRequest.newBuilder(route.invocations()).timeout(Duration.ofSeconds(60))
+          .header("Content-Type", contentType);
+      if (target != null && !target.isBlank()) {
+        // a token holder testing one variant (the pre-traffic hook with the version's own sample rows) may use its
+        // own row width besides the endpoint's contract
+        upstream.header(ModelServer.OWN_LAYOUT, "true");
+      }
+      HttpResponse<byte[]> resp = client.send(upstream.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
       status = resp.statusCode();
       answer = resp.body();
       answerType = resp.headers().firstValue("Content-Type").orElse("text/plain");

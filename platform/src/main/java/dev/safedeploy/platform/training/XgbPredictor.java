@@ -30,31 +30,66 @@ public final class XgbPredictor implements AutoCloseable {
     this.featureCount = featureCount;
   }
 
-  /** @throws ModelLoadException when the artifact does not load */
+  /** The largest model.tar.gz read (SageMaker's own limit for a model artifact is far above what XGBoost needs). */
+  public static final long MAX_ARCHIVE_BYTES = 512L << 20;
+  /** The largest xgboost-model entry read into memory, counted as it streams, whatever its header says. */
+  public static final long MAX_MODEL_BYTES = 128L << 20;
+  /** All entries together, uncompressed: a gzip bomb is stopped here, not when the heap runs out. */
+  public static final long MAX_UNPACKED_BYTES = 512L << 20;
+  private static final int MAX_ENTRIES = 1_000;
+
+  /** @throws ModelLoadException when the artifact does not load or is over a size limit */
   public static XgbPredictor load(Path modelTarGz) {
+    return load(modelTarGz, MAX_MODEL_BYTES, MAX_UNPACKED_BYTES);
+  }
+
+  /** As {@link #load(Path)} with other limits (tests). */
+  static XgbPredictor load(Path modelTarGz, long maxModelBytes, long maxUnpackedBytes) {
     if (!Files.isRegularFile(modelTarGz)) {
       throw new ModelLoadException("model artifact " + modelTarGz + " does not exist", null);
+    }
+    try {
+      long size = Files.size(modelTarGz);
+      if (size > MAX_ARCHIVE_BYTES) {
+        throw new ModelLoadException("model artifact " + modelTarGz + " is " + size + " bytes, over the limit of "
+            + MAX_ARCHIVE_BYTES, null);
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException("model artifact " + modelTarGz + " cannot be read: " + e.getMessage(), e);
     }
     byte[] model = null;
     List<String> entries = new ArrayList<>();
     try (InputStream file = Files.newInputStream(modelTarGz);
         GzipCompressorInputStream gz = new GzipCompressorInputStream(file);
-        TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+        CappedInputStream unpacked = new CappedInputStream(gz, maxUnpackedBytes, "the archive unpacks to more than "
+            + maxUnpackedBytes + " bytes");
+        TarArchiveInputStream tar = new TarArchiveInputStream(unpacked)) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-        entries.add(name);
+        if (entries.size() == MAX_ENTRIES) {
+          throw new ModelLoadException("model artifact " + modelTarGz + " has more than " + MAX_ENTRIES
+              + " entries", null);
+        }
+        entries.add(name.length() > 100 ? name.substring(0, 100) + "..." : name);
         if (entry.isFile() && name.equals(XgbTrainer.MODEL_ENTRY)) {
-          model = tar.readAllBytes();
+          // the header's size is not trusted: the bytes are counted as they come
+          model = new CappedInputStream(tar, maxModelBytes, "'" + XgbTrainer.MODEL_ENTRY + "' is larger than the "
+              + "limit of " + maxModelBytes + " bytes").readAllBytes();
         }
       }
+    } catch (CappedInputStream.OverLimitException e) {
+      throw new ModelLoadException("model artifact " + modelTarGz + ": " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
+      if (e instanceof ModelLoadException m) {
+        throw m;
+      }
       throw new ModelLoadException("model artifact " + modelTarGz + " is not a readable tar.gz: " + e.getMessage(),
           e);
     }
     if (model == null) {
       throw new ModelLoadException("model artifact " + modelTarGz + " has no '" + XgbTrainer.MODEL_ENTRY
-          + "' entry (entries: " + entries + ")", null);
+          + "' entry (entries: " + (entries.size() > 20 ? entries.subList(0, 20) + "..." : entries) + ")", null);
     }
     if (model.length == 0) {
       throw new ModelLoadException("model artifact " + modelTarGz + ": '" + XgbTrainer.MODEL_ENTRY + "' is empty",

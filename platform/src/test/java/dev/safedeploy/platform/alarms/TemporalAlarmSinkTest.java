@@ -9,7 +9,6 @@ import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import io.temporal.client.WorkflowClient;
@@ -102,11 +101,13 @@ class TemporalAlarmSinkTest {
   void theEvaluatorPushesARealAlarmIntoTheWatchingWorkflow(@TempDir Path home) throws Exception {
     TestModels models = TestModels.get();
     AlarmWaiter w = startWaiter("deploy-taxi-v2");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home).withAlarmSink(new TemporalAlarmSink(client)))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home).withAlarmSink(new TemporalAlarmSink(client)))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("taxi-v2", models.wrongLayout.artifact().toString(), "taxi", "v2", 1.0, null));
-      c.createEndpoint(new Endpoint("taxi-prod", "taxi", List.of(new Variant("v2", "taxi-v2", 1, 1, null, null,
-          null)), null, null, null, null, null));
+      c.createModel(new ModelRecord("taxi-v1", models.good.artifact().toString(), "taxi", "v1", 1.0, null));
+      // blue (v1) sets the live layout; v2, trained on another, gets all the traffic and fails it
+      c.createEndpoint(new Endpoint("taxi-prod", "taxi", List.of(new Variant("v1", "taxi-v1", 0, 1, null, null,
+          null), new Variant("v2", "taxi-v2", 100, 1, null, null, null)), null, null, null, null, null));
       c.putAlarm(new AlarmDefinition("taxi-prod-v2-5xx", "Invocation5XXErrors", "taxi-prod", "v2", "Sum", 1, 1, 1, 1,
           "GreaterThanOrEqualToThreshold", "notBreaching"));
       c.watch("taxi-prod-v2-5xx", "deploy-taxi-v2");

@@ -48,8 +48,8 @@ class LocalPlatformTest {
 
   @Test
   void restartRestoresEndpointsWeightsAlarmsAndInventory(@TempDir Path home) {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createModel(new ModelRecord("m-v2", models.good.artifact().toString(), "m", "v2", 1.6, null));
       c.createEndpoint(endpoint("m-prod", null, variant("v1", "m-v1", 100)));
@@ -61,8 +61,8 @@ class LocalPlatformTest {
           "GreaterThanOrEqualToThreshold", "notBreaching"));
       c.watch("m-prod-v2-5xx", "deploy-m-v2");
     }
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       Endpoint e = c.endpoint("m-prod");
       assertThat(e.status()).isEqualTo("InService");
       assertThat(e.variants()).extracting(Variant::name, Variant::weight)
@@ -82,8 +82,8 @@ class LocalPlatformTest {
 
   @Test
   void createsAreIdempotentByNameAndTheInventorySaysAdopted(@TempDir Path home) throws Exception {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       TrainingJob req = new TrainingJob("m-v1-train", "m", "v1", models.data.train().toString(),
           models.data.validation().toString(), Map.of("num_round", "5"), null, null, null, null, null, null, null,
           null);
@@ -129,8 +129,8 @@ class LocalPlatformTest {
         models.data.validation().toString(), Map.of("num_round", "5"), JobStatus.InProgress, null, null, null, null,
         null, java.time.Instant.now(), null);
     new StateStore(home.resolve("state")).save("training-jobs", "m-v9-train", stale);
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       TrainingJob job = awaitTraining(c, "m-v9-train");
       assertThat(job.status()).isEqualTo(JobStatus.Completed);
       assertThat(c.createTrainingJob(stale).created()).isFalse();
@@ -141,8 +141,8 @@ class LocalPlatformTest {
   void badTrainingDataFailsTheJobNamingTheFile(@TempDir Path home) throws Exception {
     Path garbage = home.resolve("garbage.csv");
     Files.writeString(garbage, "1,2,3,4\nnot,a,number,row\n");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createTrainingJob(new TrainingJob("bad-train", "m", "v1", garbage.toString(), garbage.toString(), Map.of(),
           null, null, null, null, null, null, null, null));
       TrainingJob job = awaitTraining(c, "bad-train");
@@ -153,29 +153,44 @@ class LocalPlatformTest {
 
   @Test
   void aCorruptStateFileIsNamedAndTheOthersAreRestored(@TempDir Path home) throws Exception {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createEndpoint(endpoint("a", null, variant("v1", "m-v1", 1)));
       c.createEndpoint(endpoint("b", null, variant("v1", "m-v1", 1)));
     }
     Path broken = home.resolve("state/endpoints/b.json");
     Files.writeString(broken, "{\"name\": \"b\", \"variants\": [");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       assertThat(p.corruptStateFiles().values()).singleElement().asString().contains(broken.toString());
       assertThat(c.health().path("corruptStateFiles").get(0).asText()).contains("b.json");
       assertThat(c.invoke("a", null, "text/csv", row).status()).isEqualTo(200);
       assertThatThrownBy(() -> c.endpoint("b")).isInstanceOf(PlatformClientException.class)
           .hasMessageContaining(broken.toString()).extracting(e -> ((PlatformClientException) e).type())
           .isEqualTo("CorruptState");
+      // moved aside, not lost: the report says where
+      assertThat(broken).doesNotExist();
+      assertThat(c.health().path("quarantinedStateFiles")).singleElement().satisfies(q -> {
+        assertThat(q.asText()).contains("state/.quarantine/endpoints/b.json.");
+        assertThat(Files.readString(Path.of(q.asText()))).isEqualTo("{\"name\": \"b\", \"variants\": [");
+        assertThat(p.corruptStateFiles().values().iterator().next()).contains(q.asText());
+      });
+    }
+    // the next start does not trip over it again; the quarantine still lists it until the operator acts
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      assertThat(p.corruptStateFiles()).isEmpty();
+      assertThat(p.quarantinedStateFiles()).hasSize(1);
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
+      assertThat(c.endpoint("b")).isNull();
+      assertThat(c.invoke("a", null, "text/csv", row).status()).isEqualTo(200);
     }
   }
 
   @Test
   void aModelThatDoesNotLoadFailsTheEndpointWithTheReason(@TempDir Path home) {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-bad", models.unloadable.toString(), "m", "bad", 1.0, null));
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       Endpoint e = c.createEndpoint(endpoint("x", null, variant("bad", "m-bad", 1))).resource();
@@ -194,8 +209,8 @@ class LocalPlatformTest {
 
   @Test
   void dataCaptureWritesSageMakerJsonLines(@TempDir Path home) throws Exception {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createEndpoint(endpoint("cap", new DataCaptureConfig(true, 100), variant("v1", "m-v1", 1)));
       for (int i = 0; i < 5; i++) {
@@ -229,12 +244,12 @@ class LocalPlatformTest {
   void anErrorAlarmFiresFromRealInvocationsAndPushesToTheWatchingWorkflow(@TempDir Path home) throws Exception {
     List<String> pushed = new CopyOnWriteArrayList<>();
     List<AlarmSignal> signals = new CopyOnWriteArrayList<>();
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home).withAlarmTick(Duration.ofMillis(20))
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home).withAlarmTick(Duration.ofMillis(20))
         .withAlarmSink((wf, s) -> {
           pushed.add(wf);
           signals.add(s);
         }))) {
-      PlatformClient c = new PlatformClient(p.url());
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("m-v1", models.good.artifact().toString(), "m", "v1", 1.7, null));
       c.createModel(new ModelRecord("m-v2", models.wrongLayout.artifact().toString(), "m", "v2", 1.7, null));
       c.createEndpoint(endpoint("m-prod", null, variant("v1", "m-v1", 90), variant("v2", "m-v2", 10)));

@@ -61,6 +61,11 @@ class ResourceTableTest {
           assertThat(e.type()).isEqualTo(PlatformException.CORRUPT_STATE);
         });
     assertThatThrownBy(() -> t.get("c")).isInstanceOf(PlatformException.class);
-    assertThat(Files.readString(home.resolve("models").resolve("c.json"))).isEqualTo("{not json");
+    // renamed aside, intact, and named in the report
+    assertThat(home.resolve("models").resolve("c.json")).doesNotExist();
+    assertThat(state.store.quarantined()).singleElement().satisfies(q -> {
+      assertThat(Files.readString(Path.of(q))).isEqualTo("{not json");
+      assertThat(state.corrupt().get("models/c")).contains(q).contains("is corrupt");
+    });
   }
 }

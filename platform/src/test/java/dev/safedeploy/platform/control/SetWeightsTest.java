@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.client.ControlToken;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.platform.testing.TestModels;
@@ -43,8 +44,8 @@ class SetWeightsTest {
   static void start() {
     TestModels models = TestModels.get();
     row = models.sampleRow().getBytes(StandardCharsets.UTF_8);
-    platform = LocalPlatform.start(PlatformConfig.of(home));
-    client = new PlatformClient(platform.url());
+    platform = LocalPlatform.start(TestModels.platformConfig(home));
+    client = PlatformClient.forHome(platform.url(), platform.home());
     client.createModel(new ModelRecord("w-m", models.good.artifact().toString(), "w", "v1", 1.0, null));
     client.createEndpoint(new Endpoint(EP, "w", List.of(variant("a", 90), variant("b", 10), variant("c", 0)), null,
         null, null, null, null));
@@ -102,7 +103,8 @@ class SetWeightsTest {
         "{\"weights\":{\"a\":null,\"b\":100,\"c\":0}}")) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create(platform.url() + "/endpoints/" + EP + "/weights"))
-          .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+          .header("Content-Type", "application/json")
+          .header("Authorization", ControlToken.bearer(ControlToken.read(platform.home()))).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(body).isEqualTo(400);
       assertThat(r.body()).as(body).contains("BadRequest").contains("must be an integer percentage");
@@ -157,8 +159,8 @@ class SetWeightsTest {
   @Test
   void aStateFileWithAnOverflowingSplitIsReportedAndThePlatformStillStarts(@TempDir Path other) throws Exception {
     TestModels models = TestModels.get();
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(other))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(other))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       c.createModel(new ModelRecord("w-m", models.good.artifact().toString(), "w", "v1", 1.0, null));
       c.createEndpoint(new Endpoint("old", "w", List.of(variant("a", 90), variant("b", 10)), null, null, null, null,
           null));
@@ -170,8 +172,8 @@ class SetWeightsTest {
     Files.writeString(file, json.replaceFirst("\"weight\"\\s*:\\s*90", "\"weight\":2147483647")
         .replaceFirst("\"weight\"\\s*:\\s*10", "\"weight\":1"));
     assertThat(Files.readString(file)).contains("2147483647");
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(other))) {
-      PlatformClient c = new PlatformClient(p.url());
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(other))) {
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       Endpoint old = c.endpoint("old");
       assertThat(old.status()).isEqualTo("Failed");
       assertThat(old.failureReason()).contains("weight 2147483647, outside 0..100");

@@ -27,7 +27,7 @@ class SpecConflictTest {
   @Test
   void aDifferentSpecUnderATakenNameIsAConflictNamingEveryDifference(@TempDir Path home) {
     try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
-      PlatformClient c = new PlatformClient(p.url());
+      PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       String train = models.data.train().toString();
       assertThat(c.createTrainingJob(training("m-v1-train", Map.of("num_round", "5"), train)).created()).isTrue();
       // the same spec, spelt with the defaults filled in, is the same job: adopted

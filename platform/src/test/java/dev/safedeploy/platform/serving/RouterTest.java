@@ -9,7 +9,6 @@ import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,16 +36,17 @@ class RouterTest {
   @BeforeAll
   static void start() {
     models = TestModels.get();
-    platform = LocalPlatform.start(PlatformConfig.of(home).withMaxPayloadBytes(64 * 1024));
-    client = new PlatformClient(platform.url());
+    platform = LocalPlatform.start(TestModels.platformConfig(home).withMaxPayloadBytes(64 * 1024));
+    client = PlatformClient.forHome(platform.url(), platform.home());
     client.createModel(new ModelRecord("good", models.good.artifact().toString(), "m", "v1", 5.0, null));
     client.createModel(new ModelRecord("wrong", models.wrongLayout.artifact().toString(), "m", "v2", 5.0, null));
     client.createEndpoint(new Endpoint("split", "m", List.of(
         new Variant("blue", "good", 90, 1, null, null, null),
         new Variant("green", "good", 10, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null,
         null));
-    client.createEndpoint(new Endpoint("broken", "m", List.of(new Variant("v2", "wrong", 1, 1, null, null, null)),
-        null, null, null, null, null));
+    // the live layout is blue's (3 values); v2, trained on 4 features, takes all the traffic and cannot serve it
+    client.createEndpoint(new Endpoint("broken", "m", List.of(new Variant("v1", "good", 0, 1, null, null, null),
+        new Variant("v2", "wrong", 100, 1, null, null, null)), null, null, null, null, null));
     row = models.sampleRow().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,6 +1,7 @@
 package dev.safedeploy.platform.testing;
 
 import dev.safedeploy.platform.baseline.BaselineAnalyzer;
+import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.data.DataPreparation;
 import dev.safedeploy.platform.data.PreparedData;
 import dev.safedeploy.platform.data.TripGenerator;
@@ -67,6 +68,11 @@ public final class TestModels {
     } catch (IOException ignored) {
       // temp files: best effort
     }
+  }
+
+  /** A platform on home that may read these models and their data (a data root, as a user would configure). */
+  public static PlatformConfig platformConfig(Path home) {
+    return PlatformConfig.of(home).withDataRoots(List.of(get().dir));
   }
 
   /** One test row (target stripped) as CSV. */

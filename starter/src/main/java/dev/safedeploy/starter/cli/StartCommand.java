@@ -141,6 +141,15 @@ public class StartCommand extends ClientCommand {
           + " for it (default), REFUSE ends this run with outcome PROD_BUSY")
   LeaseMode prodLease;
 
+  @Option(names = "--error-rate", paramLabel = "FRACTION",
+      description = "local backend: the canary's 5xx alarm fires on this 5xx rate in a period (0.05 = 5%%) instead of "
+          + "on any 5xx")
+  Double errorRateThreshold;
+
+  @Option(names = "--error-rate-min-samples", paramLabel = "N",
+      description = "with --error-rate: periods with fewer invocations do not count (20)")
+  Integer errorRateMinSamples;
+
   @Option(names = "--json", description = "print the started run as JSON")
   boolean json;
 
@@ -202,6 +211,8 @@ public class StartCommand extends ClientCommand {
     if (watchWindow != null) b.watchWindow(watchWindow);
     if (maxHookLatencyMillis != null) b.maxHookLatencyMillis(maxHookLatencyMillis);
     if (prodLease != null) b.prodLease(prodLease);
+    if (errorRateThreshold != null) b.errorRateThreshold(errorRateThreshold);
+    if (errorRateMinSamples != null) b.errorRateMinSamples(errorRateMinSamples);
     return b.build();
   }
 

@@ -108,8 +108,16 @@ public final class SlackGateway implements AutoCloseable {
         Clock.systemUTC());
   }
 
+  /**
+   * Listens on the configured address (loopback unless told otherwise). Anywhere else it must have its notify token:
+   * /internal/notify posts approval requests to Slack, and nobody but the worker may make it.
+   */
   public SlackGateway start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(config.port()), 64);
+    String refusal = config.bindProblem();
+    if (refusal != null) {
+      throw new IllegalStateException(refusal);
+    }
+    server = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 64);
     httpThreads = Executors.newFixedThreadPool(4);
     server.setExecutor(httpThreads);
     server.createContext("/internal/notify", ex -> handle(ex, "/internal/notify", "POST", this::notify));
@@ -120,8 +128,8 @@ public final class SlackGateway implements AutoCloseable {
     server.createContext("/healthz", ex -> handle(ex, "/healthz", "GET",
         (e, body) -> new Reply(200, "text/plain", "ok")));
     server.start();
-    log.info("Slack gateway listening on port {} (channel {}, {} mapped Slack users, Slack API {})", port(),
-        config.channel(), users.size(), config.apiUrl());
+    log.info("Slack gateway listening on {}:{} (channel {}, {} mapped Slack users, Slack API {})", config.bindHost(),
+        port(), config.channel(), users.size(), config.apiUrl());
     return this;
   }
 
@@ -213,6 +221,7 @@ public final class SlackGateway implements AutoCloseable {
     return Reply.text(401, switch (verdict) {
       case MISSING -> "missing X-Slack-Signature or X-Slack-Request-Timestamp";
       case STALE -> "request timestamp is more than 5 minutes away";
+      case REPLAYED -> "this signed request was already received (replay refused)";
       default -> "bad signature";
     });
   }
@@ -234,9 +243,23 @@ public final class SlackGateway implements AutoCloseable {
 
   // ------------------------------------------------------------------ notifications from the workflow
 
+  /** Constant time: digests of both sides are compared, so neither content nor length leaks. */
+  private boolean bearerMatches(String authorization) {
+    if (authorization == null) {
+      return false;
+    }
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] want = sha.digest(("Bearer " + config.notifyToken()).getBytes(StandardCharsets.UTF_8));
+      byte[] got = sha.digest(authorization.trim().getBytes(StandardCharsets.UTF_8));
+      return java.security.MessageDigest.isEqual(want, got);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+
   private Reply notify(HttpExchange ex, byte[] body) throws IOException {
-    if (config.notifyToken() != null
-        && !("Bearer " + config.notifyToken()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+    if (config.notifyToken() != null && !bearerMatches(ex.getRequestHeaders().getFirst("Authorization"))) {
       return Reply.text(401, "missing or wrong bearer token");
     }
     Notification n;

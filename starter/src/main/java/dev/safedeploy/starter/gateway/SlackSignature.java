@@ -7,21 +7,26 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Slack's request signing (v0): {@code X-Slack-Signature = "v0=" + hex(HMAC-SHA256(secret, "v0:" + ts + ":" + body))}
- * with {@code X-Slack-Request-Timestamp = ts}; requests older than 5 minutes are refused against replays.
+ * with {@code X-Slack-Request-Timestamp = ts}. Against replays: requests more than 5 minutes away are refused, and a
+ * signed request already seen within those 5 minutes is refused too (a captured click cannot be sent again).
  */
 public final class SlackSignature {
 
   public static final Duration MAX_AGE = Duration.ofMinutes(5);
 
-  public enum Verdict { OK, MISSING, STALE, MISMATCH }
+  public enum Verdict { OK, MISSING, STALE, MISMATCH, REPLAYED }
 
   private final byte[] secret;
   private final Clock clock;
+  /** Signatures accepted in the window, to the epoch second after which their timestamp is stale anyway. */
+  private final Map<String, Long> seen = new ConcurrentHashMap<>();
 
   public SlackSignature(String signingSecret, Clock clock) {
     if (signingSecret == null || signingSecret.isBlank()) {
@@ -47,7 +52,13 @@ public final class SlackSignature {
     }
     byte[] expected = sign(timestamp.trim(), body).getBytes(StandardCharsets.UTF_8);
     byte[] given = signature.trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(expected, given) ? Verdict.OK : Verdict.MISMATCH;
+    if (!MessageDigest.isEqual(expected, given)) {
+      return Verdict.MISMATCH;
+    }
+    long now = clock.instant().getEpochSecond();
+    seen.values().removeIf(until -> until < now);
+    // the signature covers timestamp and body, so it names the request; only valid ones get here (no flooding)
+    return seen.putIfAbsent(signature.trim(), ts + MAX_AGE.getSeconds()) == null ? Verdict.OK : Verdict.REPLAYED;
   }
 
   /** The signature Slack would send for this body at this timestamp. */

@@ -58,7 +58,9 @@ class DockerComposeTest {
   @Test
   void theLocalWorkerTalksToThePlatformService() {
     assertThat(env("worker", "SAFEDEPLOY_PLATFORM_URL")).isEqualTo("http://platform:8765");
-    assertThat(services.path("platform").path("command").toString()).contains("platform").contains("0.0.0.0");
+    assertThat(services.path("platform").path("command").toString()).contains("platform").contains("0.0.0.0")
+        .contains("--allow-host", "platform");
+    assertThat(services.path("platform").path("healthcheck").toString()).contains("control-token");
     assertThat(env("platform", "TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
   }
 

@@ -237,6 +237,44 @@ class SlackGatewayTest {
   }
 
   @Test
+  void aReplayedSignedRequestIsRefusedWithinTheFiveMinuteWindow() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    String body = form(Map.of("text", "help", "user_id", "U0ALICE"));
+    HttpResponse<String> first = postSigned("/slack/commands", body, now);
+    assertThat(first.statusCode()).isEqualTo(200);
+    HttpResponse<String> replay = postSigned("/slack/commands", body, now);
+    assertThat(replay.statusCode()).isEqualTo(401);
+    assertThat(replay.body()).contains("replay refused");
+    // the same command sent again by Slack as a new request (new timestamp, new signature) goes through
+    assertThat(postSigned("/slack/commands", body, now - 1).statusCode()).isEqualTo(200);
+    assertThat(scrapeMetrics()).contains("safedeploy_gateway_signature_failures_total{reason=\"replayed\"} 1.0");
+  }
+
+  @Test
+  void theGatewayBindsLoopbackUnlessItHasItsNotifyToken() {
+    Map<String, String> slack = Map.of("SLACK_BOT_TOKEN", "xoxb-t", "SLACK_SIGNING_SECRET", SECRET,
+        "SLACK_CHANNEL", "C1");
+    assertThat(GatewayConfig.fromEnv(slack, 0).bindHost()).isEqualTo("127.0.0.1");
+    for (String remote : List.of("0.0.0.0", "192.168.1.10", "::", "gateway.example")) {
+      Map<String, String> env = new java.util.HashMap<>(slack);
+      env.put("SAFEDEPLOY_GATEWAY_BIND", remote);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.fromEnv(env, 0)).as(remote)
+          .hasMessageContaining("SAFEDEPLOY_GATEWAY_TOKEN is required when the gateway listens on " + remote);
+      env.put("SAFEDEPLOY_GATEWAY_TOKEN", "s3cret");
+      assertThat(GatewayConfig.fromEnv(env, 0).bindHost()).isEqualTo(remote);
+    }
+    for (String local : List.of("127.0.0.1", "localhost", "::1", "127.0.0.2")) {
+      Map<String, String> env = new java.util.HashMap<>(slack);
+      env.put("SAFEDEPLOY_GATEWAY_BIND", local);
+      assertThat(GatewayConfig.fromEnv(env, 0).bindProblem()).as(local).isNull();
+    }
+    // a config made in code is checked at start too
+    GatewayConfig open = new GatewayConfig("xoxb-t", SECRET, "C1", null, 0, null, Map.of(), "0.0.0.0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlackGateway.create(open, runs).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("SAFEDEPLOY_GATEWAY_TOKEN is required");
+  }
+
+  @Test
   void slashCommandStatusApproveAndRollback() throws Exception {
     String id = startRun("cmd", "v1");
     String ts = notifyApprovalRequested(id, "cmd", "v1");

@@ -70,8 +70,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private PlatformConfig platformConfig(int controlPort, int routerPort) {
+    // the stack's data (generated under home) and the suites' temporary files may be read
     return PlatformConfig.of(home.resolve("platform")).withPorts(controlPort, routerPort)
-        .withAlarmSink(new TemporalAlarmSink(connection.client()));
+        .withAlarmSink(new TemporalAlarmSink(connection.client()))
+        .withDataRoots(dev.safedeploy.worker.cli.PlatformCommand.dataRoots(home, java.util.List.of()));
   }
 
   /** Stops the platform and starts a new one on the same home and ports: its endpoints come back from disk. */

@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.cli;
 
+import dev.safedeploy.platform.client.ControlToken;
 import dev.safedeploy.worker.dev.DevEnvironment;
 import dev.safedeploy.worker.temporal.TemporalServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
@@ -58,7 +59,8 @@ public final class DevCommand implements Callable<Integer> {
     if (server.webUi() != null) {
       System.out.println("  Web UI        " + server.webUi() + "/namespaces/default/workflows");
     }
-    System.out.println("  platform      " + dev.platform().url() + "  (state in " + dev.platform().home() + ")");
+    System.out.println("  platform      " + dev.platform().url() + "  (state in " + dev.platform().home()
+        + ", control token in " + ControlToken.file(dev.platform().home()) + ")");
     System.out.println("  router        " + dev.platform().routerUrl() + "/endpoints/<endpoint>/invocations");
     System.out.println("  worker        " + (noWorker ? "none (--no-worker)" : "local backend")
         + (metricsPort > 0 ? ", metrics http://127.0.0.1:" + metricsPort + "/metrics" : ""));

@@ -14,7 +14,8 @@ import java.util.Map;
  *       {@code TEMPORAL_TLS*}); default 127.0.0.1:7233, namespace default
  *   <li>{@code SAFEDEPLOY_BACKEND}: local (default) or aws
  *   <li>{@code SAFEDEPLOY_HOME}: the local platform's state directory (./.safedeploy)
- *   <li>{@code SAFEDEPLOY_PLATFORM_URL}: the local platform's control API (http://127.0.0.1:8765)
+ *   <li>{@code SAFEDEPLOY_PLATFORM_URL}: the local platform's control API (http://127.0.0.1:8765); its control token
+ *       is read from {@code $SAFEDEPLOY_HOME/platform/control-token}, or {@code SAFEDEPLOY_PLATFORM_TOKEN} when set
  *   <li>{@code SAFEDEPLOY_GATEWAY_URL}: the Slack gateway, to forward notifications to (unset: none)
  *   <li>{@code SAFEDEPLOY_METRICS_PORT}: Prometheus scrape port (9464; 0 turns metrics serving off)
  * </ul>

@@ -67,12 +67,13 @@ public final class DevEnvironment implements AutoCloseable {
       }
       platform = LocalPlatform.start(PlatformConfig.of(options.home().resolve("platform"))
           .withPorts(options.controlPort(), options.routerPort())
-          .withAlarmSink(new TemporalAlarmSink(connection.client())));
+          .withAlarmSink(new TemporalAlarmSink(connection.client()))
+          .withDataRoots(dev.safedeploy.worker.cli.PlatformCommand.dataRoots(options.home(), java.util.List.of())));
       PipelineWorker worker = options.runWorker()
           ? PipelineWorker.start(connection.client(), LocalBackend.activities(backendConfig(options, platform)))
           : null;
       dev.safedeploy.worker.reconcile.Reconciler.startNotice(
-          new dev.safedeploy.platform.client.PlatformClient(platform.url()), connection.client())
+          dev.safedeploy.platform.client.PlatformClient.forHome(platform.url(), platform.home()), connection.client())
           .ifPresent(notices::println);
       return new DevEnvironment(server, metrics, connection, platform, worker);
     } catch (RuntimeException e) {

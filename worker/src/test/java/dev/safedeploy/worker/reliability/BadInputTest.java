@@ -67,7 +67,7 @@ class BadInputTest {
 
   @BeforeAll
   static void up() {
-    data = BenchData.generate(dir.resolve("data"), 10_000);
+    data = BenchData.generate(dir.resolve("stack/data"), 10_000);
     stack = LocalStack.start(dir.resolve("stack"), true, Duration.ofSeconds(1));
   }
 
@@ -111,13 +111,13 @@ class BadInputTest {
 
   @Test
   void missingAndCorruptDataFilesFailTheRunNamingTheFileAndLine() throws IOException {
-    Path missing = dir.resolve("nowhere/train.csv");
+    Path missing = dir.resolve("stack/nowhere/train.csv");
     PipelineResult noFile = run(request("baddata", "v1", withTrain(missing)));
     assertThat(noFile.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(noFile.reason()).contains("TRAIN").contains(missing.getFileName().toString());
     rejected.add("missing train file");
 
-    Path corrupt = dir.resolve("corrupt/train.csv");
+    Path corrupt = dir.resolve("stack/corrupt/train.csv");
     Files.createDirectories(corrupt.getParent());
     List<String> lines = new ArrayList<>(Files.readAllLines(data.good().train()).subList(0, 500));
     lines.set(2, "12.5,not-a-number,1,2.0");
@@ -127,7 +127,7 @@ class BadInputTest {
     assertThat(badRows.reason()).contains(corrupt.getFileName().toString()).contains("3");
     rejected.add("corrupt train file (garbage at line 3)");
 
-    Path ragged = dir.resolve("ragged/train.csv");
+    Path ragged = dir.resolve("stack/ragged/train.csv");
     Files.createDirectories(ragged.getParent());
     List<String> short3 = new ArrayList<>(Files.readAllLines(data.good().train()).subList(0, 500));
     short3.set(4, "12.5,3.0");
@@ -236,7 +236,7 @@ class BadInputTest {
 
   @Test
   void aModelArtifactThatDoesNotLoadFailsTheEndpointNotThePlatform() throws IOException {
-    Path artifact = dir.resolve("garbage/model.tar.gz");
+    Path artifact = dir.resolve("stack/garbage/model.tar.gz");
     Files.createDirectories(artifact.getParent());
     Files.write(artifact, "this is not a gzip tarball".getBytes());
     stack.platform().createModel(new ModelRecord("garbage-v1", artifact.toString(), "garbage", "v1", 1.0, null));
@@ -250,7 +250,7 @@ class BadInputTest {
     rejected.add("model artifact that does not load");
     // nothing half-started is left serving, and a missing artifact is refused outright
     assertThatThrownBy(() -> stack.platform().createModel(new ModelRecord("garbage-v2",
-        dir.resolve("nope/model.tar.gz").toString(), "garbage", "v2", 1.0, null)))
+        dir.resolve("stack/nope/model.tar.gz").toString(), "garbage", "v2", 1.0, null)))
         .isInstanceOf(PlatformException.class).hasMessageContaining("does not exist");
     rejected.add("model artifact that does not exist");
   }

@@ -59,7 +59,7 @@ class DurableDevTest {
   @Test
   void restartingDevMidApprovalAndMidCanaryLosesNothing() throws Exception {
     RealTemporal.cli();
-    BenchData data = BenchData.generate(dir.resolve("data"), 20_000);
+    BenchData data = BenchData.generate(dir.resolve("home/data"), 20_000);
     DevEnvironment.Options options = new DevEnvironment.Options(dir.resolve("home"), TemporalServers.Mode.CLI,
         freePort(), freePort(), freePort(), freePort(), true, 0, null, Duration.ofSeconds(1));
     dev = DevEnvironment.start(options, quiet());

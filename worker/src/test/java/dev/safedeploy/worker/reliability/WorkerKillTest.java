@@ -69,7 +69,7 @@ class WorkerKillTest {
 
   @BeforeAll
   static void up() {
-    data = BenchData.generate(dir.resolve("data"), 20_000);
+    data = BenchData.generate(dir.resolve("stack/data"), 20_000);
     stack = LocalStack.start(dir.resolve("stack"), false, Duration.ofSeconds(1));
     worker = new WorkerProcess(stack).start();
   }

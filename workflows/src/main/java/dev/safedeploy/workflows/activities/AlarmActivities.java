@@ -13,9 +13,17 @@ public interface AlarmActivities {
 
   /**
    * @param alarmNames the policy's alarm names; empty means the backend's default alarms for this endpoint and variant
+   * @param errorRateThreshold the policy's 5xx rate for the default error alarm; null: any 5xx alarms
+   * @param errorRateMinSamples the fewest invocations in a period for the rate to count
    */
   record AlarmWatch(String workflowId, String model, String version, String endpointName, String greenVariant,
-      List<String> alarmNames) {}
+      List<String> alarmNames, Double errorRateThreshold, Integer errorRateMinSamples) {
+
+    public AlarmWatch(String workflowId, String model, String version, String endpointName, String greenVariant,
+        List<String> alarmNames) {
+      this(workflowId, model, version, endpointName, greenVariant, alarmNames, null, null);
+    }
+  }
 
   /**
    * Makes sure the alarms exist for the green variant and routes their state changes to this workflow. Idempotent.

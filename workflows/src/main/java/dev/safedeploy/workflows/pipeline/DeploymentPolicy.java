@@ -27,6 +27,11 @@ import java.util.List;
  * @param maxHookLatencyMillis the pre/post-traffic hooks' latency bound per invocation (default 2000 ms)
  * @param prodLease when another run of the same production endpoint is in its canary or watch window: QUEUE (default)
  *     waits in line for it, REFUSE ends this run with outcome PROD_BUSY
+ * @param errorRateThreshold when set (a fraction in (0, 1]), the default 5xx alarm of the local backend fires on the
+ *     green variant's 5xx rate reaching it in a period, instead of on any 5xx: a rate, so a few failed requests do
+ *     not roll back a model that answers everyone else (null, the default: any 5xx in a period alarms)
+ * @param errorRateMinSamples with errorRateThreshold, a period with fewer invocations than this gives no datapoint,
+ *     so one request cannot be a 100% rate (default 20)
  */
 public record DeploymentPolicy(
     Strategy strategy,
@@ -45,7 +50,9 @@ public record DeploymentPolicy(
     Double rmseTolerance,
     Duration watchWindow,
     Long maxHookLatencyMillis,
-    LeaseMode prodLease) {
+    LeaseMode prodLease,
+    Double errorRateThreshold,
+    Integer errorRateMinSamples) {
 
   public DeploymentPolicy {
     strategy = strategy == null ? Strategy.CANARY : strategy;
@@ -65,6 +72,7 @@ public record DeploymentPolicy(
     watchWindow = watchWindow == null ? Duration.ofHours(1) : watchWindow;
     maxHookLatencyMillis = maxHookLatencyMillis == null ? 2000L : maxHookLatencyMillis;
     prodLease = prodLease == null ? LeaseMode.QUEUE : prodLease;
+    errorRateMinSamples = errorRateMinSamples == null ? 20 : errorRateMinSamples;
   }
 
   public static DeploymentPolicy defaults() {
@@ -109,6 +117,12 @@ public record DeploymentPolicy(
     }
     if (!(rmseTolerance >= 0) || rmseTolerance.isInfinite()) {
       problems.add("policy.rmseTolerance must be zero or more, got " + rmseTolerance);
+    }
+    if (errorRateThreshold != null && !(errorRateThreshold > 0 && errorRateThreshold <= 1)) {
+      problems.add("policy.errorRateThreshold must be a fraction in (0, 1], got " + errorRateThreshold);
+    }
+    if (errorRateMinSamples < 1) {
+      problems.add("policy.errorRateMinSamples must be at least 1, got " + errorRateMinSamples);
     }
     if (maxHookLatencyMillis < 1) {
       problems.add("policy.maxHookLatencyMillis must be positive, got " + maxHookLatencyMillis);
@@ -157,6 +171,8 @@ public record DeploymentPolicy(
     private Duration watchWindow;
     private Long maxHookLatencyMillis;
     private LeaseMode prodLease;
+    private Double errorRateThreshold;
+    private Integer errorRateMinSamples;
 
     private Builder() {}
 
@@ -178,6 +194,8 @@ public record DeploymentPolicy(
       watchWindow = p.watchWindow;
       maxHookLatencyMillis = p.maxHookLatencyMillis;
       prodLease = p.prodLease;
+      errorRateThreshold = p.errorRateThreshold;
+      errorRateMinSamples = p.errorRateMinSamples;
     }
 
     public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -197,11 +215,13 @@ public record DeploymentPolicy(
     public Builder watchWindow(Duration v) { watchWindow = v; return this; }
     public Builder maxHookLatencyMillis(long v) { maxHookLatencyMillis = v; return this; }
     public Builder prodLease(LeaseMode v) { prodLease = v; return this; }
+    public Builder errorRateThreshold(Double v) { errorRateThreshold = v; return this; }
+    public Builder errorRateMinSamples(int v) { errorRateMinSamples = v; return this; }
 
     public DeploymentPolicy build() {
       return new DeploymentPolicy(strategy, canaryPercent, linearStepPercent, linearInterval, bake, finalBake,
           alarmNames, alarmPollInterval, approvalTimeout, reminderInterval, approvers, fourEyes, rmseThreshold,
-          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease);
+          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease, errorRateThreshold, errorRateMinSamples);
     }
   }
 }

@@ -475,7 +475,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     step("arming alarms");
     alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
-        names.prodEndpoint(), names.variant(), policy.alarmNames());
+        names.prodEndpoint(), names.variant(), policy.alarmNames(), policy.errorRateThreshold(),
+        policy.errorRateMinSamples());
     saga.addCompensation(this::unwatchCanaryAlarms);
     watchedAlarms = alarms.watchAlarms(alarmWatch);
     canaryWatching = true;

@@ -110,4 +110,16 @@ class PipelineRequestTest {
         "policy.rmseThreshold must be a positive number, got -1.0",
         "policy.approvers must not contain blank names");
   }
+
+  @Test
+  void errorRatePolicy() {
+    assertThat(DeploymentPolicy.defaults().errorRateThreshold()).isNull();
+    assertThat(DeploymentPolicy.defaults().errorRateMinSamples()).isEqualTo(20);
+    DeploymentPolicy bad = DeploymentPolicy.builder().errorRateThreshold(1.5).errorRateMinSamples(0).build();
+    assertThat(new PipelineRequest("nyctaxi", "v1", DATA, null, "alice", bad).problems()).containsExactlyInAnyOrder(
+        "policy.errorRateThreshold must be a fraction in (0, 1], got 1.5",
+        "policy.errorRateMinSamples must be at least 1, got 0");
+    DeploymentPolicy good = DeploymentPolicy.builder().errorRateThreshold(0.05).build();
+    assertThat(new PipelineRequest("nyctaxi", "v1", DATA, null, "alice", good).problems()).isEmpty();
+  }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The canary's alarms on the local platform. Without alarm names in the policy, the green variant gets the defaults
  * the seed's CodeDeploy group watches: {@code <endpoint>-<variant>-5xx} (Invocation5XXErrors Sum >= 1 in one period)
- * and {@code <endpoint>-<variant>-latency-p99} (ModelLatency p99 over the latency bound in 2 of 2 periods).
+ * (or, with the policy's errorRateThreshold, the 5xx rate over a minimum sample count) and
+ * {@code <endpoint>-<variant>-latency-p99} (ModelLatency p99 over the latency bound in 2 of 2 periods).
  */
 public class LocalAlarmActivitiesImpl implements AlarmActivities {
   private static final Logger log = LoggerFactory.getLogger(LocalAlarmActivitiesImpl.class);
@@ -42,9 +43,7 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
       List<String> names;
       if (watch.alarmNames() == null || watch.alarmNames().isEmpty()) {
         double period = config.alarmPeriod().toMillis() / 1000.0;
-        platform.putAlarm(new AlarmDefinition(errorAlarm(watch.endpointName(), watch.greenVariant()),
-            "Invocation5XXErrors", watch.endpointName(), watch.greenVariant(), "Sum", period, 1, 1, 1,
-            "GreaterThanOrEqualToThreshold", "notBreaching"));
+        platform.putAlarm(errorAlarmDefinition(watch, period));
         platform.putAlarm(new AlarmDefinition(latencyAlarm(watch.endpointName(), watch.greenVariant()),
             "ModelLatency", watch.endpointName(), watch.greenVariant(), "p99", period, 2, 2,
             config.latencyThreshold().toNanos() / 1000.0, "GreaterThanThreshold", "notBreaching"));
@@ -61,6 +60,21 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
     } catch (PlatformClientException e) {
       throw Adapters.failure(e, Failures.NOT_FOUND);
     }
+  }
+
+  /**
+   * Any 5xx in a period, or with the policy's errorRateThreshold the 5xx rate (Average of the 0/1 datapoints)
+   * reaching it in a period of at least errorRateMinSamples invocations. Client errors (4xx) count in neither.
+   */
+  static AlarmDefinition errorAlarmDefinition(AlarmWatch watch, double period) {
+    String name = errorAlarm(watch.endpointName(), watch.greenVariant());
+    if (watch.errorRateThreshold() == null) {
+      return new AlarmDefinition(name, "Invocation5XXErrors", watch.endpointName(), watch.greenVariant(), "Sum",
+          period, 1, 1, 1, "GreaterThanOrEqualToThreshold", "notBreaching");
+    }
+    int min = watch.errorRateMinSamples() == null ? 20 : watch.errorRateMinSamples();
+    return new AlarmDefinition(name, "Invocation5XXErrors", watch.endpointName(), watch.greenVariant(), "Average",
+        period, 1, 1, watch.errorRateThreshold(), "GreaterThanOrEqualToThreshold", "notBreaching", min);
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.safedeploy.activities.local.LocalBackend;
 import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
-import dev.safedeploy.platform.control.PlatformConfig;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.activities.AlarmActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities;
@@ -63,9 +62,9 @@ class LocalActivitiesTest {
   @BeforeAll
   static void start() {
     models = TestModels.get();
-    platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")));
-    client = new PlatformClient(platform.url());
-    config = LocalBackendConfig.of(platform.url().toString(), null).withAlarmPeriod(Duration.ofSeconds(2))
+    platform = LocalPlatform.start(TestModels.platformConfig(home.resolve("platform")).withDataRoots(List.of(home)));
+    client = PlatformClient.forHome(platform.url(), platform.home());
+    config = LocalBackendConfig.of(platform.url().toString(), platform.home()).withAlarmPeriod(Duration.ofSeconds(2))
         .withMonitoringInterval(Duration.ofSeconds(1));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(LocalBackend.activities(config).toArray());
