@@ -58,10 +58,14 @@ public final class AwsConformance implements ExecutionInterceptor {
   private final Map<String, List<String>> endpointVariants = new ConcurrentHashMap<>();
   private final Map<String, List<String>> configVariants = new ConcurrentHashMap<>();
   public final List<String> violations = new CopyOnWriteArrayList<>();
+  /** Every request the clients sent (or tried to), in order, for tests that assert what an adapter asks for. */
+  public final List<SdkRequest> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, List<String>> configHistory = new ConcurrentHashMap<>();
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     SdkRequest r = context.request();
+    requests.add(r);
     String problem = null;
     if (r instanceof UpdateEndpointWeightsAndCapacitiesRequest u) {
       problem = weights(u);
@@ -89,10 +93,27 @@ public final class AwsConformance implements ExecutionInterceptor {
     if (r instanceof DescribeEndpointResponse d && d.hasProductionVariants()) {
       endpointVariants.put(d.endpointName(), d.productionVariants().stream()
           .map(ProductionVariantSummary::variantName).toList());
+      List<String> seen = configHistory.computeIfAbsent(d.endpointName(), k -> new CopyOnWriteArrayList<>());
+      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(d.endpointConfigName())) {
+        seen.add(d.endpointConfigName());
+      }
     } else if (r instanceof DescribeEndpointConfigResponse c) {
       configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
           .map(ProductionVariant::variantName).toList());
     }
+  }
+
+  /**
+   * The endpoint configs DescribeEndpoint answers showed the endpoint on, in order, each change once: every new entry
+   * is one endpoint update (a redeploy of its instances on real SageMaker).
+   */
+  public List<String> configsSeen(String endpointName) {
+    return List.copyOf(configHistory.getOrDefault(endpointName, List.of()));
+  }
+
+  /** The requests of one type sent so far. */
+  public <T extends SdkRequest> List<T> requestsOf(Class<T> type) {
+    return requests.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   private String weights(UpdateEndpointWeightsAndCapacitiesRequest u) {
