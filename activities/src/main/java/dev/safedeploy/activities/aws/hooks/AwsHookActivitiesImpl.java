@@ -3,6 +3,7 @@ package dev.safedeploy.activities.aws.hooks;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.activities.aws.s3.S3Location;
 import dev.safedeploy.activities.aws.s3.SampleRows;
 import dev.safedeploy.workflows.activities.HookActivities;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 
@@ -62,7 +64,15 @@ public class AwsHookActivitiesImpl implements HookActivities {
     Instant deadline = Instant.now().plus(CAPTURE_WAIT.compareTo(config.maxWait()) < 0 ? CAPTURE_WAIT
         : config.maxWait().dividedBy(2));
     boolean captured = AwsPolling.until("data capture under " + prefix, config, () -> {
-      boolean any = s3.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(loc.key()).maxKeys(1)).keyCount() > 0;
+      boolean any;
+      try {
+        any = s3.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(loc.key()).maxKeys(1)).keyCount() > 0;
+      } catch (S3Exception e) {
+        if (S3Errors.isAccessDenied(e)) {
+          throw S3Errors.accessDenied("listing", prefix, "s3:ListBucket", "ArtifactBucket");
+        }
+        throw e;
+      }
       if (any) {
         return Poll.done(Boolean.TRUE);
       }

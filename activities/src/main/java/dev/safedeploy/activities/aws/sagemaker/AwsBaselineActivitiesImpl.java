@@ -3,6 +3,7 @@ package dev.safedeploy.activities.aws.sagemaker;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.failure.ApplicationFailure;
@@ -67,7 +68,7 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
     if (d.processingJobStatus() != ProcessingJobStatus.COMPLETED) {
       throw ApplicationFailure.newNonRetryableFailure("baseline job " + d.processingJobName() + " ended "
           + d.processingJobStatusAsString() + ": "
-          + (d.failureReason() == null ? "no failure reason given" : d.failureReason()), Failures.JOB_FAILED);
+          + S3Errors.explainJobFailure(d.failureReason()), Failures.JOB_FAILED);
     }
     String out = d.processingOutputConfig().outputs().stream()
         .filter(o -> "monitoring_output".equals(o.outputName())).findFirst()
