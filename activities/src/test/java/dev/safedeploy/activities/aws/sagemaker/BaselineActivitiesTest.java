@@ -99,6 +99,15 @@ class BaselineActivitiesTest {
       assertThat(SageMakerImages.xgboost(region, "1.7-1")).contains(".dkr.ecr." + region + ".");
       assertThat(SageMakerImages.modelMonitorAnalyzer(region)).contains(".dkr.ecr." + region + ".");
     }
+    assertThat(SageMakerImages.modelMonitorAnalyzer("af-south-1")).startsWith("875698925577.dkr.ecr.af-south-1.");
+    assertThat(SageMakerImages.modelMonitorAnalyzer("eu-south-1")).startsWith("933208885752.dkr.ecr.eu-south-1.");
+    assertThat(SageMakerImages.xgboost("af-south-1", "1.7-1")).startsWith("510948584623.dkr.ecr.af-south-1.");
+    assertThat(SageMakerImages.xgboost("eu-south-1", "1.7-1")).startsWith("978288397137.dkr.ecr.eu-south-1.");
+    assertThat(SageMakerImages.modelMonitorAnalyzer("il-central-1")).startsWith("843974653677.dkr.ecr.il-central-1.");
+    // GovCloud has XGBoost but the SDK documents no analyzer there: refused, not guessed
+    assertThat(SageMakerImages.xgboost("us-gov-west-1", "1.7-1")).startsWith("414596584902.");
+    assertThatThrownBy(() -> SageMakerImages.modelMonitorAnalyzer("us-gov-west-1"))
+        .hasMessageContaining("Model Monitor analyzer").hasMessageContaining("us-gov-west-1");
     assertThatThrownBy(() -> SageMakerImages.xgboost("eu-west-1", "1.7"))
         .hasMessageContaining("not a built-in XGBoost version");
   }
