@@ -96,6 +96,18 @@ class AwsBackendEndToEndTest {
       rows.append(10 + i).append(',').append(5 + i).append(",1,").append(1 + i * 0.3).append('\n');
     }
     s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/test.csv"), RequestBody.fromString(rows.toString()));
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/train.csv"), RequestBody.fromString(rows.toString()));
+    // the local data preparation's layout: features only (the baseline job adds the target from train.csv)
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/baseline.csv"),
+        RequestBody.fromString("duration_minutes,passenger_count,trip_distance\n5,1,1.0\n"));
+    for (String v : new String[] {"v1", "v2"}) { // what the analyzer (which moto does not run) would write
+      s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/statistics.json"),
+          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitoringActivitiesTest.statistics(
+              "total_amount", "duration_minutes", "passenger_count", "trip_distance")));
+      s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/constraints.json"),
+          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitoringActivitiesTest.constraints(
+              "Enabled")));
+    }
     // SageMaker would write this once the endpoint serves traffic with capture on
     s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/datacapture/taxi-prod/v1/2026/11/26/19/00-00-00-000-a.jsonl"),
         RequestBody.fromString("{\"captureData\":{}}"));

@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndC
  *   <li>PutMetricAlarm on AWS/SageMaker per-variant metrics: both EndpointName and VariantName dimensions (SageMaker
  *       publishes them only with both; an alarm on another dimension set stays INSUFFICIENT_DATA forever). Whether
  *       the variant exists is not checked: canary alarms are armed before the green variant is created.</li>
+ *   <li>PutMetricAlarm on Model Monitor's data metrics: a feature_* metric with the Endpoint and MonitoringSchedule
+ *       dimensions it is published with.</li>
  *   <li>PutLifecycleEventHookExecutionStatus: Succeeded or Failed only.</li>
  * </ul>
  */
@@ -159,6 +161,19 @@ public final class AwsConformance implements ExecutionInterceptor {
   }
 
   private String alarm(PutMetricAlarmRequest a) {
+    if ("aws/sagemaker/Endpoints/data-metrics".equals(a.namespace())) {
+      // Model Monitor's data-quality metrics: per feature, with exactly these two dimensions
+      if (!a.metricName().startsWith("feature_")) {
+        return "alarm " + a.alarmName() + " on " + a.metricName() + ": Model Monitor publishes feature_<stat>_<name>";
+      }
+      java.util.Set<String> dims = new TreeSet<>();
+      a.dimensions().forEach(d -> dims.add(d.name()));
+      if (!dims.equals(new TreeSet<>(List.of("Endpoint", "MonitoringSchedule")))) {
+        return "alarm " + a.alarmName() + " on " + a.metricName() + " has dimensions " + dims + "; Model Monitor "
+            + "publishes them with Endpoint and MonitoringSchedule";
+      }
+      return null;
+    }
     if (!"AWS/SageMaker".equals(a.namespace()) || !PER_VARIANT_METRICS.contains(a.metricName())) {
       return null;
     }

@@ -22,6 +22,11 @@ public final class AlarmNames {
     return endpointName + "-feature-drift";
   }
 
+  /** The worker-made drift alarm of one non-target feature ({@link DriftAlarms}). */
+  public static String featureDrift(String endpointName, String feature) {
+    return endpointName + "-feature-drift-" + feature;
+  }
+
   /** The canary's rollback alarms for a variant. */
   public static List<String> canary(String endpointName, String variantName) {
     return List.of(variant5xx(endpointName, variantName), latencyP99(endpointName, variantName));

@@ -4,6 +4,7 @@ import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudformation.Templates;
 import dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms;
+import dev.safedeploy.activities.aws.cloudwatch.DriftAlarms;
 import dev.safedeploy.activities.aws.traffic.WeightsTraffic;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.Failures;
@@ -196,6 +197,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
       CanaryAlarms.delete(cloudWatch, endpointName, s.variantName());
     }
     stacks.delete(stackName(endpointName) + "-monitoring");
+    DriftAlarms.deleteAll(cloudWatch, endpointName);
     stacks.delete(stackName(endpointName));
     // an endpoint made outside our stacks (or left by a stack deleted with retention) goes too
     if (endpoints.describe(endpointName).isPresent()) {

@@ -18,4 +18,23 @@ class ProdEndpointTemplateTest {
     String tag = endpoint.substring(endpoint.indexOf("safedeploy:variants"));
     assertThat(tag).doesNotContain("Weight");
   }
+
+  @Test
+  void captureStoresCsvAndJsonAsText() throws IOException {
+    String body = Files.readString(CfnLintTest.templatesDir().resolve("prod-endpoint.yml"));
+    String header = body.substring(body.indexOf("CaptureContentTypeHeader:"), body.indexOf("      Tags:",
+        body.indexOf("CaptureContentTypeHeader:")));
+    assertThat(header).contains("CsvContentTypes:\n            - text/csv")
+        .contains("JsonContentTypes:\n            - application/json");
+  }
+
+  /** The stack's drift alarm watches the metric Model Monitor publishes for the target, with its dimensions. */
+  @Test
+  void theTargetDriftAlarmWatchesAPublishedMetric() throws IOException {
+    String body = Files.readString(CfnLintTest.templatesDir().resolve("monitoring.yml"));
+    String alarm = body.substring(body.indexOf("  DriftAlarm:"), body.indexOf("\nOutputs:"));
+    assertThat(alarm).contains("Namespace: aws/sagemaker/Endpoints/data-metrics")
+        .contains("MetricName: feature_baseline_drift_total_amount")
+        .contains("- Name: Endpoint").contains("- Name: MonitoringSchedule");
+  }
 }
