@@ -182,6 +182,23 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
           false));
       applyProd(model, endpointName, p);
     }
+    if (onEndpoint) {
+      // the survivor keeps its live weight through the config update: one at 0 would be left serving nothing
+      Map<String, Integer> live = endpoints.describe(endpointName).map(Endpoints::currentWeightPercents)
+          .orElse(Map.of());
+      Map<String, Integer> rest = new LinkedHashMap<>(live);
+      rest.remove(variantName);
+      if (!rest.isEmpty() && rest.values().stream().allMatch(w -> w == 0)) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        wanted.put(variantName, 0);
+        rest.keySet().forEach(v -> wanted.put(v, 0));
+        wanted.put(rest.keySet().iterator().next(), 100);
+        log.info("{} holds all of {}'s traffic; moving it to {} before the variant goes", variantName, endpointName,
+            wanted);
+        new WeightsTraffic(sageMaker, config).shift(new TrafficShift(endpointName, wanted,
+            "retiring " + variantName));
+      }
+    }
     p.clear(slot.get().slot());
     for (ProdStackParameters.Slot rest : p.occupied()) {
       // alone now: should a variant enter beside it later, this one is the live one of the pair

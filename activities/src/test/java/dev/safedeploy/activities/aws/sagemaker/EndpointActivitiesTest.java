@@ -182,6 +182,23 @@ class EndpointActivitiesTest {
     }
   }
 
+  /**
+   * The live variant retired while the other still has weight 0 (CodeDeploy mode moves the alias, not the weights):
+   * the config update keeps live weights, so the survivor would be left alone at 0, serving nothing.
+   */
+  @Test
+  void retiringTheVariantThatHoldsAllTrafficGivesItToTheSurvivor(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      String prod = V1.prodEndpoint();
+      e.addVariant(new VariantChange(prod, "taxi", variant(V1, 100)));
+      e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
+      EndpointState after = e.removeVariant(prod, "v1");
+      assertThat(after.variants()).containsExactly(new VariantState("v2", "taxi-v2", "v2", 100));
+    }
+  }
+
   /** Stacks made before weights left the template are updated without their old weight parameters. */
   @Test
   void legacyWeightParametersBecomeEntryWeights() {
