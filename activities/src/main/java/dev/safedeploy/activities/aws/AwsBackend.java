@@ -37,7 +37,8 @@ public final class AwsBackend {
         endpoints,
         new AwsTrafficActivitiesImpl(clients, config),
         new AwsAlarmActivitiesImpl(clients.cloudWatch()),
-        new AwsHookActivitiesImpl(clients.runtime(), clients.s3(), config, endpoints.captureRoot()),
+        new AwsHookActivitiesImpl(clients.runtime(), clients.sageMaker(), clients.s3(), config,
+            endpoints.captureRoot()),
         new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
             GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
         new AwsMonitoringActivitiesImpl(stacks, clients.s3(), clients.cloudWatch(), config));

@@ -29,9 +29,12 @@ class SampleRowsTest {
   void accessDeniedListingCaptureIsAClearNonRetryableError() {
     RecordedHttpClient http = new RecordedHttpClient().on("GET /bucket", 403, """
         <?xml version="1.0" encoding="UTF-8"?>
-        <Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>r</RequestId></Error>""");
+        <Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>r</RequestId></Error>""")
+        .on("GET /bucket/data/test.csv", "18.3,12.5,1,3.2\n")
+        .on("POST /endpoints/taxi-prod/invocations", "18.9");
     var clients = http.clients(RecordedHttpClient.config());
-    var hooks = new dev.safedeploy.activities.aws.hooks.AwsHookActivitiesImpl(clients.runtime(), clients.s3(),
+    var hooks = new dev.safedeploy.activities.aws.hooks.AwsHookActivitiesImpl(clients.runtime(),
+        clients.sageMaker(), clients.s3(),
         RecordedHttpClient.config(), "s3://bucket/sd/datacapture");
     ApplicationFailure f = catchThrowableOfType(ApplicationFailure.class, () -> hooks.postTraffic(
         new dev.safedeploy.workflows.activities.HookActivities.HookRequest("taxi-prod", "v2",
