@@ -8,6 +8,7 @@ import dev.safedeploy.activities.aws.s3.S3Location;
 import dev.safedeploy.activities.aws.s3.SampleRows;
 import dev.safedeploy.activities.aws.sagemaker.Endpoints;
 import dev.safedeploy.workflows.activities.HookActivities;
+import dev.safedeploy.workflows.activities.HookVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,57 +146,27 @@ public class AwsHookActivitiesImpl implements HookActivities {
         });
       } catch (SdkServiceException e) {
         return new HookResult(false, where + " refused sample row " + (i + 1) + ": " + e.getMessage(), i,
-            p99(latencies));
+            HookVerdict.p99(latencies));
       }
       long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
       latencies.add(millis);
       AwsPolling.heartbeat(where + ": " + (i + 1) + "/" + rows.size());
-      String body = r.body().asUtf8String().trim();
-      String problem = shapeProblem(body);
+      String problem = HookVerdict.answerProblem(r.body().asUtf8String(), 1);
+      if (problem == null && targetVariant != null && r.invokedProductionVariant() != null
+          && !targetVariant.equals(r.invokedProductionVariant())) {
+        problem = "an answer from variant " + r.invokedProductionVariant() + ", not the targeted " + targetVariant;
+      }
       if (problem != null) {
         return new HookResult(false, where + " answered sample row " + (i + 1) + " with " + problem, i + 1,
-            p99(latencies));
-      }
-      if (millis > request.maxLatencyMillis()) {
-        return new HookResult(false, where + " took " + millis + " ms for sample row " + (i + 1) + " (bound "
-            + request.maxLatencyMillis() + " ms)", i + 1, p99(latencies));
+            HookVerdict.p99(latencies));
       }
     }
-    log.info("{}: {} sample rows answered, p99 {} ms", where, rows.size(), p99(latencies));
-    return new HookResult(true, rows.size() + " rows answered with one number each", rows.size(), p99(latencies));
-  }
-
-  /** One row in, one number out: "12.5", "12.5\n", "[12.5]" or {"predictions":[{"score":12.5}]} are fine. */
-  static String shapeProblem(String body) {
-    if (body.isEmpty()) {
-      return "an empty body";
+    String slow = HookVerdict.latencyProblem(latencies, request.maxLatencyMillis());
+    if (slow != null) {
+      return new HookResult(false, where + ": " + slow, rows.size(), HookVerdict.p99(latencies));
     }
-    String[] parts = body.replaceAll("[\\[\\]{}\"]", " ").replaceAll("[a-zA-Z_]+\\s*:", " ").trim()
-        .split("[,\\s]+");
-    for (String part : parts) {
-      try {
-        double v = Double.parseDouble(part);
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-          return "a non-finite number: '" + abbreviate(body) + "'";
-        }
-      } catch (NumberFormatException e) {
-        return "a non-numeric answer: '" + abbreviate(body) + "'";
-      }
-    }
-    return parts.length == 1 ? null : parts.length + " values instead of one: '" + abbreviate(body) + "'";
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-  }
-
-  static long p99(List<Long> latencies) {
-    if (latencies.isEmpty()) {
-      return 0;
-    }
-    List<Long> sorted = new ArrayList<>(latencies);
-    Collections.sort(sorted);
-    int idx = (int) Math.ceil(0.99 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, idx));
+    log.info("{}: {} sample rows answered, p99 {} ms", where, rows.size(), HookVerdict.p99(latencies));
+    return new HookResult(true, rows.size() + " rows answered with one number each", rows.size(),
+        HookVerdict.p99(latencies));
   }
 }

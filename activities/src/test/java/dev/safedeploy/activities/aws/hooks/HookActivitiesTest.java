@@ -71,7 +71,7 @@ class HookActivitiesTest {
     try (ActivityTesting t = activities()) {
       HookResult r = t.stub(HookActivities.class).preTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
       assertThat(r.passed()).isFalse();
-      assertThat(r.reason()).contains("sample row 2").contains("2 values instead of one");
+      assertThat(r.reason()).contains("sample row 2").contains("2 predictions for 1 row");
     }
   }
 
@@ -81,7 +81,7 @@ class HookActivitiesTest {
     try (ActivityTesting t = activities()) {
       HookResult r = t.stub(HookActivities.class).smokeTest(new HookRequest("taxi-prod", null, SAMPLE, 1, 5000));
       assertThat(r.passed()).isFalse();
-      assertThat(r.reason()).contains("non-numeric");
+      assertThat(r.reason()).contains("is not a number");
     }
   }
 
@@ -138,12 +138,10 @@ class HookActivitiesTest {
     }
   }
 
+  /** The AWS adapter applies the shared hook rule (HookVerdictTest): its formats are accepted here too. */
   @Test
   void shapeRules() {
-    assertThat(AwsHookActivitiesImpl.shapeProblem("12.5")).isNull();
-    assertThat(AwsHookActivitiesImpl.shapeProblem("[12.5]")).isNull();
-    assertThat(AwsHookActivitiesImpl.shapeProblem("{\"predictions\": [{\"score\": 12.5}]}")).isNull();
-    assertThat(AwsHookActivitiesImpl.shapeProblem("")).contains("empty");
-    assertThat(AwsHookActivitiesImpl.shapeProblem("NaN")).contains("non-finite");
+    assertThat(dev.safedeploy.workflows.activities.HookVerdict.answerProblem("{\"predictions\": [{\"score\": 12.5}]}",
+        1)).isNull();
   }
 }
