@@ -174,6 +174,19 @@ public final class AwsConformance implements ExecutionInterceptor {
       }
       return null;
     }
+    if (a.hasMetrics()) {
+      // metric math: every per-variant SageMaker metric it reads needs both dimensions too
+      for (var q : a.metrics()) {
+        if (q.metricStat() != null && "AWS/SageMaker".equals(q.metricStat().metric().namespace())
+            && PER_VARIANT_METRICS.contains(q.metricStat().metric().metricName())
+            && (dimension(q.metricStat().metric().dimensions(), "EndpointName") == null
+                || dimension(q.metricStat().metric().dimensions(), "VariantName") == null)) {
+          return "alarm " + a.alarmName() + " reads " + q.metricStat().metric().metricName()
+              + " without EndpointName and VariantName dimensions";
+        }
+      }
+      return null;
+    }
     if (!"AWS/SageMaker".equals(a.namespace()) || !PER_VARIANT_METRICS.contains(a.metricName())) {
       return null;
     }

@@ -18,6 +18,14 @@ public final class AlarmNames {
     return endpointName + "-" + variantName + "-latency-p99";
   }
 
+  public static String modelErrors(String endpointName, String variantName) {
+    return endpointName + "-" + variantName + "-model-errors";
+  }
+
+  public static String clientErrorRate(String endpointName, String variantName) {
+    return endpointName + "-" + variantName + "-4xx-rate";
+  }
+
   public static String drift(String endpointName) {
     return endpointName + "-feature-drift";
   }
@@ -29,6 +37,7 @@ public final class AlarmNames {
 
   /** The canary's rollback alarms for a variant. */
   public static List<String> canary(String endpointName, String variantName) {
-    return List.of(variant5xx(endpointName, variantName), latencyP99(endpointName, variantName));
+    return List.of(variant5xx(endpointName, variantName), latencyP99(endpointName, variantName),
+        modelErrors(endpointName, variantName), clientErrorRate(endpointName, variantName));
   }
 }
