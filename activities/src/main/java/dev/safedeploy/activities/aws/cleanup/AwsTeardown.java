@@ -8,6 +8,7 @@ import dev.safedeploy.activities.aws.sagemaker.SageMakerErrors;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
@@ -64,11 +65,17 @@ public final class AwsTeardown {
     List<String> stackNames = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     // monitoring first: it watches the prod endpoint
-    for (Stack s : clients.cloudFormation().describeStacksPaginator(b -> { }).stacks()) {
-      String name = s.stackName();
-      if (s.stackStatus() == StackStatus.DELETE_COMPLETE || !taggedCfn(s, model)) {
+    // ListStacks (any resource) to find the names, DescribeStacks on safedeploy-* only (the worker role's grant)
+    for (var summary : clients.cloudFormation().listStacksPaginator(b -> { }).stackSummaries()) {
+      String name = summary.stackName();
+      if (summary.stackStatus() == StackStatus.DELETE_COMPLETE || !name.startsWith("safedeploy-" + model + "-")) {
         continue;
       }
+      Optional<Stack> found = stacks.describe(name);
+      if (found.isEmpty() || !taggedCfn(found.get(), model)) {
+        continue;
+      }
+      Stack s = found.get();
       if (name.equals(AwsEndpointActivitiesImpl.stackName(prod) + "-monitoring")) {
         stackNames.add(0, name);
       } else if (name.equals(AwsEndpointActivitiesImpl.stackName(prod))
