@@ -44,7 +44,7 @@ class TemplateWiringTest {
   @Test
   void environmentVariablesTheHandlersReadAreTheOnesTheTemplateSets() throws Exception {
     String template = Files.readString(TEMPLATE);
-    for (String variable : List.of("ENDPOINT_NAME:", "TARGET_FUNCTION:", "SAMPLE_ROWS:", "MAX_LATENCY_MILLIS:",
+    for (String variable : List.of("ENDPOINT_NAME:", "SAMPLE_ROWS:", "MAX_LATENCY_MILLIS:",
         "TEMPORAL_ADDRESS:", "TEMPORAL_NAMESPACE:", "TEMPORAL_API_KEY_SECRET_ARN:", "FORWARD_STATES:")) {
       assertThat(template).contains(variable);
     }

@@ -336,7 +336,7 @@ class SafedeployCliTest {
     CliRun r = CliRun.run(Map.of(), "--help");
     assertThat(r.exitCode()).isZero();
     for (String c : List.of("start", "approve", "reject", "rollback", "status", "watch", "list", "history",
-        "gateway", "dev", "demo", "worker", "data", "bench")) {
+        "gateway", "dev", "demo", "worker", "data", "bench", "teardown")) {
       assertThat(r.out()).containsPattern("(?m)^  " + c + "\\s");
     }
     assertThat(r.out()).contains("Exit codes:", "3  unknown run", "4  Temporal server unreachable", "5  refused");

@@ -7,17 +7,18 @@ import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
 import dev.safedeploy.worker.cli.PlatformCommand;
 import dev.safedeploy.worker.cli.ReconcileCommand;
+import dev.safedeploy.worker.cli.TeardownCommand;
 import dev.safedeploy.worker.cli.WorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The runtime commands: dev, demo, worker, data (and bench). The `safedeploy` CLI in the starter module forwards these
+ * The runtime commands: dev, demo, worker, data, teardown (and bench). The `safedeploy` CLI in the starter module forwards these
  * here, so the starter never depends on the worker module; {@code ./safedeploy} puts both on the classpath.
  */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true,
     subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, PlatformCommand.class,
-        DataCommand.class, ReconcileCommand.class, BenchCommand.class})
+        DataCommand.class, ReconcileCommand.class, BenchCommand.class, TeardownCommand.class})
 public final class WorkerCli {
 
   public static void main(String[] args) {

@@ -33,13 +33,14 @@ public final class AwsBackend {
     return List.of(
         new AwsTemplateActivitiesImpl(clients.cloudFormation(), config),
         new AwsTrainingActivitiesImpl(clients.sageMaker(), config),
-        new AwsBaselineActivitiesImpl(clients.sageMaker(), config),
+        new AwsBaselineActivitiesImpl(clients.sageMaker(), clients.s3(), config),
         endpoints,
         new AwsTrafficActivitiesImpl(clients, config),
         new AwsAlarmActivitiesImpl(clients.cloudWatch()),
-        new AwsHookActivitiesImpl(clients.runtime(), clients.s3(), config, endpoints.captureRoot()),
+        new AwsHookActivitiesImpl(clients.runtime(), clients.sageMaker(), clients.s3(), config,
+            endpoints.captureRoot()),
         new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
             GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
-        new AwsMonitoringActivitiesImpl(stacks, config));
+        new AwsMonitoringActivitiesImpl(stacks, clients.s3(), clients.cloudWatch(), config));
   }
 }

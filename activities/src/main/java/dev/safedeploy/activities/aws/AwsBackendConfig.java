@@ -24,8 +24,10 @@ import java.util.Objects;
  *   <li>{@code SAFEDEPLOY_TRAFFIC_MODE} — {@code weights} (default: UpdateEndpointWeightsAndCapacities),
  *       or {@code codedeploy} (Lambda-alias canary); {@code guardrails} is refused (see the README).</li>
  *   <li>{@code SAFEDEPLOY_CODEDEPLOY_APPLICATION}, {@code SAFEDEPLOY_CODEDEPLOY_GROUP},
- *       {@code SAFEDEPLOY_LAMBDA_FUNCTION}, {@code SAFEDEPLOY_LAMBDA_ALIAS} — the outputs ApplicationName,
- *       DeploymentGroupName, FunctionName, AliasName of the api-canary stack; required in codedeploy mode.</li>
+ *       {@code SAFEDEPLOY_LAMBDA_FUNCTION}, {@code SAFEDEPLOY_LAMBDA_ALIAS}, {@code SAFEDEPLOY_PRE_TRAFFIC_HOOK},
+ *       {@code SAFEDEPLOY_POST_TRAFFIC_HOOK} — the outputs ApplicationName, DeploymentGroupName, FunctionName,
+ *       AliasName, PreTrafficHookName, PostTrafficHookName of the api-canary stack; required in codedeploy mode (a
+ *       deployment runs only the hooks its AppSpec names).</li>
  *   <li>{@code SAFEDEPLOY_TRAINING_INSTANCE_TYPE} (default {@code ml.m5.xlarge}),
  *       {@code SAFEDEPLOY_ENDPOINT_INSTANCE_TYPE} (prod, default {@code ml.m5.large}),
  *       {@code SAFEDEPLOY_DEV_INSTANCE_TYPE} (default {@code ml.t2.medium}),
@@ -79,8 +81,9 @@ public record AwsBackendConfig(
     }
   }
 
-  /** The api-canary stack's CodeDeploy application, group and Lambda alias. */
-  public record CodeDeployTarget(String application, String deploymentGroup, String functionName, String alias) {}
+  /** The api-canary stack's CodeDeploy application, group, Lambda alias and the lifecycle hook functions. */
+  public record CodeDeployTarget(String application, String deploymentGroup, String functionName, String alias,
+      String preTrafficHook, String postTrafficHook) {}
 
   public AwsBackendConfig {
     Objects.requireNonNull(region, "region");
@@ -94,10 +97,12 @@ public record AwsBackendConfig(
     xgboostVersion = xgboostVersion == null ? "1.7-1" : xgboostVersion;
     pollInterval = pollInterval == null ? Duration.ofSeconds(5) : pollInterval;
     maxWait = maxWait == null ? Duration.ofMinutes(180) : maxWait;
-    if (trafficMode == TrafficMode.CODEDEPLOY && (codeDeploy == null || codeDeploy.application() == null
-        || codeDeploy.deploymentGroup() == null || codeDeploy.functionName() == null || codeDeploy.alias() == null)) {
+    if (trafficMode == TrafficMode.CODEDEPLOY && (codeDeploy == null || blank(codeDeploy.application())
+        || blank(codeDeploy.deploymentGroup()) || blank(codeDeploy.functionName()) || blank(codeDeploy.alias())
+        || blank(codeDeploy.preTrafficHook()) || blank(codeDeploy.postTrafficHook()))) {
       throw new IllegalArgumentException("SAFEDEPLOY_TRAFFIC_MODE=codedeploy needs SAFEDEPLOY_CODEDEPLOY_APPLICATION, "
-          + "SAFEDEPLOY_CODEDEPLOY_GROUP, SAFEDEPLOY_LAMBDA_FUNCTION and SAFEDEPLOY_LAMBDA_ALIAS");
+          + "SAFEDEPLOY_CODEDEPLOY_GROUP, SAFEDEPLOY_LAMBDA_FUNCTION, SAFEDEPLOY_LAMBDA_ALIAS, "
+          + "SAFEDEPLOY_PRE_TRAFFIC_HOOK and SAFEDEPLOY_POST_TRAFFIC_HOOK (outputs of the api-canary stack)");
     }
   }
 
@@ -140,7 +145,8 @@ public record AwsBackendConfig(
     TrafficMode mode = TrafficMode.parse(env.get("SAFEDEPLOY_TRAFFIC_MODE"));
     CodeDeployTarget cd = new CodeDeployTarget(env.get("SAFEDEPLOY_CODEDEPLOY_APPLICATION"),
         env.get("SAFEDEPLOY_CODEDEPLOY_GROUP"), env.get("SAFEDEPLOY_LAMBDA_FUNCTION"),
-        env.get("SAFEDEPLOY_LAMBDA_ALIAS"));
+        env.get("SAFEDEPLOY_LAMBDA_ALIAS"), env.get("SAFEDEPLOY_PRE_TRAFFIC_HOOK"),
+        env.get("SAFEDEPLOY_POST_TRAFFIC_HOOK"));
     return new AwsBackendConfig(region, endpoint, bucket.trim(), env.get("SAFEDEPLOY_S3_PREFIX"), role.trim(),
         blank(env.get("SAFEDEPLOY_SNS_TOPIC_ARN")) ? null : env.get("SAFEDEPLOY_SNS_TOPIC_ARN").trim(), mode, cd,
         env.get("SAFEDEPLOY_TRAINING_INSTANCE_TYPE"), env.get("SAFEDEPLOY_ENDPOINT_INSTANCE_TYPE"),

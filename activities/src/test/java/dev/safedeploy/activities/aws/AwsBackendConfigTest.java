@@ -43,11 +43,14 @@ class AwsBackendConfigTest {
         "SAFEDEPLOY_SNS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:sd", "SAFEDEPLOY_TRAFFIC_MODE", "CodeDeploy",
         "SAFEDEPLOY_CODEDEPLOY_APPLICATION", "app", "SAFEDEPLOY_CODEDEPLOY_GROUP", "group",
         "SAFEDEPLOY_LAMBDA_FUNCTION", "fn", "SAFEDEPLOY_LAMBDA_ALIAS", "live", "SAFEDEPLOY_AWS_POLL_SECONDS", "5"));
+    env.put("SAFEDEPLOY_PRE_TRAFFIC_HOOK", "pre");
+    env.put("SAFEDEPLOY_POST_TRAFFIC_HOOK", "post");
     AwsBackendConfig c = AwsBackendConfig.fromEnv(env);
     assertThat(c.endpointOverride()).isEqualTo(URI.create("http://127.0.0.1:5000"));
     assertThat(c.s3Uri("x")).isEqualTo("s3://ml-bucket/team/sd/x");
     assertThat(c.trafficMode()).isEqualTo(AwsBackendConfig.TrafficMode.CODEDEPLOY);
-    assertThat(c.codeDeploy()).isEqualTo(new AwsBackendConfig.CodeDeployTarget("app", "group", "fn", "live"));
+    assertThat(c.codeDeploy()).isEqualTo(new AwsBackendConfig.CodeDeployTarget("app", "group", "fn", "live", "pre",
+        "post"));
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 
@@ -69,7 +72,8 @@ class AwsBackendConfigTest {
     assertThatThrownBy(() -> AwsBackendConfig.fromEnv(badMode)).hasMessageContaining("'yolo'");
     Map<String, String> cd = new java.util.HashMap<>(MINIMAL);
     cd.put("SAFEDEPLOY_TRAFFIC_MODE", "codedeploy");
-    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(cd)).hasMessageContaining("SAFEDEPLOY_LAMBDA_ALIAS");
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(cd)).hasMessageContaining("SAFEDEPLOY_LAMBDA_ALIAS")
+        .hasMessageContaining("SAFEDEPLOY_PRE_TRAFFIC_HOOK");
     Map<String, String> badInt = new java.util.HashMap<>(MINIMAL);
     badInt.put("SAFEDEPLOY_AWS_POLL_SECONDS", "soon");
     assertThatThrownBy(() -> AwsBackendConfig.fromEnv(badInt))

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
  * <p>What moto cannot do is driven explicitly, and only that: (1) moto never runs a training job, so an
  * ExecutionInterceptor on the SageMaker client adds the {@code validation:rmse} a finished job reports to moto's
  * Completed DescribeTrainingJob answer; (2) moto answers InvokeEndpoint from a queue of results, filled with numbers;
- * (3) moto's endpoints write no data capture, so one capture object is put where SageMaker would write it; (4) moto
+ * (3) moto's endpoints write no data capture, so an interceptor on the runtime client writes a capture object where
+ * SageMaker would, under the variant holding most of the weight, for every invocation of the prod endpoint; (4) moto
  * evaluates no metrics, so the alarm is set with SetAlarmState. Real time (no time skipping) with short bakes, so the
  * alarm lands inside the canary bake.
  */
@@ -75,8 +76,39 @@ class AwsBackendEndToEndTest {
     }
   }
 
+  /** SageMaker's data capture, which moto's endpoints do not write: one object per prod invocation. */
+  static final class Capture implements ExecutionInterceptor {
+    private final MotoServer moto;
+    private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+    Capture(MotoServer moto) {
+      this.moto = moto;
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      if (context.request() instanceof software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest r
+          && r.endpointName().equals("taxi-prod")) {
+        var d = moto.clients().sageMaker().describeEndpoint(b -> b.endpointName("taxi-prod"));
+        String variant = d.productionVariants().stream().max(java.util.Comparator.comparingDouble(
+            v -> v.currentWeight() == null ? 0 : v.currentWeight())).orElseThrow().variantName();
+        String hour = java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd/HH")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/datacapture/taxi-prod/" + variant
+            + "/" + hour + "/capture-" + n.incrementAndGet() + ".jsonl"), RequestBody.fromString("{\"captureData\":{}}"));
+      }
+    }
+  }
+
   private static AwsClients clients(MotoServer moto) {
     AwsClients c = moto.clients();
+    var runtime = software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient.builder()
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1).endpointOverride(moto.endpoint())
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder().build())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new Capture(moto)))
+        .build();
     SageMakerClient sm = SageMakerClient.builder().region(software.amazon.awssdk.regions.Region.US_EAST_1)
         .endpointOverride(moto.endpoint())
         .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
@@ -84,7 +116,7 @@ class AwsBackendEndToEndTest {
         .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder().build())
         .overrideConfiguration(o -> o.addExecutionInterceptor(new FinishedTrainingJobs()))
         .build();
-    return new AwsClients(sm, c.runtime(), c.cloudFormation(), c.cloudWatch(), c.codeDeploy(), c.lambda(), c.s3(),
+    return new AwsClients(sm, runtime, c.cloudFormation(), c.cloudWatch(), c.codeDeploy(), c.lambda(), c.s3(),
         c.sns());
   }
 
@@ -96,13 +128,23 @@ class AwsBackendEndToEndTest {
       rows.append(10 + i).append(',').append(5 + i).append(",1,").append(1 + i * 0.3).append('\n');
     }
     s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/test.csv"), RequestBody.fromString(rows.toString()));
-    // SageMaker would write this once the endpoint serves traffic with capture on
-    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/datacapture/taxi-prod/v1/2026/11/26/19/00-00-00-000-a.jsonl"),
-        RequestBody.fromString("{\"captureData\":{}}"));
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/train.csv"), RequestBody.fromString(rows.toString()));
+    // the local data preparation's layout: features only (the baseline job adds the target from train.csv)
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/baseline.csv"),
+        RequestBody.fromString("duration_minutes,passenger_count,trip_distance\n5,1,1.0\n"));
+    for (String v : new String[] {"v1", "v2"}) { // what the analyzer (which moto does not run) would write
+      s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/statistics.json"),
+          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitoringActivitiesTest.statistics(
+              "total_amount", "duration_minutes", "passenger_count", "trip_distance")));
+      s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/constraints.json"),
+          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitoringActivitiesTest.constraints(
+              "Enabled")));
+    }
     StringBuilder results = new StringBuilder("{\"results\": [");
     for (int i = 0; i < 200; i++) {
       results.append(i == 0 ? "" : ",").append("{\"Body\": \"").append(12 + i % 7).append(".5\", ")
-          .append("\"ContentType\": \"text/csv\", \"InvokedProductionVariant\": \"v1\"}");
+          // no InvokedProductionVariant: moto's queue cannot know which variant a request targeted
+          .append("\"ContentType\": \"text/csv\"}");
     }
     moto.queueEndpointResults(results.append("]}").toString());
   }

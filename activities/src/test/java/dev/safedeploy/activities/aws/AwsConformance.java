@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndC
  *   <li>PutMetricAlarm on AWS/SageMaker per-variant metrics: both EndpointName and VariantName dimensions (SageMaker
  *       publishes them only with both; an alarm on another dimension set stays INSUFFICIENT_DATA forever). Whether
  *       the variant exists is not checked: canary alarms are armed before the green variant is created.</li>
+ *   <li>PutMetricAlarm on Model Monitor's data metrics: a feature_* metric with the Endpoint and MonitoringSchedule
+ *       dimensions it is published with.</li>
  *   <li>PutLifecycleEventHookExecutionStatus: Succeeded or Failed only.</li>
  * </ul>
  */
@@ -58,10 +60,14 @@ public final class AwsConformance implements ExecutionInterceptor {
   private final Map<String, List<String>> endpointVariants = new ConcurrentHashMap<>();
   private final Map<String, List<String>> configVariants = new ConcurrentHashMap<>();
   public final List<String> violations = new CopyOnWriteArrayList<>();
+  /** Every request the clients sent (or tried to), in order, for tests that assert what an adapter asks for. */
+  public final List<SdkRequest> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, List<String>> configHistory = new ConcurrentHashMap<>();
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     SdkRequest r = context.request();
+    requests.add(r);
     String problem = null;
     if (r instanceof UpdateEndpointWeightsAndCapacitiesRequest u) {
       problem = weights(u);
@@ -89,10 +95,27 @@ public final class AwsConformance implements ExecutionInterceptor {
     if (r instanceof DescribeEndpointResponse d && d.hasProductionVariants()) {
       endpointVariants.put(d.endpointName(), d.productionVariants().stream()
           .map(ProductionVariantSummary::variantName).toList());
+      List<String> seen = configHistory.computeIfAbsent(d.endpointName(), k -> new CopyOnWriteArrayList<>());
+      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(d.endpointConfigName())) {
+        seen.add(d.endpointConfigName());
+      }
     } else if (r instanceof DescribeEndpointConfigResponse c) {
       configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
           .map(ProductionVariant::variantName).toList());
     }
+  }
+
+  /**
+   * The endpoint configs DescribeEndpoint answers showed the endpoint on, in order, each change once: every new entry
+   * is one endpoint update (a redeploy of its instances on real SageMaker).
+   */
+  public List<String> configsSeen(String endpointName) {
+    return List.copyOf(configHistory.getOrDefault(endpointName, List.of()));
+  }
+
+  /** The requests of one type sent so far. */
+  public <T extends SdkRequest> List<T> requestsOf(Class<T> type) {
+    return requests.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   private String weights(UpdateEndpointWeightsAndCapacitiesRequest u) {
@@ -138,6 +161,32 @@ public final class AwsConformance implements ExecutionInterceptor {
   }
 
   private String alarm(PutMetricAlarmRequest a) {
+    if ("aws/sagemaker/Endpoints/data-metrics".equals(a.namespace())) {
+      // Model Monitor's data-quality metrics: per feature, with exactly these two dimensions
+      if (!a.metricName().startsWith("feature_")) {
+        return "alarm " + a.alarmName() + " on " + a.metricName() + ": Model Monitor publishes feature_<stat>_<name>";
+      }
+      java.util.Set<String> dims = new TreeSet<>();
+      a.dimensions().forEach(d -> dims.add(d.name()));
+      if (!dims.equals(new TreeSet<>(List.of("Endpoint", "MonitoringSchedule")))) {
+        return "alarm " + a.alarmName() + " on " + a.metricName() + " has dimensions " + dims + "; Model Monitor "
+            + "publishes them with Endpoint and MonitoringSchedule";
+      }
+      return null;
+    }
+    if (a.hasMetrics()) {
+      // metric math: every per-variant SageMaker metric it reads needs both dimensions too
+      for (var q : a.metrics()) {
+        if (q.metricStat() != null && "AWS/SageMaker".equals(q.metricStat().metric().namespace())
+            && PER_VARIANT_METRICS.contains(q.metricStat().metric().metricName())
+            && (dimension(q.metricStat().metric().dimensions(), "EndpointName") == null
+                || dimension(q.metricStat().metric().dimensions(), "VariantName") == null)) {
+          return "alarm " + a.alarmName() + " reads " + q.metricStat().metric().metricName()
+              + " without EndpointName and VariantName dimensions";
+        }
+      }
+      return null;
+    }
     if (!"AWS/SageMaker".equals(a.namespace()) || !PER_VARIANT_METRICS.contains(a.metricName())) {
       return null;
     }

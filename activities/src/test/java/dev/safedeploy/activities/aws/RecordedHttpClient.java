@@ -49,6 +49,17 @@ public final class RecordedHttpClient implements SdkHttpClient {
     return this;
   }
 
+  /**
+   * An answer for calls of {@code operation} whose body or query string contains {@code contains} (e.g. one
+   * deployment id among several); these win over the plain answers of the operation.
+   */
+  public RecordedHttpClient onMatching(String operation, String contains, String body) {
+    answers.computeIfAbsent(operation + MATCH + contains, k -> new ArrayDeque<>()).add(new Answer(200, body));
+    return this;
+  }
+
+  private static final String MATCH = "\u0000";
+
   public List<String> bodiesOf(String operation) {
     return calls.stream().filter(c -> c.operation().equals(operation)).map(Call::body).toList();
   }
@@ -83,7 +94,10 @@ public final class RecordedHttpClient implements SdkHttpClient {
             : request.httpRequest().method() + " " + request.httpRequest().encodedPath());
         synchronized (RecordedHttpClient.this) {
           calls.add(new Call(op, body));
-          Deque<Answer> q = answers.get(op);
+          String text = body + "?" + request.httpRequest().rawQueryParameters();
+          Deque<Answer> q = answers.entrySet().stream()
+              .filter(e -> e.getKey().startsWith(op + MATCH) && text.contains(e.getKey().substring(op.length() + 1)))
+              .map(Map.Entry::getValue).findFirst().orElse(answers.get(op));
           if (q == null || q.isEmpty()) {
             throw new AssertionError("no recorded answer for " + op + " (request body " + body + ")");
           }

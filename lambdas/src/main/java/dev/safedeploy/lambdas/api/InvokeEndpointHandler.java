@@ -46,11 +46,12 @@ public class InvokeEndpointHandler
   private final EndpointInvoker invoker;
   private final String endpointName;
   private final String targetVariant;
+  private final ApiMetrics metrics;
 
   /** Used by the Lambda runtime: SageMaker Runtime client from the function's role and region. */
   public InvokeEndpointHandler() {
     this(SageMakerEndpointInvoker.fromEnvironment(), System.getenv(ENDPOINT_NAME_ENV),
-        System.getenv(TARGET_VARIANT_ENV));
+        System.getenv(TARGET_VARIANT_ENV), ApiMetrics.toStdout());
   }
 
   /** @param endpointName may be null: requests then get a 500 naming the missing setting, not an opaque crash */
@@ -60,6 +61,13 @@ public class InvokeEndpointHandler
 
   /** @param targetVariant the variant every request goes to; null or blank routes by the endpoint's weights */
   public InvokeEndpointHandler(EndpointInvoker invoker, String endpointName, String targetVariant) {
+    this(invoker, endpointName, targetVariant, null);
+  }
+
+  /** @param metrics where each answer is counted ({@link ApiMetrics}); null counts nothing */
+  public InvokeEndpointHandler(EndpointInvoker invoker, String endpointName, String targetVariant,
+      ApiMetrics metrics) {
+    this.metrics = metrics;
     this.invoker = invoker;
     this.endpointName = endpointName == null || endpointName.isBlank() ? null : endpointName.trim();
     this.targetVariant = targetVariant == null || targetVariant.isBlank() ? null : targetVariant.trim();
@@ -68,13 +76,21 @@ public class InvokeEndpointHandler
   @Override
   public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
     String requestId = context == null ? null : context.getAwsRequestId();
+    APIGatewayProxyResponseEvent response;
     try {
-      return handle(request, requestId);
+      response = handle(request, requestId);
     } catch (RuntimeException e) {
       // last line of defence: even a bug here must answer as a proxy response, never as API Gateway's bare 502
       log.error("unexpected failure handling request {}", requestId, e);
-      return error(500, "internal_error", "unexpected failure; see the function's log for the request id", requestId);
+      response = error(500, "internal_error", "unexpected failure; see the function's log for the request id",
+          requestId);
     }
+    if (metrics != null) {
+      metrics.record(context == null ? null : context.getInvokedFunctionArn(), response.getStatusCode(),
+          response.getHeaders() == null ? null : response.getHeaders().get(VARIANT_HEADER),
+          System.currentTimeMillis());
+    }
+    return response;
   }
 
   private APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent request, String requestId) {

@@ -29,7 +29,7 @@ final class LifecycleHook {
     LifecycleHookEvent event = LifecycleHookEvent.from(rawEvent);
     CheckResult result;
     try {
-      result = check.check();
+      result = check.check(event);
       if (result == null) {
         result = CheckResult.failed("the check returned no verdict");
       }

@@ -30,7 +30,7 @@ public class PostTrafficHookHandler implements RequestHandler<Map<String, Object
   public PostTrafficHookHandler(EndpointInvoker endpoints, LifecycleStatusReporter reporter, Map<String, String> env,
       LongSupplier nanoClock) {
     HookSettings settings = new HookSettings(env);
-    this.hook = new LifecycleHook("post-traffic hook", () -> check(endpoints, settings, nanoClock), reporter);
+    this.hook = new LifecycleHook("post-traffic hook", event -> check(endpoints, settings, nanoClock), reporter);
   }
 
   @Override

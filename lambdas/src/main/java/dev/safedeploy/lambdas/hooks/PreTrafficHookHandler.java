@@ -9,31 +9,30 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * CodeDeploy BeforeAllowTraffic hook: before the {@code live} alias sends any traffic to the new version of the API
- * function, invoke that version directly with an API Gateway proxy request carrying the sample rows, and require a
- * 200 with one numeric prediction per row, from a named variant, within the latency bound. Always reports
- * Succeeded/Failed to CodeDeploy.
+ * CodeDeploy BeforeAllowTraffic hook: before the {@code live} alias sends any traffic to the deployment's target
+ * version of the API function (read from the deployment's AppSpec: the worker publishes a version per variant, so
+ * the version SAM published at stack time is not the one being deployed), invoke that version directly with an API
+ * Gateway proxy request carrying the sample rows, and require a 200 with one numeric prediction per row, from a
+ * named variant, within the latency bound. Always reports Succeeded/Failed to CodeDeploy.
  *
- * <p>Environment: {@code TARGET_FUNCTION} (the new version's ARN, {@code !Ref Fn.Version} in the template),
- * {@code SAMPLE_ROWS}, {@code MAX_LATENCY_MILLIS} (default 3000).
+ * <p>Environment: {@code SAMPLE_ROWS}, {@code MAX_LATENCY_MILLIS} (default 3000).
  */
 public class PreTrafficHookHandler implements RequestHandler<Map<String, Object>, Map<String, String>> {
-
-  public static final String TARGET_FUNCTION = "TARGET_FUNCTION";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LifecycleHook hook;
 
   public PreTrafficHookHandler() {
-    this(LambdaFunctionInvoker.fromEnvironment(), CodeDeployStatusReporter.fromEnvironment(), System.getenv(),
-        System::nanoTime);
+    this(LambdaFunctionInvoker.fromEnvironment(), CodeDeployDeploymentTargets.fromEnvironment(),
+        CodeDeployStatusReporter.fromEnvironment(), System.getenv(), System::nanoTime);
   }
 
-  public PreTrafficHookHandler(FunctionInvoker functions, LifecycleStatusReporter reporter, Map<String, String> env,
-      LongSupplier nanoClock) {
+  public PreTrafficHookHandler(FunctionInvoker functions, DeploymentTargets targets, LifecycleStatusReporter reporter,
+      Map<String, String> env, LongSupplier nanoClock) {
     HookSettings settings = new HookSettings(env);
-    this.hook = new LifecycleHook("pre-traffic hook", () -> check(functions, settings, nanoClock), reporter);
+    this.hook = new LifecycleHook("pre-traffic hook", event -> check(functions,
+        targets.targetVersion(event.deploymentId()), settings, nanoClock), reporter);
   }
 
   @Override
@@ -41,9 +40,8 @@ public class PreTrafficHookHandler implements RequestHandler<Map<String, Object>
     return hook.run(event);
   }
 
-  private static CheckResult check(FunctionInvoker functions, HookSettings settings, LongSupplier nanoClock)
-      throws Exception {
-    String target = settings.required(TARGET_FUNCTION);
+  private static CheckResult check(FunctionInvoker functions, String target, HookSettings settings,
+      LongSupplier nanoClock) throws Exception {
     SampleRows rows = settings.sampleRows();
     long maxLatency = settings.maxLatencyMillis();
 

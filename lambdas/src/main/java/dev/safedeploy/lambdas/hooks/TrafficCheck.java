@@ -4,5 +4,6 @@ package dev.safedeploy.lambdas.hooks;
 @FunctionalInterface
 public interface TrafficCheck {
 
-  CheckResult check() throws Exception;
+  /** @param event the deployment being checked */
+  CheckResult check(LifecycleHookEvent event) throws Exception;
 }

@@ -23,15 +23,25 @@ import org.junit.jupiter.api.Test;
 
 class PreTrafficHookHandlerTest {
 
-  private static final String NEW_VERSION = "arn:aws:lambda:us-east-1:123456789012:function:nyctaxi-api:7";
+  private static final String NEW_VERSION = "nyctaxi-api:7";
+  /** What the stack's SAM published; the deployment under test moves to another version. */
+  private static final String SAM_VERSION = "arn:aws:lambda:us-east-1:123456789012:function:nyctaxi-api:1";
   private static final String DEPLOYMENT = "d-RRS6XUZ0B";
 
   private final RecordingReporter reporter = new RecordingReporter();
   private final RecordingEndpointInvoker endpoint = new RecordingEndpointInvoker();
   private final List<String> invokedFunctions = new ArrayList<>();
   private final AtomicLong nanos = new AtomicLong();
+  private final Map<String, String> deployments = new HashMap<>(Map.of(DEPLOYMENT, NEW_VERSION));
+  private final DeploymentTargets targets = id -> {
+    String v = deployments.get(id);
+    if (v == null) {
+      throw new IllegalStateException("deployment " + id + " has no AppSpec content");
+    }
+    return v;
+  };
   private final Map<String, String> env = new HashMap<>(Map.of(
-      PreTrafficHookHandler.TARGET_FUNCTION, NEW_VERSION,
+      "TARGET_FUNCTION", SAM_VERSION,
       HookSettings.SAMPLE_ROWS, "12.5,1,2.3;33.0,2,9.75;7.25,1,1.1",
       HookSettings.MAX_LATENCY_MILLIS, "2000"));
 
@@ -47,7 +57,7 @@ class PreTrafficHookHandlerTest {
   };
 
   private Map<String, String> run(FunctionInvoker functions) {
-    PreTrafficHookHandler handler = new PreTrafficHookHandler(functions, reporter, env, nanos::get);
+    PreTrafficHookHandler handler = new PreTrafficHookHandler(functions, targets, reporter, env, nanos::get);
     @SuppressWarnings("unchecked")
     Map<String, Object> hookEvent = event("codedeploy-lifecycle-hook.json", Map.class);
     return handler.handleRequest(hookEvent, null);
@@ -156,12 +166,28 @@ class PreTrafficHookHandlerTest {
   }
 
   @Test
-  void missingSettingsAreReportedFailedNotLeftHanging() {
-    env.remove(PreTrafficHookHandler.TARGET_FUNCTION);
+  void anUnreadableDeploymentIsReportedFailedNotLeftHanging() {
+    deployments.clear();
     Map<String, String> result = run(realApiFunction);
     assertThat(result).containsEntry("status", "Failed");
-    assertThat(result.get("detail")).contains("TARGET_FUNCTION is not set");
+    assertThat(result.get("detail")).contains("has no AppSpec content");
     assertThat(invokedFunctions).isEmpty();
+  }
+
+  /** The worker's AppSpec (CodeDeployTraffic) and SAM's both name the function and the version deployed. */
+  @Test
+  void theTargetIsTheAppSpecsTargetVersion() {
+    assertThat(CodeDeployDeploymentTargets.targetOf("""
+        {"version":0.0,"Resources":[{"nyctaxi-api":{"Type":"AWS::Lambda::Function","Properties":{
+          "Name":"nyctaxi-api","Alias":"live","CurrentVersion":"6","TargetVersion":"7"}}}],
+         "Hooks":[{"BeforeAllowTraffic":"pre"},{"AfterAllowTraffic":"post"}]}""", DEPLOYMENT))
+        .isEqualTo("nyctaxi-api:7");
+    assertThat(CodeDeployDeploymentTargets.targetOf("""
+        {"version":0.0,"Resources":[{"ApiFunction":{"Type":"AWS::Lambda::Function","Properties":{
+          "Name":"stack-ApiFunction-AbC","Alias":"live","CurrentVersion":"1","TargetVersion":"2"}}}]}""",
+        DEPLOYMENT)).isEqualTo("stack-ApiFunction-AbC:2");
+    assertThatThrownBy(() -> CodeDeployDeploymentTargets.targetOf("{\"version\":0.0,\"Resources\":[]}",
+        DEPLOYMENT)).hasMessageContaining("names no AWS::Lambda::Function");
   }
 
   @Test
@@ -184,7 +210,7 @@ class PreTrafficHookHandlerTest {
 
   @Test
   void anEventWithoutIdsIsRejectedLoudly() {
-    PreTrafficHookHandler handler = new PreTrafficHookHandler(realApiFunction, reporter, env, nanos::get);
+    PreTrafficHookHandler handler = new PreTrafficHookHandler(realApiFunction, targets, reporter, env, nanos::get);
     assertThatThrownBy(() -> handler.handleRequest(Map.of("DeploymentId", DEPLOYMENT), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LifecycleEventHookExecutionId");

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * A command the worker module implements (dev, demo, worker, platform, data, bench). The starter must not depend on the worker
+ * A command the worker module implements (dev, demo, worker, platform, data, bench, teardown). The starter must not depend on the worker
  * module, so its raw arguments are forwarded by reflection to {@code dev.safedeploy.worker.WorkerCli.run(String...)}
  * when the ./safedeploy launcher has put it on the classpath.
  */
@@ -29,7 +29,8 @@ public class ForwardedCommand implements Callable<Integer> {
       new String[] {"platform", "The local model platform alone, for workers that run in other processes."},
       new String[] {"data", "Generate or prepare NYC taxi data (synthetic trips, TLC CSV/Parquet)."},
       new String[] {"reconcile", "List (--apply: remove) local platform resources that no open run owns."},
-      new String[] {"bench", "Benchmarks (throughput, alarm-to-rollback latency, recovery)."});
+      new String[] {"bench", "Benchmarks (throughput, alarm-to-rollback latency, recovery)."},
+      new String[] {"teardown", "List (dry run) or delete (--apply) everything a model left on AWS."});
 
   private final String name;
   private final String className;

@@ -250,7 +250,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     enter(Stage.BASELINE);
     BaselineResult stats = interruptible(() -> baseline.createBaseline(new BaselineRequest(names.baselineJob(),
-        request.model(), request.version(), request.data().baseline())));
+        request.model(), request.version(), request.data().baseline(), request.data().train())));
     leave("statistics " + stats.statisticsUri());
 
     enter(Stage.DEPLOY_DEV);

@@ -18,12 +18,26 @@ public final class AlarmNames {
     return endpointName + "-" + variantName + "-latency-p99";
   }
 
+  public static String modelErrors(String endpointName, String variantName) {
+    return endpointName + "-" + variantName + "-model-errors";
+  }
+
+  public static String clientErrorRate(String endpointName, String variantName) {
+    return endpointName + "-" + variantName + "-4xx-rate";
+  }
+
   public static String drift(String endpointName) {
     return endpointName + "-feature-drift";
   }
 
+  /** The worker-made drift alarm of one non-target feature ({@link DriftAlarms}). */
+  public static String featureDrift(String endpointName, String feature) {
+    return endpointName + "-feature-drift-" + feature;
+  }
+
   /** The canary's rollback alarms for a variant. */
   public static List<String> canary(String endpointName, String variantName) {
-    return List.of(variant5xx(endpointName, variantName), latencyP99(endpointName, variantName));
+    return List.of(variant5xx(endpointName, variantName), latencyP99(endpointName, variantName),
+        modelErrors(endpointName, variantName), clientErrorRate(endpointName, variantName));
   }
 }

@@ -1,9 +1,13 @@
 package dev.safedeploy.activities.aws.codedeploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsBackendConfig.CodeDeployTarget;
 import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.traffic.WeightsTraffic;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
 import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
@@ -24,6 +28,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 
 /**
  * The seed's way: the API's Lambda alias moves from the version serving the live variant to a version serving the
@@ -34,8 +40,15 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
  * <p>Canary step (share below 100): create (or adopt the in-flight) deployment and confirm once the alias routes
  * part of its traffic to the target version. 100%: follow the deployment to Succeeded and check the alias points at
  * the target (no deployment in flight: one with CodeDeployDefault.LambdaAllAtOnce). Rollback (the share goes back to
- * the alias's own version): StopDeployment with auto-rollback, then check the alias. The API handler must honour
- * {@value #TARGET_VARIANT_ENV} (SageMaker TargetVariant) for the split to reach the variants.
+ * the alias's own version): StopDeployment with auto-rollback, wait for the rollback deployment CodeDeploy starts,
+ * then check the alias. The API handler must honour {@value #TARGET_VARIANT_ENV} (SageMaker TargetVariant) for the
+ * split to reach the variants.
+ *
+ * <p>Every deployment's AppSpec names the stack's BeforeAllowTraffic and AfterAllowTraffic hooks (a deployment runs
+ * only the hooks its AppSpec lists), and its target version is Active first (a SnapStart version is Pending until its
+ * snapshot is ready; CodeDeploy cannot shift to it before). Once the alias is where the shift asked, the endpoint's
+ * variant weights are set to the same split, so callers of the endpoint itself (and the post-traffic hook, which
+ * invokes it as routed) see the promoted variant, and retiring blue never leaves a variant at weight 0 alone.
  */
 public class CodeDeployTraffic {
 
@@ -44,14 +57,19 @@ public class CodeDeployTraffic {
   static final List<DeploymentStatus> ACTIVE =
       List.of(DeploymentStatus.CREATED, DeploymentStatus.QUEUED, DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY);
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final CodeDeployClient codeDeploy;
   private final LambdaClient lambda;
+  private final WeightsTraffic endpointWeights;
   private final CodeDeployTarget target;
   private final AwsBackendConfig config;
 
-  public CodeDeployTraffic(CodeDeployClient codeDeploy, LambdaClient lambda, AwsBackendConfig config) {
+  public CodeDeployTraffic(CodeDeployClient codeDeploy, LambdaClient lambda, SageMakerClient sageMaker,
+      AwsBackendConfig config) {
     this.codeDeploy = codeDeploy;
     this.lambda = lambda;
+    this.endpointWeights = new WeightsTraffic(sageMaker, config);
     this.target = config.codeDeploy();
     this.config = config;
   }
@@ -75,16 +93,14 @@ public class CodeDeployTraffic {
     if (goal == null || goal.equals(aliasVariant)) {
       // rollback (or nothing to do): stop what is in flight, CodeDeploy puts the alias back
       if (active.isPresent()) {
-        codeDeploy.stopDeployment(b -> b.deploymentId(active.get()).autoRollbackEnabled(true));
-        log.info("stopped deployment {} with auto-rollback ({})", active.get(), shift.reason());
-        DeploymentInfo info = follow(active.get());
-        log.info("deployment {} ended {}", info.deploymentId(), info.statusAsString());
+        rollBack(active.get(), shift.reason());
       }
       AliasConfiguration after = alias();
       if (after.routingConfig() != null && !after.routingConfig().additionalVersionWeights().isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure("alias " + target.alias() + " still routes "
             + after.routingConfig().additionalVersionWeights() + " after the rollback", Failures.STATE_MISMATCH);
       }
+      endpointWeights.shift(shift);
       return state(shift, after);
     }
 
@@ -103,6 +119,7 @@ public class CodeDeployTraffic {
         }
         return Poll.waiting(info.statusAsString());
       });
+      endpointWeights.shift(shift);
       return state(shift, routed);
     }
     DeploymentInfo info = follow(deploymentId);
@@ -115,13 +132,69 @@ public class CodeDeployTraffic {
           + target.alias() + " points at version " + after.functionVersion() + ", not " + goalVersion,
           Failures.STATE_MISMATCH);
     }
+    endpointWeights.shift(shift);
     return state(shift, after);
   }
 
+  /**
+   * Stops {@code id} with auto-rollback and waits for the rollback deployment CodeDeploy then creates to finish: the
+   * alias moves back only when that one runs. A deployment stopped before any traffic moved gets no rollback
+   * deployment; the alias routing nothing extra is then the end. A rollback deployment already in flight (CodeDeploy
+   * reacting to its alarms) is followed, never stopped.
+   */
+  void rollBack(String id, String reason) {
+    DeploymentInfo info = deployment(id);
+    String rollbackId;
+    if (info.rollbackInfo() != null && info.rollbackInfo().rollbackTriggeringDeploymentId() != null) {
+      log.info("deployment {} is CodeDeploy's rollback of {}; following it", id,
+          info.rollbackInfo().rollbackTriggeringDeploymentId());
+      rollbackId = id;
+    } else {
+      codeDeploy.stopDeployment(b -> b.deploymentId(id).autoRollbackEnabled(true));
+      log.info("stopped deployment {} with auto-rollback ({})", id, reason);
+      DeploymentInfo stopped = follow(id);
+      log.info("deployment {} ended {}", id, stopped.statusAsString());
+      rollbackId = AwsPolling.until("rollback deployment of " + id, config, () -> {
+        DeploymentInfo d = deployment(id);
+        if (d.rollbackInfo() != null && d.rollbackInfo().rollbackDeploymentId() != null) {
+          return Poll.done(d.rollbackInfo().rollbackDeploymentId());
+        }
+        AliasConfiguration a = alias();
+        if (a.routingConfig() == null || a.routingConfig().additionalVersionWeights().isEmpty()) {
+          return Poll.done(""); // nothing had moved: nothing to roll back
+        }
+        return Poll.waiting("alias still routes " + a.routingConfig().additionalVersionWeights());
+      });
+    }
+    if (!rollbackId.isEmpty()) {
+      DeploymentInfo done = follow(rollbackId);
+      if (done.status() != DeploymentStatus.SUCCEEDED) {
+        throw failed(done);
+      }
+      log.info("rollback deployment {} succeeded", rollbackId);
+    }
+  }
+
+  /** The AppSpec of a Lambda deployment: the alias from one version to the other, with both lifecycle hooks. */
+  String appSpec(String current, String goal) {
+    ObjectNode spec = JSON.createObjectNode();
+    spec.put("version", 0.0);
+    ObjectNode props = spec.putArray("Resources").addObject().putObject(target.functionName())
+        .put("Type", "AWS::Lambda::Function").putObject("Properties");
+    props.put("Name", target.functionName()).put("Alias", target.alias()).put("CurrentVersion", current)
+        .put("TargetVersion", goal);
+    var hooks = spec.putArray("Hooks");
+    hooks.addObject().put("BeforeAllowTraffic", target.preTrafficHook());
+    hooks.addObject().put("AfterAllowTraffic", target.postTrafficHook());
+    try {
+      return JSON.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private String create(String current, String goal, boolean allAtOnce) {
-    String appSpec = "{\"version\":0.0,\"Resources\":[{\"" + target.functionName() + "\":{\"Type\":"
-        + "\"AWS::Lambda::Function\",\"Properties\":{\"Name\":\"" + target.functionName() + "\",\"Alias\":\""
-        + target.alias() + "\",\"CurrentVersion\":\"" + current + "\",\"TargetVersion\":\"" + goal + "\"}}}]}";
+    String appSpec = appSpec(current, goal);
     String id = codeDeploy.createDeployment(b -> {
       b.applicationName(target.application()).deploymentGroupName(target.deploymentGroup())
           .description("safedeploy " + target.alias() + " " + current + " -> " + goal)
@@ -181,8 +254,30 @@ public class CodeDeployTraffic {
         .toList();
   }
 
-  /** The published version serving {@code variant}: found by description, or configured and published now. */
+  /**
+   * The published version serving {@code variant} (found by description, or configured and published now), once it
+   * is Active.
+   */
   String versionFor(String variant) {
+    String version = publishedVersionFor(variant);
+    awaitActive(version);
+    return version;
+  }
+
+  /** A new version is Pending until Lambda has made it ready (with SnapStart: taken its snapshot). */
+  private void awaitActive(String version) {
+    AwsPolling.until("version " + version + " of " + target.functionName() + " Active", config, () -> {
+      var c = lambda.getFunctionConfiguration(b -> b.functionName(target.functionName()).qualifier(version));
+      if (c.state() == State.FAILED || c.state() == State.INACTIVE) {
+        throw ApplicationFailure.newNonRetryableFailure("version " + version + " of " + target.functionName()
+            + " is " + c.stateAsString() + ": " + c.stateReason(), Failures.INFRASTRUCTURE_FAILED);
+      }
+      return c.state() == State.ACTIVE ? Poll.done(c) : Poll.waiting(c.stateAsString() + " "
+          + (c.stateReasonCode() == null ? "" : c.stateReasonCode()));
+    });
+  }
+
+  private String publishedVersionFor(String variant) {
     Optional<String> existing = versions().stream().filter(v -> description(variant).equals(v.description()))
         .map(FunctionConfiguration::version).findFirst();
     if (existing.isPresent()) {

@@ -48,10 +48,8 @@ public final class SampleRows {
     } catch (NoSuchKeyException | NoSuchBucketException e) {
       throw ApplicationFailure.newNonRetryableFailure("sample rows not found: " + uri, Failures.BAD_DATA);
     } catch (S3Exception e) {
-      if (e.statusCode() == 403) {
-        // retrying cannot help: the role lacks the grant (or the key policy refuses it)
-        throw ApplicationFailure.newNonRetryableFailure("access denied reading " + uri + ": the worker role needs "
-            + "s3:GetObject on it (DataPrefix of templates/worker-iam.yml)", Failures.INFRASTRUCTURE_FAILED);
+      if (S3Errors.isAccessDenied(e)) {
+        throw S3Errors.accessDenied("reading", uri, "s3:GetObject", "DataPrefix");
       }
       throw e;
     } catch (IOException e) {

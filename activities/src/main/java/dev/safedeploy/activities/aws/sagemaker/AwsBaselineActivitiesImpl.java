@@ -3,6 +3,7 @@ package dev.safedeploy.activities.aws.sagemaker;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.failure.ApplicationFailure;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeProcessingJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.ProcessingInput;
@@ -19,8 +21,9 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 /**
- * BASELINE on SageMaker: a processing job running the Model Monitor analyzer over the baseline CSV (with header),
- * writing statistics.json and constraints.json under a per-run S3 prefix. Create-or-adopt by job name.
+ * BASELINE on SageMaker: a processing job running the Model Monitor analyzer over the baseline CSV (header, target
+ * first, see {@link BaselineInput}), told that the first column is the model's output; it writes statistics.json and
+ * constraints.json under a per-run S3 prefix. Create-or-adopt by job name.
  */
 public class AwsBaselineActivitiesImpl implements BaselineActivities {
 
@@ -29,10 +32,12 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
   static final String OUTPUT_PATH = "/opt/ml/processing/output";
 
   private final SageMakerClient sageMaker;
+  private final BaselineInput input;
   private final AwsBackendConfig config;
 
-  public AwsBaselineActivitiesImpl(SageMakerClient sageMaker, AwsBackendConfig config) {
+  public AwsBaselineActivitiesImpl(SageMakerClient sageMaker, S3Client s3, AwsBackendConfig config) {
     this.sageMaker = sageMaker;
+    this.input = new BaselineInput(s3);
     this.config = config;
   }
 
@@ -49,7 +54,8 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
     if (describe(name).isPresent()) {
       log.info("adopting existing processing job {}", name);
     } else {
-      create(request, output);
+      String dataset = input.resolve(request.baselineUri(), request.trainUri(), output + "/input/baseline.csv");
+      create(request, dataset, output);
     }
     DescribeProcessingJobResponse done = AwsPolling.until("baseline job " + name, config, () -> {
       DescribeProcessingJobResponse d = describe(name).orElseThrow(() -> ApplicationFailure.newFailure(
@@ -67,7 +73,7 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
     if (d.processingJobStatus() != ProcessingJobStatus.COMPLETED) {
       throw ApplicationFailure.newNonRetryableFailure("baseline job " + d.processingJobName() + " ended "
           + d.processingJobStatusAsString() + ": "
-          + (d.failureReason() == null ? "no failure reason given" : d.failureReason()), Failures.JOB_FAILED);
+          + S3Errors.explainJobFailure(d.failureReason()), Failures.JOB_FAILED);
     }
     String out = d.processingOutputConfig().outputs().stream()
         .filter(o -> "monitoring_output".equals(o.outputName())).findFirst()
@@ -78,7 +84,7 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
     return new BaselineResult(d.processingJobName(), base + "statistics.json", base + "constraints.json");
   }
 
-  private void create(BaselineRequest r, String output) {
+  private void create(BaselineRequest r, String dataset, String output) {
     try {
       sageMaker.createProcessingJob(b -> b
           .processingJobName(r.jobName())
@@ -90,7 +96,7 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
               "output_path", OUTPUT_PATH,
               "publish_cloudwatch_metrics", "Disabled"))
           .processingInputs(ProcessingInput.builder().inputName("baseline_dataset_input")
-              .s3Input(s -> s.s3Uri(r.baselineUri()).localPath(INPUT_PATH).s3DataType("S3Prefix")
+              .s3Input(s -> s.s3Uri(dataset).localPath(INPUT_PATH).s3DataType("S3Prefix")
                   .s3InputMode("File").s3DataDistributionType("FullyReplicated"))
               .build())
           .processingOutputConfig(o -> o.outputs(ProcessingOutput.builder().outputName("monitoring_output")
@@ -100,7 +106,7 @@ public class AwsBaselineActivitiesImpl implements BaselineActivities {
           .stoppingCondition(s -> s.maxRuntimeInSeconds(3600))
           .tags(Tag.builder().key("safedeploy:model").value(r.model()).build(),
               Tag.builder().key("safedeploy:version").value(r.version()).build()));
-      log.info("created baseline job {} writing to {}", r.jobName(), output);
+      log.info("created baseline job {} over {} writing to {}", r.jobName(), dataset, output);
     } catch (SageMakerException e) {
       if (!SageMakerErrors.isAlreadyExists(e)) {
         throw e;

@@ -4,8 +4,11 @@ import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudformation.Templates;
 import dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms;
+import dev.safedeploy.activities.aws.cloudwatch.DriftAlarms;
+import dev.safedeploy.activities.aws.traffic.WeightsTraffic;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.Failures;
+import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,20 +95,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
           Failures.INFRASTRUCTURE_FAILED);
     }
     if (isProd(spec.model(), spec.endpointName())) {
-      ProdStackParameters p = prodParameters(spec.model(), spec.endpointName());
-      if (spec.variants().size() > ProdStackParameters.SLOTS.length) {
-        throw ApplicationFailure.newNonRetryableFailure("the prod endpoint holds at most two variants, asked for "
-            + spec.variants().size(), Failures.INFRASTRUCTURE_FAILED);
-      }
-      for (String s : ProdStackParameters.SLOTS) {
-        p.clear(s);
-      }
-      for (int i = 0; i < spec.variants().size(); i++) {
-        VariantSpec v = spec.variants().get(i);
-        p.put(new ProdStackParameters.Slot(ProdStackParameters.SLOTS[i], v.variantName(), v.modelName(), v.weight(),
-            Math.max(v.instanceCount(), config.prodInstanceCount()), true));
-      }
-      return applyProd(spec.model(), spec.endpointName(), p);
+      return deployProd(spec);
     }
     if (spec.variants().size() != 1) {
       throw ApplicationFailure.newNonRetryableFailure("the dev endpoint " + spec.endpointName()
@@ -157,6 +147,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     } else {
       log.info("variant {} already on {}; adopting it", v.variantName(), change.endpointName());
     }
+    // the variants already there keep their live weights (RetainAllVariantProperties); the new one enters with its own
     return applyProd(change.model(), change.endpointName(), p);
   }
 
@@ -181,18 +172,36 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     }
     CanaryAlarms.delete(cloudWatch, endpointName, variantName);
     String model = current.get("ModelName");
-    // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first
-    // (unless a guardrails update has already taken the variant off the endpoint).
+    // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first. That
+    // update touches only the scaling resources (no weights in the stack), so the endpoint is updated once: below.
     boolean onEndpoint = endpoints.describe(endpointName)
         .map(d -> Endpoints.variantNames(d).contains(variantName)).orElse(false);
     if (slot.get().autoScaling() && onEndpoint) {
       ProdStackParameters.Slot s = slot.get();
-      p.put(new ProdStackParameters.Slot(s.slot(), s.variantName(), s.modelName(), s.weight(), s.instanceCount(),
+      p.put(new ProdStackParameters.Slot(s.slot(), s.variantName(), s.modelName(), s.entryWeight(), s.instanceCount(),
           false));
       applyProd(model, endpointName, p);
     }
+    if (onEndpoint) {
+      // the survivor keeps its live weight through the config update: one at 0 would be left serving nothing
+      Map<String, Integer> live = endpoints.describe(endpointName).map(Endpoints::currentWeightPercents)
+          .orElse(Map.of());
+      Map<String, Integer> rest = new LinkedHashMap<>(live);
+      rest.remove(variantName);
+      if (!rest.isEmpty() && rest.values().stream().allMatch(w -> w == 0)) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        wanted.put(variantName, 0);
+        rest.keySet().forEach(v -> wanted.put(v, 0));
+        wanted.put(rest.keySet().iterator().next(), 100);
+        log.info("{} holds all of {}'s traffic; moving it to {} before the variant goes", variantName, endpointName,
+            wanted);
+        new WeightsTraffic(sageMaker, config).shift(new TrafficShift(endpointName, wanted,
+            "retiring " + variantName));
+      }
+    }
     p.clear(slot.get().slot());
     for (ProdStackParameters.Slot rest : p.occupied()) {
+      // alone now: should a variant enter beside it later, this one is the live one of the pair
       p.put(new ProdStackParameters.Slot(rest.slot(), rest.variantName(), rest.modelName(), 100,
           rest.instanceCount(), rest.autoScaling()));
     }
@@ -205,6 +214,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
       CanaryAlarms.delete(cloudWatch, endpointName, s.variantName());
     }
     stacks.delete(stackName(endpointName) + "-monitoring");
+    DriftAlarms.deleteAll(cloudWatch, endpointName);
     stacks.delete(stackName(endpointName));
     // an endpoint made outside our stacks (or left by a stack deleted with retention) goes too
     if (endpoints.describe(endpointName).isPresent()) {
@@ -218,8 +228,50 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     }
   }
 
+  /**
+   * The prod endpoint in the spec's shape: variants already on it keep their slots, the others take free ones; when
+   * the endpoint already existed, the spec's weights are then set through UpdateEndpointWeightsAndCapacities (a
+   * config update keeps the live ones).
+   */
+  private EndpointState deployProd(EndpointSpec spec) {
+    if (spec.variants().size() > ProdStackParameters.SLOTS.length) {
+      throw ApplicationFailure.newNonRetryableFailure("the prod endpoint holds at most two variants, asked for "
+          + spec.variants().size(), Failures.INFRASTRUCTURE_FAILED);
+    }
+    Map<String, Integer> wanted = new LinkedHashMap<>();
+    spec.variants().forEach(v -> wanted.put(v.variantName(), v.weight()));
+    if (wanted.size() != spec.variants().size() || wanted.values().stream().mapToInt(Integer::intValue).sum() <= 0
+        || wanted.values().stream().anyMatch(w -> w < 0)) {
+      throw ApplicationFailure.newNonRetryableFailure("endpoint " + spec.endpointName() + ": variants need distinct "
+          + "names and weights >= 0 that serve something, got " + wanted, Failures.INFRASTRUCTURE_FAILED);
+    }
+    boolean existed = endpoints.describe(spec.endpointName()).isPresent();
+    ProdStackParameters p = prodParameters(spec.model(), spec.endpointName());
+    for (ProdStackParameters.Slot s : p.occupied()) {
+      if (!wanted.containsKey(s.variantName())) {
+        p.clear(s.slot());
+      }
+    }
+    for (VariantSpec v : spec.variants()) {
+      String slot = p.slotOf(v.variantName()).map(ProdStackParameters.Slot::slot)
+          .orElseGet(() -> p.freeSlot().orElseThrow());
+      p.put(new ProdStackParameters.Slot(slot, v.variantName(), v.modelName(), v.weight(),
+          Math.max(v.instanceCount(), config.prodInstanceCount()), true));
+    }
+    EndpointState state = applyProd(spec.model(), spec.endpointName(), p);
+    int sum = wanted.values().stream().mapToInt(Integer::intValue).sum();
+    Map<String, Integer> percents = new LinkedHashMap<>();
+    wanted.forEach((v, w) -> percents.put(v, (int) Math.round(100.0 * w / sum)));
+    Map<String, Integer> now = new LinkedHashMap<>();
+    state.variants().forEach(v -> now.put(v.variantName(), v.weight()));
+    if (existed && !now.equals(percents) && percents.values().stream().mapToInt(Integer::intValue).sum() == 100) {
+      new WeightsTraffic(sageMaker, config).shift(new TrafficShift(spec.endpointName(), percents, "deploy"));
+      return state(endpoints.verify(spec.endpointName(), null, wanted.keySet()));
+    }
+    return state;
+  }
+
   private EndpointState applyProd(String model, String endpointName, ProdStackParameters p) {
-    endpoints.describe(endpointName).ifPresent(d -> p.withWeights(Endpoints.currentWeightPercents(d)));
     Map<String, String> out = stacks.deploy(stackName(endpointName), Templates.PROD_ENDPOINT, p.asMap(),
         Map.of(TAG_MODEL, model));
     Set<String> expected = new HashSet<>();

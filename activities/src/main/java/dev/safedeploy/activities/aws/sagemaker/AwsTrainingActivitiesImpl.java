@@ -3,6 +3,7 @@ package dev.safedeploy.activities.aws.sagemaker;
 import dev.safedeploy.activities.aws.AwsBackendConfig;
 import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.AwsPolling.Poll;
+import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import io.temporal.failure.ApplicationFailure;
@@ -62,7 +63,7 @@ public class AwsTrainingActivitiesImpl implements TrainingActivities {
     String name = d.trainingJobName();
     if (d.trainingJobStatus() != TrainingJobStatus.COMPLETED) {
       throw ApplicationFailure.newNonRetryableFailure("training job " + name + " ended " + d.trainingJobStatusAsString()
-          + ": " + (d.failureReason() == null ? "no failure reason given" : d.failureReason()), Failures.JOB_FAILED);
+          + ": " + S3Errors.explainJobFailure(d.failureReason()), Failures.JOB_FAILED);
     }
     List<MetricData> metrics = d.finalMetricDataList();
     // the API's value is a float: read it as printed (4.27, not 4.269999980926514)

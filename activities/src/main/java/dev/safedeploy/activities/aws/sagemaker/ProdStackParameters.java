@@ -7,19 +7,29 @@ import java.util.Optional;
 /**
  * The prod-endpoint stack's parameters seen as two variant slots, A and B. A variant keeps its slot for its whole life,
  * so retiring one never moves the other between logical resources (which would replace its alarms and scaling).
+ * Live weights are not parameters: traffic moves through UpdateEndpointWeightsAndCapacities and the endpoint keeps
+ * them across config updates (RetainAllVariantProperties). A slot's entry weight is what its variant enters with.
  */
 public final class ProdStackParameters {
 
   public static final String[] SLOTS = {"A", "B"};
 
   /** One occupied slot. */
-  public record Slot(String slot, String variantName, String modelName, int weight, int instanceCount,
+  /** @param entryWeight the weight the variant enters with beside another one; never rewritten by a shift */
+  public record Slot(String slot, String variantName, String modelName, int entryWeight, int instanceCount,
       boolean autoScaling) {}
 
   private final Map<String, String> params;
 
   public ProdStackParameters(Map<String, String> params) {
     this.params = new LinkedHashMap<>(params);
+    for (String s : SLOTS) {
+      // stacks made before weights left the template carried the live weight as Variant<S>Weight
+      String legacy = this.params.remove("Variant" + s + "Weight");
+      if (legacy != null) {
+        this.params.putIfAbsent("Variant" + s + "EntryWeight", legacy);
+      }
+    }
   }
 
   public static ProdStackParameters initial(String model, String endpointName, String instanceType,
@@ -32,7 +42,7 @@ public final class ProdStackParameters {
     for (String s : SLOTS) {
       p.put("Variant" + s + "Name", "");
       p.put("Variant" + s + "ModelName", "");
-      p.put("Variant" + s + "Weight", "0");
+      p.put("Variant" + s + "EntryWeight", "0");
       p.put("Variant" + s + "InstanceCount", "2");
       p.put("Variant" + s + "AutoScaling", "true");
     }
@@ -71,7 +81,7 @@ public final class ProdStackParameters {
     String s = slot.slot();
     params.put("Variant" + s + "Name", slot.variantName());
     params.put("Variant" + s + "ModelName", slot.modelName());
-    params.put("Variant" + s + "Weight", Integer.toString(slot.weight()));
+    params.put("Variant" + s + "EntryWeight", Integer.toString(slot.entryWeight()));
     params.put("Variant" + s + "InstanceCount", Integer.toString(slot.instanceCount()));
     params.put("Variant" + s + "AutoScaling", Boolean.toString(slot.autoScaling()));
     return this;
@@ -80,19 +90,8 @@ public final class ProdStackParameters {
   public ProdStackParameters clear(String slot) {
     params.put("Variant" + slot + "Name", "");
     params.put("Variant" + slot + "ModelName", "");
-    params.put("Variant" + slot + "Weight", "0");
+    params.put("Variant" + slot + "EntryWeight", "0");
     params.put("Variant" + slot + "AutoScaling", "true");
-    return this;
-  }
-
-  /** Weights as they are now on the endpoint (traffic shifts happen outside CloudFormation). */
-  public ProdStackParameters withWeights(Map<String, Integer> current) {
-    for (Slot s : occupied()) {
-      Integer w = current.get(s.variantName());
-      if (w != null) {
-        params.put("Variant" + s.slot() + "Weight", Integer.toString(w));
-      }
-    }
     return this;
   }
 
@@ -102,7 +101,7 @@ public final class ProdStackParameters {
 
   private Slot slot(String s) {
     return new Slot(s, params.get("Variant" + s + "Name"), params.getOrDefault("Variant" + s + "ModelName", ""),
-        parse(params.get("Variant" + s + "Weight"), 0), parse(params.get("Variant" + s + "InstanceCount"), 2),
+        parse(params.get("Variant" + s + "EntryWeight"), 0), parse(params.get("Variant" + s + "InstanceCount"), 2),
         !"false".equals(params.get("Variant" + s + "AutoScaling")));
   }
 

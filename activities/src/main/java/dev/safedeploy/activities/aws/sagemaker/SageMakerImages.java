@@ -5,8 +5,9 @@ import java.util.Set;
 
 /**
  * Built-in image URIs per region, from the SageMaker Python SDK's image_uri_config (xgboost.json for
- * sagemaker-xgboost 0.90-1 .. 1.7-1, model-monitor.json for the analyzer). The seed pointed ca-central-1's analyzer at
- * another region's account; here every entry is the region's own registry.
+ * sagemaker-xgboost 0.90-1 .. 1.7-1, model-monitor.json for the analyzer; both as of sagemaker-core, 2026-08; the ISO
+ * partitions are left out). The seed pointed ca-central-1's analyzer at another region's account; here every entry is
+ * the region's own registry. A region missing from either table fails BUILD, before any job is paid for.
  */
 public final class SageMakerImages {
 
@@ -45,28 +46,34 @@ public final class SageMakerImages {
       Map.entry("us-west-1", "746614075791"),
       Map.entry("us-west-2", "246618743249"));
 
+  // the SDK's table lists no analyzer for ap-south-2, ap-southeast-4, ca-west-1 or the GovCloud regions: BUILD fails there
   private static final Map<String, String> MODEL_MONITOR = Map.ofEntries(
       Map.entry("af-south-1", "875698925577"),
       Map.entry("ap-east-1", "001633400207"),
       Map.entry("ap-northeast-1", "574779866223"),
       Map.entry("ap-northeast-2", "709848358524"),
+      Map.entry("ap-northeast-3", "990339680094"),
       Map.entry("ap-south-1", "126357580389"),
       Map.entry("ap-southeast-1", "245545462676"),
       Map.entry("ap-southeast-2", "563025443158"),
+      Map.entry("ap-southeast-3", "669540362728"),
       Map.entry("ca-central-1", "536280801234"),
       Map.entry("cn-north-1", "453000072557"),
       Map.entry("cn-northwest-1", "453252182341"),
       Map.entry("eu-central-1", "048819808253"),
+      Map.entry("eu-central-2", "590183933784"),
       Map.entry("eu-north-1", "895015795356"),
       Map.entry("eu-south-1", "933208885752"),
+      Map.entry("eu-south-2", "437450045455"),
       Map.entry("eu-west-1", "468650794304"),
       Map.entry("eu-west-2", "749857270468"),
       Map.entry("eu-west-3", "680080141114"),
+      Map.entry("il-central-1", "843974653677"),
+      Map.entry("me-central-1", "588750061953"),
       Map.entry("me-south-1", "607024016150"),
       Map.entry("sa-east-1", "539772159869"),
       Map.entry("us-east-1", "156813124566"),
       Map.entry("us-east-2", "777275614652"),
-      Map.entry("us-gov-west-1", "362178532790"),
       Map.entry("us-west-1", "890145073186"),
       Map.entry("us-west-2", "159807026194"));
 

@@ -19,7 +19,7 @@ public class AwsTrafficActivitiesImpl implements TrafficActivities {
     this.config = config;
     this.weights = new WeightsTraffic(clients.sageMaker(), config);
     this.codeDeploy = config.trafficMode() == AwsBackendConfig.TrafficMode.CODEDEPLOY
-        ? new CodeDeployTraffic(clients.codeDeploy(), clients.lambda(), config) : null;
+        ? new CodeDeployTraffic(clients.codeDeploy(), clients.lambda(), clients.sageMaker(), config) : null;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.HookActivities;
+import dev.safedeploy.workflows.activities.HookVerdict;
 import io.temporal.failure.ApplicationFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,21 +83,15 @@ public class LocalHookActivitiesImpl implements HookActivities {
         return fail(what + ": row " + (i + 1) + " targeted variant " + request.variantName() + " but "
             + inv.variant() + " answered", i + 1, latencies);
       }
-      String answer = inv.text().trim();
-      try {
-        double v = Double.parseDouble(answer);
-        if (!Double.isFinite(v)) {
-          return fail(what + ": row " + (i + 1) + " to " + target + " answered " + answer, i + 1, latencies);
-        }
-      } catch (NumberFormatException e) {
-        return fail(what + ": row " + (i + 1) + " to " + target + " answered a non-number: " + abbreviate(answer),
-            i + 1, latencies);
+      String problem = HookVerdict.answerProblem(inv.text(), 1);
+      if (problem != null) {
+        return fail(what + ": row " + (i + 1) + " to " + target + " answered " + problem, i + 1, latencies);
       }
     }
-    long p99 = p99(latencies);
-    if (p99 > request.maxLatencyMillis()) {
-      return new HookResult(false, what + ": p99 latency " + p99 + " ms over the bound of "
-          + request.maxLatencyMillis() + " ms", rows.size(), p99);
+    long p99 = HookVerdict.p99(latencies);
+    String slow = HookVerdict.latencyProblem(latencies, request.maxLatencyMillis());
+    if (slow != null) {
+      return new HookResult(false, what + ": " + slow, rows.size(), p99);
     }
     log.info("{} of {} passed: {} invocations, p99 {} ms", what, request.endpointName(), rows.size(), p99);
     return new HookResult(true, null, rows.size(), p99);
@@ -104,15 +99,7 @@ public class LocalHookActivitiesImpl implements HookActivities {
 
   private static HookResult fail(String reason, int invocations, List<Long> latencies) {
     log.warn(reason);
-    return new HookResult(false, reason, invocations, p99(latencies));
-  }
-
-  private static long p99(List<Long> latencies) {
-    if (latencies.isEmpty()) {
-      return 0;
-    }
-    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    return sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)];
+    return new HookResult(false, reason, invocations, HookVerdict.p99(latencies));
   }
 
   /** The first n rows of a header-less target-first CSV, target stripped. */

@@ -46,8 +46,16 @@ class AlarmActivitiesTest {
       assertThat(latency.dimensions()).extracting(d -> d.name() + "=" + d.value())
           .containsExactlyInAnyOrder("EndpointName=taxi-prod", "VariantName=v2");
       assertThat(alarms.watchAlarms(WATCH)).isEqualTo(names); // again: idempotent
-      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).hasSize(2);
-      assertThat(names).containsExactly("taxi-prod-v2-5xx", "taxi-prod-v2-latency-p99");
+      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).hasSize(4);
+      assertThat(names).containsExactly("taxi-prod-v2-5xx", "taxi-prod-v2-latency-p99", "taxi-prod-v2-model-errors",
+          "taxi-prod-v2-4xx-rate");
+      var modelErrors = cw.describeAlarms(b -> b.alarmNames("taxi-prod-v2-model-errors")).metricAlarms().get(0);
+      assertThat(modelErrors.metricName()).isEqualTo("InvocationModelErrors");
+      assertThat(modelErrors.dimensions()).extracting(d -> d.name() + "=" + d.value())
+          .containsExactlyInAnyOrder("EndpointName=taxi-prod", "VariantName=v2");
+      var rate = cw.describeAlarms(b -> b.alarmNames("taxi-prod-v2-4xx-rate")).metricAlarms().get(0);
+      assertThat(rate.metrics()).extracting(q -> q.id()).containsExactly("e4", "inv", "rate");
+      assertThat(rate.threshold()).isEqualTo(0.05);
       assertThat(workflowTag(cw, "taxi-prod-v2-5xx")).isEqualTo("deploy-taxi-v2");
       assertThat(workflowTag(cw, "taxi-prod-v2-latency-p99")).isEqualTo("deploy-taxi-v2");
 

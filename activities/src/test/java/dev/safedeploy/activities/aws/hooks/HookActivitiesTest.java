@@ -37,8 +37,12 @@ class HookActivitiesTest {
   }
 
   private ActivityTesting activities() {
-    return new ActivityTesting(new AwsHookActivitiesImpl(moto.clients().runtime(), moto.clients().s3(), moto.config(),
-        "s3://safedeploy-test/sd/datacapture"));
+    return activities(java.time.Clock.systemUTC());
+  }
+
+  private ActivityTesting activities(java.time.Clock clock) {
+    return new ActivityTesting(new AwsHookActivitiesImpl(moto.clients().runtime(), moto.clients().sageMaker(),
+        moto.clients().s3(), moto.config(), "s3://safedeploy-test/sd/datacapture", clock));
   }
 
   private void answers(String... bodies) {
@@ -67,7 +71,7 @@ class HookActivitiesTest {
     try (ActivityTesting t = activities()) {
       HookResult r = t.stub(HookActivities.class).preTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
       assertThat(r.passed()).isFalse();
-      assertThat(r.reason()).contains("sample row 2").contains("2 values instead of one");
+      assertThat(r.reason()).contains("sample row 2").contains("2 predictions for 1 row");
     }
   }
 
@@ -77,27 +81,48 @@ class HookActivitiesTest {
     try (ActivityTesting t = activities()) {
       HookResult r = t.stub(HookActivities.class).smokeTest(new HookRequest("taxi-prod", null, SAMPLE, 1, 5000));
       assertThat(r.passed()).isFalse();
-      assertThat(r.reason()).contains("non-numeric");
+      assertThat(r.reason()).contains("is not a number");
     }
   }
 
+  /**
+   * At 100% the check is the green variant's capture of requests made after the shift: capture of another endpoint,
+   * of blue, or written before the check's own requests does not count. (moto stamps LastModified with the time of
+   * the put; the hook's clock is moved instead.)
+   */
   @Test
-  void postTrafficNeedsCaptureUnderTheEndpointsOwnPrefix() {
+  void postTrafficNeedsTheServingVariantsCaptureWrittenSinceItsRequests() {
     answers("18.9", "10.2", "24.0");
+    var sm = moto.clients().sageMaker();
+    sm.updateEndpointWeightsAndCapacities(b -> b.endpointName("taxi-prod").desiredWeightsAndCapacities(
+        w -> w.variantName("v1").desiredWeight(0f), w -> w.variantName("v2").desiredWeight(1f)));
+    var s3 = moto.clients().s3();
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/datacapture/taxi-prod-old/v2/2026/11/26/19/capture.jsonl"),
+        RequestBody.fromString("{}"));
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/datacapture/taxi-prod/v1/2026/11/26/19/blue.jsonl"),
+        RequestBody.fromString("{}"));
+    java.time.Instant now = java.time.Instant.now();
     try (ActivityTesting t = activities()) {
-      HookActivities hooks = t.stub(HookActivities.class);
-      // capture of another endpoint whose name shares the prefix does not count
-      moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET)
-          .key("sd/datacapture/taxi-prod-old/v2/2026/11/26/19/capture.jsonl"), RequestBody.fromString("{}"));
-      HookResult none = hooks.postTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
+      HookResult none = t.stub(HookActivities.class).postTraffic(new HookRequest("taxi-prod", null, SAMPLE, 3, 5000));
       assertThat(none.passed()).isFalse();
       assertThat(none.reason()).contains("no data capture under s3://safedeploy-test/sd/datacapture/taxi-prod/v2/");
-
-      moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET)
-          .key("sd/datacapture/taxi-prod/v2/2026/11/26/19/12-34-56-789-abc.jsonl"),
-          RequestBody.fromString("{\"captureData\":{}}"));
-      HookResult ok = hooks.postTraffic(new HookRequest("taxi-prod", "v2", SAMPLE, 3, 5000));
+      assertThat(none.invocations()).as("the rows were sent first").isEqualTo(3);
+    }
+    String key = "sd/datacapture/taxi-prod/v2/" + java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd/HH")
+        .withZone(java.time.ZoneOffset.UTC).format(now) + "/12-34-56-789-abc.jsonl";
+    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key(key), RequestBody.fromString("{\"captureData\":{}}"));
+    // the same file, seen by a check that started after it was written: from before the shift
+    try (ActivityTesting t = activities(java.time.Clock.offset(java.time.Clock.systemUTC(),
+        java.time.Duration.ofMinutes(30)))) {
+      assertThat(t.stub(HookActivities.class).postTraffic(new HookRequest("taxi-prod", null, SAMPLE, 3, 5000))
+          .passed()).isFalse();
+    }
+    // and by a check that started before it was written
+    try (ActivityTesting t = activities(java.time.Clock.offset(java.time.Clock.systemUTC(),
+        java.time.Duration.ofMinutes(-30)))) {
+      HookResult ok = t.stub(HookActivities.class).postTraffic(new HookRequest("taxi-prod", null, SAMPLE, 3, 5000));
       assertThat(ok.passed()).as(ok.reason()).isTrue();
+      assertThat(ok.reason()).contains("v2 captures them");
     }
   }
 
@@ -113,12 +138,10 @@ class HookActivitiesTest {
     }
   }
 
+  /** The AWS adapter applies the shared hook rule (HookVerdictTest): its formats are accepted here too. */
   @Test
   void shapeRules() {
-    assertThat(AwsHookActivitiesImpl.shapeProblem("12.5")).isNull();
-    assertThat(AwsHookActivitiesImpl.shapeProblem("[12.5]")).isNull();
-    assertThat(AwsHookActivitiesImpl.shapeProblem("{\"predictions\": [{\"score\": 12.5}]}")).isNull();
-    assertThat(AwsHookActivitiesImpl.shapeProblem("")).contains("empty");
-    assertThat(AwsHookActivitiesImpl.shapeProblem("NaN")).contains("non-finite");
+    assertThat(dev.safedeploy.workflows.activities.HookVerdict.answerProblem("{\"predictions\": [{\"score\": 12.5}]}",
+        1)).isNull();
   }
 }

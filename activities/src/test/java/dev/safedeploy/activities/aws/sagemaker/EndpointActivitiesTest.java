@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.UpdateStackRequest;
 
 /**
  * moto: models, endpoints and the real dev/prod templates deployed as CloudFormation stacks. moto's CloudFormation
@@ -135,6 +137,75 @@ class EndpointActivitiesTest {
       e.removeVariant(prod, "v2"); // the last one: the endpoint goes
       assertThat(e.describeProduction("taxi", prod).exists()).isFalse();
     }
+  }
+
+  /**
+   * A promotion on real SageMaker: the live split is never written into the stack (a weight change in the config
+   * would redeploy the endpoint and reset autoscaled capacity), the config updates keep the live weights
+   * (RetainAllVariantProperties), and retiring blue updates the endpoint once.
+   */
+  @Test
+  void promotionKeepsTheLiveSplitOutOfTheStackAndUpdatesTheEndpointOnce(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      String prod = V1.prodEndpoint();
+      e.addVariant(new VariantChange(prod, "taxi", variant(V1, 100)));
+      EndpointState both = e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
+      assertThat(both.variants()).extracting(VariantState::variantName, VariantState::weight)
+          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("v1", 100),
+              org.assertj.core.groups.Tuple.tuple("v2", 0));
+      var traffic = new dev.safedeploy.activities.aws.traffic.WeightsTraffic(moto.clients().sageMaker(),
+          moto.config());
+      traffic.shift(new TrafficShift(prod, Map.of("v1", 90, "v2", 10), "canary"));
+      traffic.shift(new TrafficShift(prod, Map.of("v1", 0, "v2", 100), "promote"));
+
+      int configsBefore = moto.conformance.configsSeen(prod).size();
+      int updatesBefore = moto.conformance.requestsOf(UpdateStackRequest.class).size();
+      EndpointState promoted = e.removeVariant(prod, "v1");
+      assertThat(promoted.variants()).containsExactly(new VariantState("v2", "taxi-v2", "v2", 100));
+      List<String> configs = moto.conformance.configsSeen(prod);
+      assertThat(configs.subList(configsBefore - 1, configs.size())).as("retiring blue: one endpoint update")
+          .hasSize(2);
+      List<UpdateStackRequest> updates = moto.conformance.requestsOf(UpdateStackRequest.class);
+      assertThat(updates.size() - updatesBefore).as("autoscaling off, then the variant off").isEqualTo(2);
+      for (UpdateStackRequest u : updates) {
+        assertThat(u.parameters()).extracting(Parameter::parameterKey)
+            .noneMatch(k -> k.matches("Variant[AB]Weight"));
+      }
+
+      // a variant entering beside the live one (blue restored, or the next canary) enters at 0; the live one keeps 100
+      EndpointState restored = e.addVariant(new VariantChange(prod, "taxi", variant(V1, 0)));
+      assertThat(restored.variants()).extracting(VariantState::variantName, VariantState::weight)
+          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("v1", 0),
+              org.assertj.core.groups.Tuple.tuple("v2", 100));
+    }
+  }
+
+  /**
+   * The live variant retired while the other still has weight 0 (CodeDeploy mode moves the alias, not the weights):
+   * the config update keeps live weights, so the survivor would be left alone at 0, serving nothing.
+   */
+  @Test
+  void retiringTheVariantThatHoldsAllTrafficGivesItToTheSurvivor(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      String prod = V1.prodEndpoint();
+      e.addVariant(new VariantChange(prod, "taxi", variant(V1, 100)));
+      e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
+      EndpointState after = e.removeVariant(prod, "v1");
+      assertThat(after.variants()).containsExactly(new VariantState("v2", "taxi-v2", "v2", 100));
+    }
+  }
+
+  /** Stacks made before weights left the template are updated without their old weight parameters. */
+  @Test
+  void legacyWeightParametersBecomeEntryWeights() {
+    ProdStackParameters p = new ProdStackParameters(Map.of("VariantAName", "v1", "VariantAWeight", "100",
+        "VariantBName", "", "VariantBWeight", "0"));
+    assertThat(p.asMap()).doesNotContainKeys("VariantAWeight", "VariantBWeight")
+        .containsEntry("VariantAEntryWeight", "100");
   }
 
   @Test

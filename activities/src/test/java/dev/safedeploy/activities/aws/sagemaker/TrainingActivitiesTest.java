@@ -111,6 +111,21 @@ class TrainingActivitiesTest {
     }
   }
 
+  /** SageMaker's own words when S3 refuses the execution role; the failure says which grant is missing. */
+  @Test
+  void aJobRefusedByS3NamesTheExecutionRoleGrant() {
+    RecordedHttpClient http = new RecordedHttpClient().on("SageMaker.DescribeTrainingJob", FAILED.replace(
+        "ClientError: Rows 1-5000 in file /opt/ml/input/data/train/train.csv have more fields than expected",
+        "ClientError: Data download failed:Failed to download data. AccessDenied (403): Access Denied"));
+    var sm = http.clients(RecordedHttpClient.config()).sageMaker();
+    try (ActivityTesting t = new ActivityTesting(new AwsTrainingActivitiesImpl(sm, RecordedHttpClient.config()))) {
+      ApplicationFailure f = ActivityTesting.failure(() -> t.stub(TrainingActivities.class).train(request()));
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).contains("AccessDenied (403)").contains("SageMaker execution role")
+          .contains("DataPrefix");
+    }
+  }
+
   @Test
   void localDataIsRefusedBeforeAnyCall() {
     RecordedHttpClient http = new RecordedHttpClient();
