@@ -17,6 +17,7 @@ import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
+import dev.safedeploy.platform.serving.GroundTruth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -72,6 +73,11 @@ public final class PlatformClient {
 
   public TrainingJob trainingJob(String name) {
     return get("training-jobs/" + enc(name), TrainingJob.class);
+  }
+
+  /** The model's training jobs: every version of it that got as far as training. */
+  public List<TrainingJob> trainingJobs(String model) {
+    return list(send("GET", "training-jobs?model=" + enc(model), null).body(), TrainingJob.class);
   }
 
   public Created<ProcessingJob> createProcessingJob(ProcessingJob job) {
@@ -132,6 +138,11 @@ public final class PlatformClient {
 
   public Endpoint setDataCapture(String endpoint, DataCaptureConfig config) {
     return convert(send("PUT", "endpoints/" + enc(endpoint) + "/data-capture", config).body(), Endpoint.class);
+  }
+
+  /** Labels of captured requests, each by the InferenceId it was invoked with ({@link #invoke} with an id). */
+  public void putGroundTruth(String endpoint, List<GroundTruth.Label> labels) {
+    send("POST", "endpoints/" + enc(endpoint) + "/ground-truth", Map.of("labels", labels));
   }
 
   public JsonNode metrics(String endpoint, double windowSeconds) {
@@ -204,11 +215,20 @@ public final class PlatformClient {
 
   /** Invokes the endpoint through the router, optionally targeting one variant. */
   public Invocation invoke(String endpoint, String targetVariant, String contentType, byte[] body) {
+    return invoke(endpoint, targetVariant, contentType, body, null);
+  }
+
+  /** @param inferenceId recorded with the captured request, for ground truth to name it by (null: none) */
+  public Invocation invoke(String endpoint, String targetVariant, String contentType, byte[] body,
+      String inferenceId) {
     HttpRequest.Builder b = HttpRequest.newBuilder(routerUrl().resolve("/endpoints/" + enc(endpoint)
         + "/invocations")).timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (targetVariant != null) {
       b.header("X-Amzn-SageMaker-Target-Variant", targetVariant);
+    }
+    if (inferenceId != null) {
+      b.header("X-Amzn-SageMaker-Inference-Id", inferenceId);
     }
     long started = System.nanoTime();
     try {
