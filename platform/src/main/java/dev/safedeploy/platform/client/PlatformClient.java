@@ -194,6 +194,27 @@ public final class PlatformClient {
     return create("monitoring-schedules", schedule, MonitoringSchedule.class);
   }
 
+  /** The endpoint's drift-monitoring schedules. */
+  public List<MonitoringSchedule> schedules(String endpoint) {
+    return list(send("GET", "monitoring-schedules?endpoint=" + enc(endpoint), null).body(),
+        MonitoringSchedule.class);
+  }
+
+  /** Deletes the schedule; one already gone is success. */
+  public void deleteSchedule(String name) {
+    try {
+      send("DELETE", "monitoring-schedules/" + enc(name), null);
+    } catch (PlatformClientException e) {
+      if (!e.notFound()) {
+        throw e;
+      }
+    }
+  }
+
+  public List<Alarm> alarms() {
+    return list(send("GET", "alarms", null).body(), Alarm.class);
+  }
+
   public JsonNode inventory() {
     return send("GET", "inventory", null).body();
   }

@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  * GET  /alarms, GET|DELETE /alarms/{name}, POST /alarms/evaluate
  * PUT|DELETE /alarms/{name}/watchers/{workflowId}
  * POST /monitoring-schedules                MonitoringSchedule; GET|DELETE /monitoring-schedules/{name}
+ * GET  /monitoring-schedules?endpoint=e     the endpoint's schedules (every one without the parameter)
  * POST /monitoring-schedules/{name}/run     one drift check now
  * </pre>
  */
@@ -170,6 +171,9 @@ final class ControlApi implements AutoCloseable {
       case "monitoring-schedules":
         if (n == 1 && m.equals("POST")) {
           return p.createSchedule(body(ex, MonitoringSchedule.class));
+        }
+        if (n == 1 && m.equals("GET")) {
+          return p.schedules(query(ex, "endpoint"));
         }
         if (n == 2 && m.equals("GET")) {
           return p.schedule(s.get(1));

@@ -280,6 +280,12 @@ public final class LocalPlatform implements AutoCloseable {
     return monitoring.get(name);
   }
 
+  /** The endpoint's monitoring schedules (null: all), by name. */
+  public List<MonitoringSchedule> schedules(String endpoint) {
+    return monitoring.table.values().stream().filter(x -> endpoint == null || endpoint.equals(x.endpoint()))
+        .sorted(java.util.Comparator.comparing(MonitoringSchedule::name)).toList();
+  }
+
   public void deleteSchedule(String name) {
     monitoring.delete(name);
   }

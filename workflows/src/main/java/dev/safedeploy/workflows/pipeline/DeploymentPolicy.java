@@ -27,6 +27,8 @@ import java.util.List;
  * @param maxHookLatencyMillis the pre/post-traffic hooks' latency bound per invocation (default 2000 ms)
  * @param prodLease when another run of the same production endpoint is in its canary or watch window: QUEUE (default)
  *     waits in line for it, REFUSE ends this run with outcome PROD_BUSY
+ * @param driftThreshold the drift alarms' bound on {@code feature_baseline_drift_<column>}, the distance between the
+ *     captured and the baseline distribution (0..1; default 0.20, the seed's)
  */
 public record DeploymentPolicy(
     Strategy strategy,
@@ -45,7 +47,10 @@ public record DeploymentPolicy(
     Double rmseTolerance,
     Duration watchWindow,
     Long maxHookLatencyMillis,
-    LeaseMode prodLease) {
+    LeaseMode prodLease,
+    Double driftThreshold) {
+
+  public static final double DEFAULT_DRIFT_THRESHOLD = 0.20;
 
   public DeploymentPolicy {
     strategy = strategy == null ? Strategy.CANARY : strategy;
@@ -65,6 +70,7 @@ public record DeploymentPolicy(
     watchWindow = watchWindow == null ? Duration.ofHours(1) : watchWindow;
     maxHookLatencyMillis = maxHookLatencyMillis == null ? 2000L : maxHookLatencyMillis;
     prodLease = prodLease == null ? LeaseMode.QUEUE : prodLease;
+    driftThreshold = driftThreshold == null ? DEFAULT_DRIFT_THRESHOLD : driftThreshold;
   }
 
   public static DeploymentPolicy defaults() {
@@ -109,6 +115,10 @@ public record DeploymentPolicy(
     }
     if (!(rmseTolerance >= 0) || rmseTolerance.isInfinite()) {
       problems.add("policy.rmseTolerance must be zero or more, got " + rmseTolerance);
+    }
+    if (!(driftThreshold > 0 && driftThreshold <= 1)) {
+      problems.add("policy.driftThreshold must be in (0, 1] (a distance between distributions), got "
+          + driftThreshold);
     }
     if (maxHookLatencyMillis < 1) {
       problems.add("policy.maxHookLatencyMillis must be positive, got " + maxHookLatencyMillis);
@@ -157,6 +167,7 @@ public record DeploymentPolicy(
     private Duration watchWindow;
     private Long maxHookLatencyMillis;
     private LeaseMode prodLease;
+    private Double driftThreshold;
 
     private Builder() {}
 
@@ -178,6 +189,7 @@ public record DeploymentPolicy(
       watchWindow = p.watchWindow;
       maxHookLatencyMillis = p.maxHookLatencyMillis;
       prodLease = p.prodLease;
+      driftThreshold = p.driftThreshold;
     }
 
     public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -197,11 +209,12 @@ public record DeploymentPolicy(
     public Builder watchWindow(Duration v) { watchWindow = v; return this; }
     public Builder maxHookLatencyMillis(long v) { maxHookLatencyMillis = v; return this; }
     public Builder prodLease(LeaseMode v) { prodLease = v; return this; }
+    public Builder driftThreshold(double v) { driftThreshold = v; return this; }
 
     public DeploymentPolicy build() {
       return new DeploymentPolicy(strategy, canaryPercent, linearStepPercent, linearInterval, bake, finalBake,
           alarmNames, alarmPollInterval, approvalTimeout, reminderInterval, approvers, fourEyes, rmseThreshold,
-          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease);
+          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease, driftThreshold);
     }
   }
 }

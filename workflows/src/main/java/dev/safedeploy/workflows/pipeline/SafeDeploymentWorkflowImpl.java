@@ -16,6 +16,7 @@ import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
 import dev.safedeploy.workflows.activities.HookActivities.HookResult;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
 import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
+import dev.safedeploy.workflows.activities.MonitoringActivities.RetireRequest;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
 import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
@@ -123,6 +124,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean blueRetired;
   private AlarmWatch alarmWatch;
   private String modelName;
+  private boolean monitoringBegun;
   // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
   private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
   private boolean blueUnrestorable;
@@ -261,9 +263,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
 
     enter(Stage.MONITOR);
+    monitoringBegun = true;
     var monitor = monitoring.enableMonitoring(new MonitoringRequest(request.model(), request.version(),
-        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri()));
-    event("drift monitoring " + monitor.scheduleName() + ", alarm " + monitor.driftAlarmName());
+        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri(),
+        policy.driftThreshold()));
+    event("drift monitoring " + monitor.scheduleName() + ", alarm" + (monitor.driftAlarmNames() == null
+        || monitor.driftAlarmNames().size() <= 1 ? " " + monitor.driftAlarmName()
+        : "s " + monitor.driftAlarmNames()));
     endpoints.deleteEndpoint(names.devEndpoint());
     devCreated = false;
     outcome = Outcome.PROMOTED;
@@ -353,6 +359,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     step("adding green variant " + names.variant());
     greenAdded = true;
+    // runs after production is restored (the saga undoes in reverse), so it knows which version serves again
+    if (Workflow.getVersion("monitoring-handover", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      saga.addCompensation(this::retireMonitoring);
+    }
     saga.addCompensation(this::restoreProductionConverging);
     prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
         new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
@@ -775,6 +785,26 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (alarmWatch != null) {
       quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
     }
+  }
+
+  /**
+   * This version's drift schedule goes when it stops being live after its monitoring began (a rollback in the watch
+   * window); the version serving again gets its schedule back, so production keeps exactly one.
+   */
+  private void retireMonitoring() {
+    if (!monitoringBegun) {
+      return;
+    }
+    ResourceNames restored = liveVersion == null || liveVersion.equals(request.version()) ? null
+        : new ResourceNames(request.model(), liveVersion);
+    quietly(() -> {
+      monitoring.retireMonitoring(new RetireRequest(request.model(), request.version(), names.prodEndpoint(),
+          names.monitoringSchedule(), restored == null ? null : restored.version(),
+          restored == null ? null : restored.monitoringSchedule(), restored == null ? null : restored.baselineJob(),
+          policy.driftThreshold()));
+      event("drift monitoring " + names.monitoringSchedule() + " removed" + (restored == null ? ""
+          : ", " + restored.monitoringSchedule() + " restored"));
+    }, "retire drift monitoring");
   }
 
   private void deleteDevEndpoint() {

@@ -34,8 +34,20 @@ class PipelineRequestTest {
     assertThat(p.approvalTimeout()).isEqualTo(Duration.ofDays(7));
     assertThat(p.fourEyes()).isTrue();
     assertThat(p.rmseThreshold()).isEqualTo(10.0);
+    assertThat(p.driftThreshold()).isEqualTo(0.20);
     assertThat(r.workflowId()).isEqualTo("deploy-nyctaxi-v1");
     assertThat(r.names().devEndpoint()).isEqualTo("nyctaxi-dev-v1");
+  }
+
+  @Test
+  void driftThresholdIsADistanceBetweenDistributions() {
+    for (double bad : new double[] {0, -0.1, 1.5, Double.NaN}) {
+      PipelineRequest r = new PipelineRequest("nyctaxi", "v1", DATA, null, "alice",
+          DeploymentPolicy.builder().driftThreshold(bad).build());
+      assertThat(r.problems()).singleElement().asString().startsWith("policy.driftThreshold must be in (0, 1]");
+    }
+    assertThat(new PipelineRequest("nyctaxi", "v1", DATA, null, "alice",
+        DeploymentPolicy.builder().driftThreshold(0.3).build()).problems()).isEmpty();
   }
 
   @Test

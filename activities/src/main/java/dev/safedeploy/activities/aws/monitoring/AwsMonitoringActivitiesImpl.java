@@ -40,9 +40,29 @@ public class AwsMonitoringActivitiesImpl implements MonitoringActivities {
     params.put("ConstraintsS3Uri", r.constraintsUri());
     params.put("ReportsS3Uri", config.s3Uri("monitoring/" + r.endpointName() + "/" + r.scheduleName()));
     params.put("ExecutionRoleArn", config.sageMakerRoleArn());
+    if (r.driftThreshold() != null) {
+      params.put("DriftThreshold", String.valueOf(r.driftThreshold()));
+    }
     Map<String, String> out = stacks.deploy(stackName(r.endpointName()), Templates.MONITORING, params,
         Map.of(AwsEndpointActivitiesImpl.TAG_MODEL, r.model(), AwsEndpointActivitiesImpl.TAG_VERSION, r.version()));
     return new MonitoringResult(out.getOrDefault("ScheduleName", r.scheduleName()),
         out.getOrDefault("DriftAlarmName", AlarmNames.drift(r.endpointName())));
+  }
+
+  /**
+   * The stack holds the one schedule of the endpoint: a rolled-back version's is swapped back to the restored
+   * version's baseline (where the baseline step wrote it, by model and version), or the stack goes when nothing
+   * serves.
+   */
+  @Override
+  public MonitoringResult retireMonitoring(RetireRequest r) {
+    if (r.restoreVersion() == null) {
+      stacks.delete(stackName(r.endpointName()));
+      return new MonitoringResult(null, null, java.util.List.of());
+    }
+    String base = config.s3Uri("baselines/" + r.model() + "/" + r.restoreVersion());
+    base = base.endsWith("/") ? base : base + "/";
+    return enableMonitoring(new MonitoringRequest(r.model(), r.restoreVersion(), r.endpointName(),
+        r.restoreScheduleName(), base + "statistics.json", base + "constraints.json", r.driftThreshold()));
   }
 }

@@ -174,7 +174,7 @@ class LocalRetrainActivitiesTest {
         .size() + Files.readAllLines(models.data.test()).size();
     long assembled = lines(data.data().train()) + lines(data.data().validation()) + lines(data.data().test());
     assertThat(assembled).isEqualTo(original + 40);
-    // the captured rows are target-first; the baseline (features only here) gains the train split's features
+    // the captured rows are target-first; the baseline (target-first too) gains the train split's rows
     List<String> train = Files.readAllLines(Path.of(URI.create(data.data().train())));
     List<String> all = new ArrayList<>(train);
     all.addAll(Files.readAllLines(Path.of(URI.create(data.data().validation()))));
@@ -183,8 +183,10 @@ class LocalRetrainActivitiesTest {
     long addedToTrain = train.size() - Files.readAllLines(models.data.train()).size();
     assertThat(lines(data.data().baseline()) - Files.readAllLines(models.data.baseline()).size())
         .isEqualTo(addedToTrain);
-    assertThat(Files.readAllLines(Path.of(URI.create(data.data().baseline()))).get(0))
-        .isEqualTo(Files.readAllLines(models.data.baseline()).get(0));
+    List<String> baseline = Files.readAllLines(Path.of(URI.create(data.data().baseline())));
+    assertThat(baseline.get(0)).isEqualTo(Files.readAllLines(models.data.baseline()).get(0))
+        .startsWith("total_amount,");
+    assertThat(baseline.subList(1, baseline.size())).isEqualTo(train);
 
     // a retrain from v4's data does not add the same requests again
     LiveModel fromV4 = new LiveModel("taxi", "v4", data.data(), live.hyperparameters(), null);
