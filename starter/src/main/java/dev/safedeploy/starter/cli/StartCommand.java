@@ -141,6 +141,11 @@ public class StartCommand extends ClientCommand {
           + " for it (default), REFUSE ends this run with outcome PROD_BUSY")
   LeaseMode prodLease;
 
+  @Option(names = "--drift-threshold", paramLabel = "X",
+      description = "drift alarms fire above this distance between the captured and the baseline distribution of"
+          + " a column, in (0, 1] (0.20)")
+  Double driftThreshold;
+
   @Option(names = "--json", description = "print the started run as JSON")
   boolean json;
 
@@ -202,6 +207,7 @@ public class StartCommand extends ClientCommand {
     if (watchWindow != null) b.watchWindow(watchWindow);
     if (maxHookLatencyMillis != null) b.maxHookLatencyMillis(maxHookLatencyMillis);
     if (prodLease != null) b.prodLease(prodLease);
+    if (driftThreshold != null) b.driftThreshold(driftThreshold);
     return b.build();
   }
 

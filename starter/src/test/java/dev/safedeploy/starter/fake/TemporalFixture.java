@@ -71,7 +71,17 @@ public final class TemporalFixture implements AutoCloseable {
     this(null, freePort(), workflowImplementation, activities);
   }
 
+  /** With several workflow implementations (the pipeline and the retrain entity, say). */
+  public TemporalFixture(java.util.List<Class<?>> workflowImplementations, Object... activities) {
+    this(null, freePort(), workflowImplementations.toArray(new Class<?>[0]), activities);
+  }
+
   private TemporalFixture(AutoCloseable realServer, int port, Class<?> workflowImplementation, Object... activities) {
+    this(realServer, port, new Class<?>[] {workflowImplementation}, activities);
+  }
+
+  private TemporalFixture(AutoCloseable realServer, int port, Class<?>[] workflowImplementations,
+      Object... activities) {
     this.port = port;
     this.server = realServer != null ? realServer : TestServer.createPortBoundServer(port);
     stubs = WorkflowServiceStubs.newServiceStubs(
@@ -87,7 +97,7 @@ public final class TemporalFixture implements AutoCloseable {
     client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     factory = WorkerFactory.newInstance(client);
     var worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(workflowImplementation);
+    worker.registerWorkflowImplementationTypes(workflowImplementations);
     if (activities.length > 0) {
       worker.registerActivitiesImplementations(activities);
     }

@@ -189,7 +189,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (!problems.isEmpty()) {
       return finish(Outcome.FAILED, "invalid request: " + String.join("; ", problems));
     }
-    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy());
+    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy()
+        + (request.retrainCause() == null ? "" : "; retrain: " + request.retrainCause().description()));
     try {
       return pipeline();
     } catch (Abort abort) {
@@ -308,6 +309,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     fields.put("devEndpoint", names.devEndpoint());
     fields.put("requestedBy", request.requestedBy());
+    if (request.retrainCause() != null) {
+      fields.put("retrainCause", request.retrainCause().description());
+    }
     fields.put("deadline", deadline.toString());
     notifyBestEffort(Kind.APPROVAL_REQUESTED,
         request.model() + " " + request.version() + " awaits approval", fields);

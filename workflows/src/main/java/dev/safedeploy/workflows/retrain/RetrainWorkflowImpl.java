@@ -124,7 +124,7 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
         currentVersion = version;
         TrainingData data = assembly.assembleData(new DataRequest(model, version, live, policy.useCapturedData()));
         PipelineRequest request = new PipelineRequest(model, version, data.data(), live.hyperparameters(),
-            trigger.requestedBy(), live.policy());
+            trigger.requestedBy(), live.policy(), trigger.toCause());
         List<String> problems = request.problems();
         if (!problems.isEmpty()) {
           note(Event.RUN_FAILED, trigger, request.workflowId(), version, null,
