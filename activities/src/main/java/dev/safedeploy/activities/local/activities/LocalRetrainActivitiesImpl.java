@@ -26,8 +26,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -43,7 +41,9 @@ import java.util.stream.Stream;
  * platform's training job of it. The next version counts on from the highest version the model has had a training job
  * for. Fresh data goes to {@code <home>/retrain-data/<model>-<version>/}: the live version's train, validation, test
  * and baseline files, plus (when the policy allows) every captured production request of the model's endpoint that
- * has ground truth and was not already in the live version's data, joined on its InferenceId.
+ * has ground truth and was not already in the live version's data, joined on its InferenceId, added to train and
+ * baseline. Validation and test stay the live version's: the quality gate then compares both versions' RMSE on the
+ * same rows.
  */
 public class LocalRetrainActivitiesImpl implements RetrainActivities {
   static final String TARGET = "total_amount";
@@ -187,10 +187,12 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
           ? captured(new ResourceNames(r.model(), r.version()).prodEndpoint(), features, previouslyCaptured)
           : Captured.NONE;
       Adapters.heartbeat("copying " + from.train());
-      long trainRows = copyPlus(train, tmp.resolve("train.csv"), captured.rows(0), false);
-      copyPlus(validation, tmp.resolve("validation.csv"), captured.rows(1), false);
-      copyPlus(test, tmp.resolve("test.csv"), captured.rows(2), false);
-      copyPlus(baseline, tmp.resolve("baseline.csv"), captured.rows(0), !baselineHasTarget);
+      // captured rows train; validation and test stay the live version's, so that the quality gate compares the
+      // new version's RMSE with the live one's on the same rows
+      long trainRows = copyPlus(train, tmp.resolve("train.csv"), captured.rows(), false);
+      copyPlus(validation, tmp.resolve("validation.csv"), List.of(), false);
+      copyPlus(test, tmp.resolve("test.csv"), List.of(), false);
+      copyPlus(baseline, tmp.resolve("baseline.csv"), captured.rows(), !baselineHasTarget);
       Set<String> ids = new LinkedHashSet<>(previouslyCaptured);
       ids.addAll(captured.ids());
       Files.write(tmp.resolve(CAPTURED_IDS), ids, StandardCharsets.UTF_8);
@@ -230,27 +232,19 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
         + (c.already() > 0 ? ", " + c.already() + " already in the live version's data" : "") + ")";
   }
 
-  /**
-   * Captured rows joined with ground truth, as target-first CSV lines split 80/19/1 by a hash of the request's id
-   * and the row's place in it, so that the same capture always splits the same way.
-   */
-  record Captured(List<List<String>> splits, List<String> ids, long requests, long labelled, long skipped,
-      long already) {
-    static final Captured NONE = new Captured(List.of(List.of(), List.of(), List.of()), List.of(), 0, 0, 0, 0);
-
-    List<String> rows(int split) {
-      return splits.get(split);
-    }
+  /** Captured rows joined with ground truth, as target-first CSV lines in capture order. */
+  record Captured(List<String> rows, List<String> ids, long requests, long labelled, long skipped, long already) {
+    static final Captured NONE = new Captured(List.of(), List.of(), 0, 0, 0, 0);
 
     long count() {
-      return splits.stream().mapToLong(List::size).sum();
+      return rows.size();
     }
   }
 
   private Captured captured(String endpoint, int features, Set<String> previously) {
     List<CapturedRequests.Request> requests = CapturedRequests.read(home.resolve("capture"), endpoint);
     Map<String, String> labels = GroundTruth.read(home.resolve("ground-truth"), endpoint);
-    List<List<String>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    List<String> out = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
     long labelled = 0;
@@ -280,15 +274,14 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
           skipped++;
           continue;
         }
-        double u = unit(id + "#" + i);
-        splits.get(u < 0.80 ? 0 : u < 0.99 ? 1 : 2).add(line);
+        out.add(line);
         used = true;
       }
       if (used) {
         ids.add(id);
       }
     }
-    return new Captured(splits, ids, requests.size(), labelled, skipped, already);
+    return new Captured(out, ids, requests.size(), labelled, skipped, already);
   }
 
   /** {@code target,f1,...,fn}, or null when the row is not numeric, has the wrong width, or fails the target filter. */
@@ -314,19 +307,6 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
       return b.toString();
     } catch (NumberFormatException e) {
       return null;
-    }
-  }
-
-  static double unit(String key) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      long v = 0;
-      for (int i = 0; i < 7; i++) {
-        v = (v << 8) | (h[i] & 0xff);
-      }
-      return v / (double) (1L << 56);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -130,6 +130,29 @@ class LocalMonitoringActivitiesTest {
 
   @Test
   @Order(2)
+  void trafficLikeTheTrainingDataRaisesNoAlarm() throws Exception {
+    // the validation rows, as clients send them: features like the baseline's, predictions like its targets
+    List<String> rows = Files.readAllLines(models.data.validation());
+    for (int from = 0; from < Math.min(rows.size(), 1000); from += 50) {
+      StringBuilder body = new StringBuilder();
+      for (String line : rows.subList(from, Math.min(from + 50, rows.size()))) {
+        body.append(line.substring(line.indexOf(',') + 1)).append('\n');
+      }
+      assertThat(client.invoke(PROD, null, "text/csv", body.toString().trim().getBytes(StandardCharsets.UTF_8))
+          .status()).isEqualTo(200);
+    }
+    assertThat(platform.capture().flush(5_000)).isTrue();
+    Map<String, Double> drift = platform.runMonitoringNow("taxi-v1-drift");
+    assertThat(drift).containsKeys("total_amount", "duration_minutes", "passenger_count", "trip_distance");
+    assertThat(drift.values()).as("drift %s", drift).allSatisfy(d -> assertThat(d).isLessThan(0.10));
+    platform.evaluateAlarms();
+    for (String name : ALARMS) {
+      assertThat(client.alarm(name).state().state()).as(name).isNotEqualTo("ALARM");
+    }
+  }
+
+  @Test
+  @Order(3)
   void driftedTrafficRaisesTheFeaturesAlarm() throws Exception {
     // trip_distance x10: its drift is far over the threshold, the predictions move too, passenger_count does not
     List<String> rows = Files.readAllLines(models.data.test());
@@ -151,7 +174,7 @@ class LocalMonitoringActivitiesTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void promotingTheNextVersionLeavesOnlyItsSchedule() {
     MonitoringResult m = monitoring.enableMonitoring(request(v2, 0.3));
     assertThat(m.scheduleName()).isEqualTo("taxi-v2-drift");
@@ -161,7 +184,7 @@ class LocalMonitoringActivitiesTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRollbackAfterMonitoringBeganRestoresTheLiveVersionsSchedule() {
     RetireRequest retire = new RetireRequest("taxi", "v2", PROD, v2.monitoringSchedule(), "v1",
         v1.monitoringSchedule(), v1.baselineJob(), null);
@@ -175,7 +198,7 @@ class LocalMonitoringActivitiesTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badInputFailsNonRetryably() {
     assertThatThrownBy(() -> monitoring.enableMonitoring(request(v1, 1.5))).satisfies(t -> {
       ApplicationFailure f = (ApplicationFailure) ((ActivityFailure) t).getCause();
@@ -191,7 +214,7 @@ class LocalMonitoringActivitiesTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void nothingLeftToServeTakesScheduleAndDriftAlarms() {
     monitoring.retireMonitoring(new RetireRequest("taxi", "v1", PROD, v1.monitoringSchedule(), null, null, null,
         null));
