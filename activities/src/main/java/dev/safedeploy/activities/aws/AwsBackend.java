@@ -40,6 +40,6 @@ public final class AwsBackend {
         new AwsHookActivitiesImpl(clients.runtime(), clients.s3(), config, endpoints.captureRoot()),
         new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
             GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
-        new AwsMonitoringActivitiesImpl(stacks, config));
+        new AwsMonitoringActivitiesImpl(stacks, clients.cloudWatch(), clients.s3(), config));
   }
 }
