@@ -36,6 +36,11 @@ public final class TemporalFixture implements AutoCloseable {
 
   /** The real server needs the temporal CLI: skipped without it, failed without it under .ci/run. */
   public static TemporalFixture real(Class<?> workflowImplementation, Object... activities) {
+    return real(java.util.List.of(workflowImplementation), activities);
+  }
+
+  /** The real server with several workflow implementations. */
+  public static TemporalFixture real(java.util.List<Class<?>> workflowImplementations, Object... activities) {
     Path cli = TemporalCli.find(System.getenv()).orElse(null);
     if (cli == null) {
       String why = "no temporal CLI (SAFEDEPLOY_TEMPORAL_CLI, PATH, " + System.getProperty(TemporalCli.TOOLS_PROPERTY)
@@ -53,7 +58,7 @@ public final class TemporalFixture implements AutoCloseable {
     }
     TemporalDevServer dev = TemporalDevServer.start(new TemporalDevServer.Options(cli, null, 0, 0, log,
         Duration.ofSeconds(60)));
-    return new TemporalFixture(dev, dev.port(), workflowImplementation, activities);
+    return new TemporalFixture(dev, dev.port(), workflowImplementations.toArray(new Class<?>[0]), activities);
   }
 
   private final AutoCloseable server;
