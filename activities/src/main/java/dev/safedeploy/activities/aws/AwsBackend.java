@@ -41,6 +41,6 @@ public final class AwsBackend {
             endpoints.captureRoot()),
         new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
             GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
-        new AwsMonitoringActivitiesImpl(stacks, clients.s3(), clients.cloudWatch(), config));
+        new AwsMonitoringActivitiesImpl(stacks, clients.cloudWatch(), clients.s3(), config));
   }
 }

@@ -6,6 +6,7 @@ import dev.safedeploy.activities.local.activities.LocalEndpointActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalHookActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalMonitoringActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalNotificationActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalRetrainActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTemplateActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTrafficActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTrainingActivitiesImpl;
@@ -15,7 +16,7 @@ import dev.safedeploy.platform.client.PlatformClient;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The local backend's activities, all nine ports, against one running {@code LocalPlatform}. */
+/** The local backend's activities, all ten ports (the pipeline's nine and the retrain entity's), against one running {@code LocalPlatform}. */
 public final class LocalBackend {
   private LocalBackend() {}
 
@@ -39,6 +40,7 @@ public final class LocalBackend {
         new LocalAlarmActivitiesImpl(client, resolved),
         new LocalHookActivitiesImpl(client, resolved),
         new LocalNotificationActivitiesImpl(home, resolved.gatewayUrl()),
-        new LocalMonitoringActivitiesImpl(client, resolved));
+        new LocalMonitoringActivitiesImpl(client, resolved),
+        new LocalRetrainActivitiesImpl(client, home));
   }
 }

@@ -134,10 +134,10 @@ class AwsBackendEndToEndTest {
         RequestBody.fromString("duration_minutes,passenger_count,trip_distance\n5,1,1.0\n"));
     for (String v : new String[] {"v1", "v2"}) { // what the analyzer (which moto does not run) would write
       s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/statistics.json"),
-          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitoringActivitiesTest.statistics(
+          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitorFiles.statistics(
               "total_amount", "duration_minutes", "passenger_count", "trip_distance")));
       s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/constraints.json"),
-          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitoringActivitiesTest.constraints(
+          RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitorFiles.constraints(
               "Enabled")));
     }
     StringBuilder results = new StringBuilder("{\"results\": [");

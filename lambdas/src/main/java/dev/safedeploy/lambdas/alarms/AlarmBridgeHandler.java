@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * EventBridge "CloudWatch Alarm State Change" → the {@code alarm} signal of the deployment workflow watching the alarm.
+ * EventBridge "CloudWatch Alarm State Change" → the {@code alarm} signal of the deployment workflow watching the alarm,
+ * or, for a drift alarm, a signal-with-start of the model's retrain workflow.
  *
  * <p>Which workflow: the alarm's {@value #WORKFLOW_ID_TAG} tag, set by the AWS backend on every alarm a deployment
- * watches. Alarms without it are ignored, as are transitions to states not in {@code FORWARD_STATES} (default only
+ * watches ({@code deploy-<model>-<version>}) and on every drift alarm ({@code retrain-<model>}). Alarms without it are ignored, as are transitions to states not in {@code FORWARD_STATES} (default only
  * ALARM: an OK or INSUFFICIENT_DATA means nothing to a canary). A workflow that has closed is logged and the event
  * dropped; every other failure is thrown, so Lambda's asynchronous retries and then the function's on-failure
  * destination (a dead-letter queue) keep the event: never lost silently.

@@ -8,6 +8,7 @@ import dev.safedeploy.lambdas.MotoServer;
 import dev.safedeploy.lambdas.alarms.AlarmBridgeTemporalTest.AlarmInbox;
 import dev.safedeploy.lambdas.alarms.AlarmBridgeTemporalTest.AlarmInboxImpl;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -122,6 +123,33 @@ class AlarmBridgeMotoTest {
         assertThat(signal.alarmName()).isEqualTo("nyctaxi-prod-v2-5xx");
         assertThat(signal.signalsAlarm()).isTrue();
       });
+    }
+  }
+
+  @Test
+  void driftAlarmEventRetrainsThroughRealTagsAndARealTemporalServer() {
+    // as the AWS backend tags every drift alarm (DriftAlarms): the model's retrain workflow
+    cloudWatch.putMetricAlarm(r -> r.alarmName("nyctaxi-prod-drift-total_amount")
+        .namespace("aws/sagemaker/Endpoints/data-metrics").metricName("feature_baseline_drift_total_amount")
+        .statistic(Statistic.AVERAGE).period(3600).evaluationPeriods(1).threshold(0.2)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+        .tags(Tag.builder().key("safedeploy:workflow-id").value("retrain-nyctaxi").build()));
+    ScheduledEvent drift = event("cloudwatch-drift-alarm-state-change.json", ScheduledEvent.class);
+    assertThat(drift.getResources()).containsExactly(cloudWatch.describeAlarms(r -> r.alarmNames(
+        "nyctaxi-prod-drift-total_amount")).metricAlarms().get(0).alarmArn());
+
+    RetrainStandIn.RECEIVED.clear();
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      env.newWorker(RetrainWorkflow.TASK_QUEUE).registerWorkflowImplementationTypes(RetrainStandIn.class);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      AlarmBridgeHandler bridge = new AlarmBridgeHandler(new CloudWatchAlarmTags(cloudWatch),
+          new TemporalAlarmSignaller(client), Set.of("ALARM"));
+      assertThat(bridge.handleRequest(drift, null)).isEqualTo("FORWARDED");
+      assertThat(bridge.handleRequest(drift, null)).isEqualTo("FORWARDED");
+      client.newUntypedWorkflowStub("retrain-nyctaxi").getResult(Void.class);
+      assertThat(RetrainStandIn.RECEIVED).hasSize(2)
+          .allMatch(s -> s.equals("retrain-nyctaxi nyctaxi-prod-drift-total_amount ALARM 0.44"));
     }
   }
 }

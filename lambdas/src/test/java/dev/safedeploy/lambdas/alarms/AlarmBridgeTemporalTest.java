@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -65,6 +66,7 @@ class AlarmBridgeTemporalTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AlarmInboxImpl.class);
+    env.newWorker(RetrainWorkflow.TASK_QUEUE).registerWorkflowImplementationTypes(RetrainStandIn.class);
     env.start();
     client = env.getWorkflowClient();
   }
@@ -104,6 +106,25 @@ class AlarmBridgeTemporalTest {
         "Threshold Crossed: 1 out of the last 1 datapoints [3.0 (26/11/26 19:03:00)] was greater than the threshold"
             + " (0.0) (minimum 1 datapoint for OK -> ALARM transition).",
         Instant.parse("2026-11-26T19:04:40.985Z")));
+  }
+
+  @Test
+  void driftAlarmEventStartsTheModelsRetrainWorkflowThenSignalsIt() {
+    RetrainStandIn.RECEIVED.clear();
+    AlarmTags tags = arn -> arn.equals("arn:aws:cloudwatch:us-east-1:123456789012:alarm:nyctaxi-prod-drift-total_amount")
+        ? Map.of(AlarmBridgeHandler.WORKFLOW_ID_TAG, "retrain-nyctaxi") : Map.of();
+    AlarmBridgeHandler bridge = new AlarmBridgeHandler(tags, new TemporalAlarmSignaller(client), Set.of("ALARM"));
+    ScheduledEvent drift = event("cloudwatch-drift-alarm-state-change.json", ScheduledEvent.class);
+
+    // nothing runs as retrain-nyctaxi: the first delivery starts it; EventBridge's retry of the same event finds it
+    assertThat(bridge.handleRequest(drift, null)).isEqualTo("FORWARDED");
+    assertThat(client.newUntypedWorkflowStub("retrain-nyctaxi").describe().getWorkflowType())
+        .isEqualTo("RetrainWorkflow");
+    assertThat(bridge.handleRequest(drift, null)).isEqualTo("FORWARDED");
+    client.newUntypedWorkflowStub("retrain-nyctaxi").getResult(Void.class);
+    assertThat(RetrainStandIn.RECEIVED).containsExactly(
+        "retrain-nyctaxi nyctaxi-prod-drift-total_amount ALARM 0.44",
+        "retrain-nyctaxi nyctaxi-prod-drift-total_amount ALARM 0.44");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.safedeploy.platform.alarms;
 
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.retrain.RetrainStarter;
+import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import org.slf4j.Logger;
@@ -8,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signals {@code alarm} to the watching workflow through its untyped stub, the local twin of the CloudWatch-alarm
- * bridge Lambda. Retries a few times; never throws (the evaluator must keep evaluating).
+ * bridge Lambda. A watcher that is a model's retrain workflow ({@code retrain-<model>}, the drift alarms' watcher)
+ * is signalled with start: the first drift alarm of a model creates its retrain entity. Retries a few times; never
+ * throws (the evaluator must keep evaluating).
  */
 public final class TemporalAlarmSink implements AlarmSink {
   public static final String SIGNAL = "alarm";
@@ -25,6 +29,12 @@ public final class TemporalAlarmSink implements AlarmSink {
   public void alarmFired(String workflowId, AlarmSignal signal) {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
+        String retrainModel = RetrainWorkflow.modelOf(workflowId);
+        if (retrainModel != null) {
+          RetrainStarter.alarm(client, retrainModel, signal);
+          log.info("drift alarm {} signalled (with start) to {}", signal.alarmName(), workflowId);
+          return;
+        }
         client.newUntypedWorkflowStub(workflowId).signal(SIGNAL, signal);
         log.info("alarm {} signalled to workflow {}", signal.alarmName(), workflowId);
         return;

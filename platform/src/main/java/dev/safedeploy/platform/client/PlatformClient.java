@@ -17,6 +17,7 @@ import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
+import dev.safedeploy.platform.serving.GroundTruth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -88,6 +89,11 @@ public final class PlatformClient {
     return get("training-jobs/" + enc(name), TrainingJob.class);
   }
 
+  /** The model's training jobs: every version of it that got as far as training. */
+  public List<TrainingJob> trainingJobs(String model) {
+    return list(send("GET", "training-jobs?model=" + enc(model), null).body(), TrainingJob.class);
+  }
+
   public Created<ProcessingJob> createProcessingJob(ProcessingJob job) {
     return create("processing-jobs", job, ProcessingJob.class);
   }
@@ -148,6 +154,11 @@ public final class PlatformClient {
     return convert(send("PUT", "endpoints/" + enc(endpoint) + "/data-capture", config).body(), Endpoint.class);
   }
 
+  /** Labels of captured requests, each by the InferenceId it was invoked with ({@link #invoke} with an id). */
+  public void putGroundTruth(String endpoint, List<GroundTruth.Label> labels) {
+    send("POST", "endpoints/" + enc(endpoint) + "/ground-truth", Map.of("labels", labels));
+  }
+
   public JsonNode metrics(String endpoint, double windowSeconds) {
     try {
       HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(routerUrl().resolve("/endpoints/" + enc(endpoint)
@@ -198,7 +209,13 @@ public final class PlatformClient {
     return create("monitoring-schedules", schedule, MonitoringSchedule.class);
   }
 
-  /** Removes a monitoring schedule; one that does not exist is already gone (idempotent). */
+  /** The endpoint's drift-monitoring schedules. */
+  public List<MonitoringSchedule> schedules(String endpoint) {
+    return list(send("GET", "monitoring-schedules?endpoint=" + enc(endpoint), null).body(),
+        MonitoringSchedule.class);
+  }
+
+  /** Deletes the schedule; one already gone is success. */
   public void deleteSchedule(String name) {
     try {
       send("DELETE", "monitoring-schedules/" + enc(name), null);
@@ -207,6 +224,10 @@ public final class PlatformClient {
         throw e;
       }
     }
+  }
+
+  public List<Alarm> alarms() {
+    return list(send("GET", "alarms", null).body(), Alarm.class);
   }
 
   public JsonNode inventory() {
@@ -230,12 +251,21 @@ public final class PlatformClient {
 
   /** Invokes the endpoint through the router, optionally targeting one variant. */
   public Invocation invoke(String endpoint, String targetVariant, String contentType, byte[] body) {
+    return invoke(endpoint, targetVariant, contentType, body, null);
+  }
+
+  /** @param inferenceId recorded with the captured request, for ground truth to name it by (null: none) */
+  public Invocation invoke(String endpoint, String targetVariant, String contentType, byte[] body,
+      String inferenceId) {
     HttpRequest.Builder b = HttpRequest.newBuilder(routerUrl().resolve("/endpoints/" + enc(endpoint)
         + "/invocations")).timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (targetVariant != null) {
       // the router honours a target variant only from holders of the control token
       b.header("X-Amzn-SageMaker-Target-Variant", targetVariant).header("Authorization", authorization);
+    }
+    if (inferenceId != null) {
+      b.header("X-Amzn-SageMaker-Inference-Id", inferenceId);
     }
     long started = System.nanoTime();
     try {

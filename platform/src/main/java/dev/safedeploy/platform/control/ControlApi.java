@@ -15,6 +15,7 @@ import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.serving.GroundTruth;
 import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.platform.serving.Router;
 import java.io.IOException;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *                                           quarantinedStateFiles (moved aside, this start and earlier)
  * GET  /inventory                           per kind: count of existing, created/adopted/deleted per name
  * POST /training-jobs                       TrainingJob (name, model, version, trainPath, validationPath, hyperparameters)
+ * GET  /training-jobs?model=m              the model's training jobs (every version it has had), by name
  * GET  /training-jobs/{name}
  * POST /processing-jobs                     ProcessingJob (name, model, version, baselinePath)
  * GET  /processing-jobs/{name}
@@ -51,10 +53,12 @@ import org.slf4j.LoggerFactory;
  * POST /endpoints/{name}/variants           Variant; DELETE /endpoints/{name}/variants/{variant}
  * PUT  /endpoints/{name}/weights            {"weights":{"v1":90,"v2":10}} -> WeightsConfirmation
  * PUT  /endpoints/{name}/data-capture       DataCaptureConfig
+ * POST /endpoints/{name}/ground-truth       {"labels":[{"inferenceId":"..","data":"12.5"}]}: labels of captured requests
  * POST /alarms                              AlarmDefinition (PutMetricAlarm: create or update)
  * GET  /alarms, GET|DELETE /alarms/{name}, POST /alarms/evaluate
  * PUT|DELETE /alarms/{name}/watchers/{workflowId}
  * POST /monitoring-schedules                MonitoringSchedule; GET|DELETE /monitoring-schedules/{name}
+ * GET  /monitoring-schedules?endpoint=e     the endpoint's schedules (every one without the parameter)
  * POST /monitoring-schedules/{name}/run     one drift check now
  * </pre>
  */
@@ -128,6 +132,9 @@ final class ControlApi implements AutoCloseable {
         if (n == 1 && m.equals("POST")) {
           return p.createTrainingJob(body(ex, TrainingJob.class));
         }
+        if (n == 1 && m.equals("GET")) {
+          return p.trainingJobs(query(ex, "model"));
+        }
         if (n == 2 && m.equals("GET")) {
           return p.trainingJob(s.get(1));
         }
@@ -175,6 +182,9 @@ final class ControlApi implements AutoCloseable {
       case "monitoring-schedules":
         if (n == 1 && m.equals("POST")) {
           return p.createSchedule(body(ex, MonitoringSchedule.class));
+        }
+        if (n == 1 && m.equals("GET")) {
+          return p.schedules(query(ex, "endpoint"));
         }
         if (n == 2 && m.equals("GET")) {
           return p.schedule(s.get(1));
@@ -242,10 +252,29 @@ final class ControlApi implements AutoCloseable {
       });
       return p.setWeights(name, weights);
     }
+    if (n == 3 && s.get(2).equals("ground-truth") && m.equals("POST")) {
+      return p.putGroundTruth(name, body(ex, GroundTruthBody.class).labels());
+    }
     if (n == 3 && s.get(2).equals("data-capture") && m.equals("PUT")) {
       return p.setDataCapture(name, body(ex, DataCaptureConfig.class));
     }
     throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
+  }
+
+  record GroundTruthBody(List<GroundTruth.Label> labels) {}
+
+  private static String query(HttpExchange ex, String key) {
+    String q = ex.getRequestURI().getRawQuery();
+    if (q == null) {
+      return null;
+    }
+    for (String kv : q.split("&")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0 && kv.substring(0, eq).equals(key)) {
+        return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   /** A request body: JSON of the type, fields it does not have refused (a typo is not silently a default). */

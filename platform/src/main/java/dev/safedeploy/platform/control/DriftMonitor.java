@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Model Monitor's data-quality job, on a schedule: reads the endpoint's captured inputs since the last run, measures
  * each feature's distance to the baseline's distribution, and publishes {@code feature_baseline_drift_<feature>}.
+ * When the baseline starts with the target ({@code total_amount}, as the seed's), the endpoint's predictions are
+ * measured against it too: {@code feature_baseline_drift_total_amount}.
  */
 final class DriftMonitor implements AutoCloseable {
   static final String METRIC_PREFIX = "feature_baseline_drift_";
+  static final String TARGET = "total_amount";
   private static final Logger log = LoggerFactory.getLogger(DriftMonitor.class);
 
   private record Scheduled(MonitoringSchedule schedule, ScheduledFuture<?> future) {}
@@ -79,7 +82,9 @@ final class DriftMonitor implements AutoCloseable {
     long since = lastRun.getOrDefault(s.name(), s.createdAt().toEpochMilli());
     long now = System.currentTimeMillis();
     String[] features = featureNames(Path.of(s.statisticsPath()));
-    List<float[]> rows = capturedRows(capture.root().resolve(s.endpoint()), since, now, features.length);
+    // a baseline with the target first (the seed's) measures the model's predictions against it
+    boolean target = features.length > 1 && TARGET.equals(features[0]);
+    List<float[]> rows = capturedRows(capture.root().resolve(s.endpoint()), since, now, features.length, target);
     lastRun.put(s.name(), now);
     if (rows.isEmpty()) {
       return Map.of();
@@ -107,6 +112,15 @@ final class DriftMonitor implements AutoCloseable {
 
   /** CSV rows of the captured inputs with inferenceTime in [since, until) and the baseline's width. */
   static List<float[]> capturedRows(Path endpointCapture, long since, long until, int width) {
+    return capturedRows(endpointCapture, since, until, width, false);
+  }
+
+  /**
+   * @param predictionFirst the baseline's first column is the target: each row is the prediction the endpoint
+   *     answered, then the request's {@code width - 1} features
+   */
+  static List<float[]> capturedRows(Path endpointCapture, long since, long until, int width,
+      boolean predictionFirst) {
     List<float[]> rows = new ArrayList<>();
     if (!Files.isDirectory(endpointCapture)) {
       return rows;
@@ -142,15 +156,26 @@ final class DriftMonitor implements AutoCloseable {
           if (at < since || at >= until || !"CSV".equals(input.path("encoding").asText())) {
             continue;
           }
-          for (String row : input.path("data").asText().split("\r?\n")) {
-            String[] cells = row.split(",");
-            if (cells.length != width) {
+          String[] inputs = input.path("data").asText().split("\r?\n");
+          String[] predictions = predictionFirst
+              ? record.path("captureData").path("endpointOutput").path("data").asText().trim().split("\r?\n")
+              : null;
+          if (predictions != null && predictions.length != inputs.length) {
+            continue; // not a CSV answer of one prediction per row
+          }
+          int offset = predictionFirst ? 1 : 0;
+          for (int k = 0; k < inputs.length; k++) {
+            String[] cells = inputs[k].split(",");
+            if (cells.length != width - offset) {
               continue;
             }
             float[] r = new float[width];
             try {
-              for (int i = 0; i < width; i++) {
-                r[i] = Float.parseFloat(cells[i].trim());
+              if (predictionFirst) {
+                r[0] = Float.parseFloat(predictions[k].trim());
+              }
+              for (int i = 0; i < cells.length; i++) {
+                r[i + offset] = Float.parseFloat(cells[i].trim());
               }
               rows.add(r);
             } catch (NumberFormatException ignored) {

@@ -12,6 +12,7 @@ import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.serving.DataCapture;
+import dev.safedeploy.platform.serving.GroundTruth;
 import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.platform.serving.MetricsRegistry;
 import dev.safedeploy.platform.serving.Router;
@@ -171,6 +172,12 @@ public final class LocalPlatform implements AutoCloseable {
     return jobs.training.get(name);
   }
 
+  /** The model's training jobs (null: every model's), sorted by name. */
+  public List<TrainingJob> trainingJobs(String model) {
+    return jobs.training.values().stream().filter(j -> model == null || model.equals(j.model()))
+        .sorted(java.util.Comparator.comparing(TrainingJob::name)).toList();
+  }
+
   public Outcome<ProcessingJob> createProcessingJob(ProcessingJob request) {
     return jobs.createProcessingJob(request);
   }
@@ -227,6 +234,28 @@ public final class LocalPlatform implements AutoCloseable {
     return endpoints.setWeights(endpoint, weights);
   }
 
+  /**
+   * Labels of captured requests of the endpoint (by the InferenceId they were invoked with), written where a retrain
+   * joins them with the capture: {@code <home>/ground-truth/<endpoint>}.
+   */
+  public Map<String, Object> putGroundTruth(String endpoint, List<GroundTruth.Label> labels) {
+    StateStore.checkName("endpoint", endpoint);
+    if (labels == null || labels.isEmpty()) {
+      throw PlatformException.badRequest("labels must be a non-empty list of {inferenceId, data}");
+    }
+    try {
+      Path file = GroundTruth.write(groundTruthRoot(), endpoint, labels, java.time.Instant.now());
+      return Map.of("endpoint", endpoint, "labels", labels.size(), "file", file.toString());
+    } catch (IllegalArgumentException e) {
+      throw PlatformException.badRequest(e.getMessage());
+    }
+  }
+
+  /** Where ground truth lives: {@code <home>/ground-truth/<endpoint>/...}. */
+  public Path groundTruthRoot() {
+    return home.resolve("ground-truth");
+  }
+
   public Endpoint setDataCapture(String endpoint, DataCaptureConfig dc) {
     return endpoints.setDataCapture(endpoint, dc);
   }
@@ -267,6 +296,12 @@ public final class LocalPlatform implements AutoCloseable {
 
   public MonitoringSchedule schedule(String name) {
     return monitoring.get(name);
+  }
+
+  /** The endpoint's monitoring schedules (null: all), by name. */
+  public List<MonitoringSchedule> schedules(String endpoint) {
+    return monitoring.table.values().stream().filter(x -> endpoint == null || endpoint.equals(x.endpoint()))
+        .sorted(java.util.Comparator.comparing(MonitoringSchedule::name)).toList();
   }
 
   public void deleteSchedule(String name) {

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Features are any numeric column of the file, or one of the derived {@link #DERIVED_FEATURES}:
  * {@code duration_minutes} (dropoff - pickup), {@code pickup_hour} (0-23) and {@code pickup_weekday} (0 = Monday).
  * The split draws one number per kept row from a random stream seeded with {@code seed}, so the same file and seed
- * always give the same split (the ratios are 80/19/1 up to sampling noise). baseline.csv holds the training rows'
- * features, the data the model learned from.
+ * always give the same split (the ratios are 80/19/1 up to sampling noise). baseline.csv holds the training rows,
+ * target first and then the features, with a header: the data the model learned from.
  */
 public final class DataPreparation {
   public static final List<String> DEFAULT_FEATURES = List.of("duration_minutes", "passenger_count", "trip_distance");
@@ -153,7 +153,8 @@ public final class DataPreparation {
         tmp[i] = outDir.resolve(NAMES[i] + ".tmp");
         out[i] = new BufferedOutputStream(Files.newOutputStream(tmp[i]), 1 << 16);
       }
-      out[3].write((String.join(",", features) + "\n").getBytes(StandardCharsets.US_ASCII));
+      // the target first, as the seed's baseline: drift of the predictions is measured against it
+      out[3].write((TARGET + "," + String.join(",", features) + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
@@ -174,6 +175,7 @@ public final class DataPreparation {
       AsciiLine b = line.reset();
       AsciiLine base = baselineLine.reset();
       b.decimal(total, 4);
+      base.decimal(total, 4);
       for (int i = 0; i < featureSource.length; i++) {
         int s = featureSource[i];
         double f = switch (s) {
@@ -186,10 +188,7 @@ public final class DataPreparation {
           return; // an empty feature value: the row cannot be used for training
         }
         b.comma().decimal(f, 4);
-        if (i > 0) {
-          base.comma();
-        }
-        base.decimal(f, 4);
+        base.comma().decimal(f, 4);
       }
       b.newline();
       base.newline();

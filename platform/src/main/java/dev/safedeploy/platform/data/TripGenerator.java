@@ -52,6 +52,17 @@ public final class TripGenerator {
 
   /** Writes {@code trips} rows (with a header) to {@code outCsv}; returns the number of rows written. */
   public static long generate(long trips, long seed, Path outCsv) {
+    return generate(trips, seed, outCsv, 1.0);
+  }
+
+  /**
+   * Trips whose distances are {@code distanceFactor} times the usual (a drifted population: a new airport line, say);
+   * durations and fares follow from the longer distances as they do for any trip.
+   */
+  public static long generate(long trips, long seed, Path outCsv, double distanceFactor) {
+    if (!(distanceFactor > 0) || Double.isInfinite(distanceFactor)) {
+      throw new IllegalArgumentException("distanceFactor must be positive, was " + distanceFactor);
+    }
     if (trips < 0) {
       throw new IllegalArgumentException("trips must be >= 0, was " + trips);
     }
@@ -63,7 +74,7 @@ public final class TripGenerator {
       try (OutputStream file = Files.newOutputStream(outCsv);
           OutputStream out = outCsv.getFileName().toString().endsWith(".gz")
               ? new GZIPOutputStream(file, 1 << 16) : new BufferedOutputStream(file, 1 << 16)) {
-        new Writer(seed, out).write(trips);
+        new Writer(seed, out, distanceFactor).write(trips);
       }
       return trips;
     } catch (IOException e) {
@@ -80,7 +91,10 @@ public final class TripGenerator {
     private final byte[][] dates; // "2019-01-01 " etc. per day index, with a margin for dropoffs after the last day
     private final boolean[] weekend;
 
-    Writer(long seed, OutputStream out) {
+    private final double distanceFactor;
+
+    Writer(long seed, OutputStream out, double distanceFactor) {
+      this.distanceFactor = distanceFactor;
       this.random = new SplittableRandom(seed);
       this.out = out;
       dates = new byte[DAYS + 2][];
@@ -108,7 +122,7 @@ public final class TripGenerator {
       long pickup = day * 86_400L + hour * 3_600L + r.nextInt(3_600);
 
       // Log-normal distance, median ~1.9 miles, long right tail (airport and outer-borough runs).
-      double distance = Math.min(Math.exp(0.65 + 0.75 * r.nextGaussian()), 60.0);
+      double distance = Math.min(Math.exp(0.65 + 0.75 * r.nextGaussian()) * distanceFactor, 60.0);
       double mph = (isWeekend ? WEEKEND_MPH : WEEKDAY_MPH)[hour] * Math.exp(0.22 * r.nextGaussian());
       mph = Math.max(3.0, Math.min(mph, 45.0));
       double minutes = distance / mph * 60.0 + 0.8 + Math.abs(0.6 * r.nextGaussian());

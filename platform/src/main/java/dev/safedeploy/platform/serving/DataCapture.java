@@ -35,8 +35,9 @@ public final class DataCapture implements AutoCloseable {
       DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** @param inferenceId the caller's InferenceId (null when none was given) */
   record Event(String endpoint, String variant, Instant at, String inputType, byte[] input, String outputType,
-      byte[] output) {}
+      byte[] output, String inferenceId) {}
 
   private final Path root;
   private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(100_000);
@@ -56,7 +57,14 @@ public final class DataCapture implements AutoCloseable {
 
   public void submit(String endpoint, String variant, Instant at, String inputType, byte[] input, String outputType,
       byte[] output) {
-    if (queue.offer(new Event(endpoint, variant, at, inputType, input, outputType, output))) {
+    submit(endpoint, variant, at, inputType, input, outputType, output, null);
+  }
+
+  /** @param inferenceId the request's InferenceId, recorded as {@code eventMetadata.inferenceId} (null: none) */
+  public void submit(String endpoint, String variant, Instant at, String inputType, byte[] input, String outputType,
+      byte[] output, String inferenceId) {
+    String id = inferenceId == null || inferenceId.isBlank() ? null : inferenceId.trim();
+    if (queue.offer(new Event(endpoint, variant, at, inputType, input, outputType, output, id))) {
       submitted.incrementAndGet();
     } else {
       log.warn("data capture queue full: dropped a capture record of {}/{}", endpoint, variant);
@@ -127,6 +135,9 @@ public final class DataCapture implements AutoCloseable {
     payload(data.putObject("endpointOutput"), e.outputType(), "OUTPUT", e.output());
     ObjectNode meta = root.putObject("eventMetadata");
     meta.put("eventId", UUID.randomUUID().toString());
+    if (e.inferenceId() != null) {
+      meta.put("inferenceId", e.inferenceId());
+    }
     meta.put("inferenceTime", e.at().toString());
     root.put("eventVersion", "0");
     return root.toString();

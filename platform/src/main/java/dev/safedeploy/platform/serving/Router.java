@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router implements AutoCloseable {
   public static final String TARGET_VARIANT = "X-Amzn-SageMaker-Target-Variant";
+  /** SageMaker's InferenceId: recorded in the capture so ground truth can be joined to the request later. */
+  public static final String INFERENCE_ID = "X-Amzn-SageMaker-Inference-Id";
   public static final String ENDPOINT_HEADER = "X-SageMaker-Endpoint";
   public static final String VARIANT_HEADER = "X-SageMaker-Variant";
   private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -214,7 +216,8 @@ public final class Router implements AutoCloseable {
     metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros);
     if (status == 200 && table.capture() != null && table.capture().enabled()
         && ThreadLocalRandom.current().nextInt(100) < table.capture().samplingPercent()) {
-      capture.submit(endpoint, route.variant(), now, contentType, body, answerType, answer);
+      capture.submit(endpoint, route.variant(), now, contentType, body, answerType, answer,
+          ex.getRequestHeaders().getFirst(INFERENCE_ID));
     }
     ex.getResponseHeaders().set(VARIANT_HEADER, route.variant());
     ex.getResponseHeaders().set("X-Amzn-Invoked-Production-Variant", route.variant());

@@ -111,9 +111,9 @@ class BaselineAnalyzerTest {
       }
       assertThat(sum).isEqualTo((double) data.trainRows());
     }
-    assertThat(names).containsExactly("duration_minutes", "passenger_count", "trip_distance");
-    assertThat(stats.path("features").get(1).path("inferred_type").asText()).isEqualTo("Integral");
-    assertThat(stats.path("features").get(2).path("inferred_type").asText()).isEqualTo("Fractional");
+    assertThat(names).containsExactly("total_amount", "duration_minutes", "passenger_count", "trip_distance");
+    assertThat(stats.path("features").get(2).path("inferred_type").asText()).isEqualTo("Integral");
+    assertThat(stats.path("features").get(3).path("inferred_type").asText()).isEqualTo("Fractional");
   }
 
   @Test

@@ -55,8 +55,10 @@ class DataPreparationTest {
     assertThat(p.trainRows() + p.validationRows() + p.testRows()).isEqualTo(2);
     assertThat(allSplitLines(p)).containsExactlyInAnyOrder("12.3,10,1,2.1", "18.8,15.5,2,3.5");
     List<String> baseline = Files.readAllLines(p.baseline());
-    assertThat(baseline.get(0)).isEqualTo("duration_minutes,passenger_count,trip_distance");
+    // the seed's baseline: target first, then the features, the train split's rows exactly
+    assertThat(baseline.get(0)).isEqualTo("total_amount,duration_minutes,passenger_count,trip_distance");
     assertThat(baseline).hasSize(1 + (int) p.trainRows());
+    assertThat(baseline.subList(1, baseline.size())).isEqualTo(Files.readAllLines(p.train()));
     assertThat(p.features()).isEqualTo(DataPreparation.DEFAULT_FEATURES);
     assertThat(dir.resolve("out")).isDirectoryNotContaining("glob:**.tmp");
   }

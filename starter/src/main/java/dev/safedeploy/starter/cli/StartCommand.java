@@ -149,6 +149,10 @@ public class StartCommand extends ClientCommand {
   @Option(names = "--error-rate-min-samples", paramLabel = "N",
       description = "with --error-rate: periods with fewer invocations do not count (20)")
   Integer errorRateMinSamples;
+  @Option(names = "--drift-threshold", paramLabel = "X",
+      description = "drift alarms fire above this distance between the captured and the baseline distribution of"
+          + " a column, in (0, 1] (0.20)")
+  Double driftThreshold;
 
   @Option(names = "--json", description = "print the started run as JSON")
   boolean json;
@@ -213,6 +217,7 @@ public class StartCommand extends ClientCommand {
     if (prodLease != null) b.prodLease(prodLease);
     if (errorRateThreshold != null) b.errorRateThreshold(errorRateThreshold);
     if (errorRateMinSamples != null) b.errorRateMinSamples(errorRateMinSamples);
+    if (driftThreshold != null) b.driftThreshold(driftThreshold);
     return b.build();
   }
 

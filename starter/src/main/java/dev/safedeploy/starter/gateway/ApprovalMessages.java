@@ -87,6 +87,10 @@ public final class ApprovalMessages {
     if (f.containsKey("deadline")) {
       fields.add(markdownText("*Decide by*\n" + f.get("deadline")));
     }
+    if (f.containsKey("retrainCause")) {
+      // a retrain started this run: say why, the approver decides on a version nobody asked for by hand
+      fields.add(markdownText("*Retrain cause*\n" + f.get("retrainCause")));
+    }
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(header(h -> h.text(plainText(title.length() > 150 ? title.substring(0, 150) : title))));
     if (n.text() != null && !n.text().isBlank()) {

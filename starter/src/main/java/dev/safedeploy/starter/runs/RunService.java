@@ -8,6 +8,7 @@ import dev.safedeploy.workflows.pipeline.ApprovalRecord;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.PipelineStatus;
+import dev.safedeploy.workflows.pipeline.RetrainCause;
 import dev.safedeploy.workflows.pipeline.RollbackRequest;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
@@ -339,6 +340,14 @@ public final class RunService {
                   + (req.policy().approvers().isEmpty() ? "anyone" : req.policy().approvers())
                   + (req.policy().fourEyes() ? ", four-eyes" : "") + ")";
           entries.add(new AuditEntry(at, "REQUESTED", who, what));
+          RetrainCause cause = req == null ? null : req.retrainCause();
+          if (cause != null) {
+            String source = cause.alarmName() != null ? cause.alarmName()
+                : cause.scheduleId() != null ? cause.scheduleId() : cause.by();
+            entries.add(new AuditEntry(cause.at() != null ? cause.at() : at, "RETRAIN_CAUSE", source,
+                cause.description() + (cause.reason() != null && "ALARM".equals(cause.kind())
+                    ? " (" + cause.reason() + ")" : "")));
+          }
         }
         case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> {
           var a = e.getWorkflowExecutionSignaledEventAttributes();

@@ -36,6 +36,11 @@ public final class TemporalFixture implements AutoCloseable {
 
   /** The real server needs the temporal CLI: skipped without it, failed without it under .ci/run. */
   public static TemporalFixture real(Class<?> workflowImplementation, Object... activities) {
+    return real(java.util.List.of(workflowImplementation), activities);
+  }
+
+  /** The real server with several workflow implementations. */
+  public static TemporalFixture real(java.util.List<Class<?>> workflowImplementations, Object... activities) {
     Path cli = TemporalCli.find(System.getenv()).orElse(null);
     if (cli == null) {
       String why = "no temporal CLI (SAFEDEPLOY_TEMPORAL_CLI, PATH, " + System.getProperty(TemporalCli.TOOLS_PROPERTY)
@@ -53,7 +58,7 @@ public final class TemporalFixture implements AutoCloseable {
     }
     TemporalDevServer dev = TemporalDevServer.start(new TemporalDevServer.Options(cli, null, 0, 0, log,
         Duration.ofSeconds(60)));
-    return new TemporalFixture(dev, dev.port(), workflowImplementation, activities);
+    return new TemporalFixture(dev, dev.port(), workflowImplementations.toArray(new Class<?>[0]), activities);
   }
 
   private final AutoCloseable server;
@@ -71,7 +76,17 @@ public final class TemporalFixture implements AutoCloseable {
     this(null, freePort(), workflowImplementation, activities);
   }
 
+  /** With several workflow implementations (the pipeline and the retrain entity, say). */
+  public TemporalFixture(java.util.List<Class<?>> workflowImplementations, Object... activities) {
+    this(null, freePort(), workflowImplementations.toArray(new Class<?>[0]), activities);
+  }
+
   private TemporalFixture(AutoCloseable realServer, int port, Class<?> workflowImplementation, Object... activities) {
+    this(realServer, port, new Class<?>[] {workflowImplementation}, activities);
+  }
+
+  private TemporalFixture(AutoCloseable realServer, int port, Class<?>[] workflowImplementations,
+      Object... activities) {
     this.port = port;
     this.server = realServer != null ? realServer : TestServer.createPortBoundServer(port);
     stubs = WorkflowServiceStubs.newServiceStubs(
@@ -87,7 +102,7 @@ public final class TemporalFixture implements AutoCloseable {
     client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     factory = WorkerFactory.newInstance(client);
     var worker = factory.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(workflowImplementation);
+    worker.registerWorkflowImplementationTypes(workflowImplementations);
     if (activities.length > 0) {
       worker.registerActivitiesImplementations(activities);
     }

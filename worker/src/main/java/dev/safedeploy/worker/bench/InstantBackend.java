@@ -220,6 +220,12 @@ public final class InstantBackend implements TemplateActivities, TrainingActivit
         () -> new MonitoringResult(request.scheduleName(), request.endpointName() + "-drift"));
   }
 
+  @Override
+  public MonitoringResult retireMonitoring(RetireRequest request) {
+    return timed("retireMonitoring", request.scheduleName(),
+        () -> new MonitoringResult(request.restoreScheduleName(), request.endpointName() + "-drift"));
+  }
+
   private EndpointState state(String endpointName) {
     Map<String, Integer> variants = endpoints.getOrDefault(endpointName, Map.of());
     List<VariantState> states = new ArrayList<>();

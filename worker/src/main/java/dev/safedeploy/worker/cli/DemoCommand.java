@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Two versions of nyctaxi through the pipeline on the local backend: "
-    + "v1 goes live, broken v2 is rolled back by its alarm.")
+    + "v1 goes live, broken v2 is rolled back by its alarm; then drifted traffic fires v1's drift alarm, and the "
+    + "retrain it starts takes v3 through the same pipeline into production.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--trips", description = "Synthetic trips to generate (default: ${DEFAULT-VALUE})")
@@ -46,13 +47,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rate", description = "Live traffic, requests per second (default: ${DEFAULT-VALUE})")
   int rate = 100;
 
+  @Option(names = "--retrain", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "After v2's rollback: drifted traffic, the drift alarm, a retrain to v3 (default: on; "
+          + "--no-retrain stops after v2)")
+  boolean retrain = true;
+
   @Override
   public Integer call() throws Exception {
     if (trips < 1000) {
       throw new IllegalArgumentException("--trips must be at least 1000, got " + trips);
     }
     Demo.Report report = new Demo(new Demo.Options(home, trips, json,
-        TemporalServers.mode(System.getenv(), temporal), temporalPort, uiPort, canaryBake, finalBake, rate, linger),
+        TemporalServers.mode(System.getenv(), temporal), temporalPort, uiPort, canaryBake, finalBake, rate, linger, retrain),
         System.out).run();
     if (json) {
       System.out.println(Demo.toJson(report));

@@ -10,9 +10,11 @@ import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.worker.dev.DevEnvironment;
 import dev.safedeploy.worker.temporal.TemporalServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
+import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
+import dev.safedeploy.workflows.pipeline.DurationText;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
@@ -21,6 +23,12 @@ import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.Strategy;
+import dev.safedeploy.workflows.retrain.RetrainJournalEntry;
+import dev.safedeploy.workflows.retrain.RetrainPolicy;
+import dev.safedeploy.workflows.retrain.RetrainStarter;
+import dev.safedeploy.workflows.retrain.RetrainStatus;
+import dev.safedeploy.workflows.retrain.RetrainTrigger;
+import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -31,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -43,7 +52,10 @@ import java.util.Map;
  * The README's first command: two versions of model {@code nyctaxi} through the whole pipeline on the local backend,
  * for real. v1 is a good model and goes live (first deployment). v2 is genuinely broken — trained with an extra
  * feature (pickup_hour) that live clients do not send — so its real invocations fail on live traffic during the
- * canary, the 5xx alarm fires from real metrics, and production rolls back to v1.
+ * canary, the 5xx alarm fires from real metrics, and production rolls back to v1. Then the world changes: trips get
+ * twice as long (drifted traffic, with the real fares reported as ground truth), v1's drift monitoring measures it,
+ * the drift alarm fires, the model's retrain workflow starts v3 on v1's data plus the captured, labelled trips, and
+ * v3 goes through the same pipeline (approval, canary) into production.
  */
 public final class Demo {
 
@@ -60,18 +72,52 @@ public final class Demo {
    * @param linger keep the server and Web UI up after the runs, until the process is stopped
    */
   public record Options(Path home, long trips, boolean json, TemporalServers.Mode temporal, int temporalPort,
-      int uiPort, Duration canaryBake, Duration finalBake, int trafficPerSecond, boolean linger) {}
+      int uiPort, Duration canaryBake, Duration finalBake, int trafficPerSecond, boolean linger, boolean retrain) {
+
+    /** With the retrain loop. */
+    public Options(Path home, long trips, boolean json, TemporalServers.Mode temporal, int temporalPort, int uiPort,
+        Duration canaryBake, Duration finalBake, int trafficPerSecond, boolean linger) {
+      this(home, trips, json, temporal, temporalPort, uiPort, canaryBake, finalBake, trafficPerSecond, linger, true);
+    }
+  }
+
+  /** How often drift monitoring runs in the demo (Model Monitor's hourly would outlast it). */
+  static final Duration MONITORING_INTERVAL = Duration.ofSeconds(5);
+  /** How much longer the drifted trips are. */
+  static final double DRIFT_DISTANCE_FACTOR = 2.0;
+  static final Duration RETRAIN_COOL_DOWN = Duration.ofMinutes(10);
+  static final Duration RETRAIN_START_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * The drift-to-production loop, with its timings.
+   *
+   * @param driftAlarm the drift alarm that fired (null when none did)
+   * @param driftValue its datapoint, from the alarm's reason
+   * @param trafficToAlarmMillis from the first drifted request to the alarm's transition to ALARM
+   * @param alarmToRunMillis from the alarm's transition to the retrain run's start
+   * @param trainingData what the retrain trained on, in words
+   * @param labelled drifted requests whose ground truth was reported
+   */
+  public record RetrainLoop(String driftAlarm, Double driftValue, String retrainRun, String version,
+      String trainingData, Outcome outcome, String reason, Long trafficToAlarmMillis, Long alarmToRunMillis,
+      Long runMillis, long loopMillis, long labelled, Map<String, Long> traffic) {}
 
   /** One run's line in the final JSON. */
   public record RunSummary(String model, String version, Outcome outcome, String reason, Double validationRmse,
       Long alarmToBlueMillis, long wallMillis) {}
 
   /** @param temporalServer what the runs ran on; @param webUi its Web UI's list of the demo's runs, or null */
+  /** @param retrain the retrain loop (null when the demo ran without it) */
   public record Report(List<RunSummary> runs, String liveVersion, Map<String, Long> traffic, long totalMillis,
-      String temporalServer, String webUi) {
+      String temporalServer, String webUi, RetrainLoop retrain) {
     public boolean asExpected() {
-      return runs.size() == 2 && runs.get(0).outcome() == Outcome.PROMOTED
-          && runs.get(1).outcome() == Outcome.ROLLED_BACK && "v1".equals(liveVersion);
+      boolean firstTwo = runs.size() >= 2 && runs.get(0).outcome() == Outcome.PROMOTED
+          && runs.get(1).outcome() == Outcome.ROLLED_BACK;
+      if (retrain == null) {
+        return firstTwo && runs.size() == 2 && "v1".equals(liveVersion);
+      }
+      return firstTwo && runs.size() == 3 && runs.get(2).outcome() == Outcome.PROMOTED
+          && retrain.outcome() == Outcome.PROMOTED && retrain.version().equals(liveVersion);
     }
   }
 
@@ -101,9 +147,19 @@ public final class Demo {
     skewed.add("pickup_hour");
     PreparedData v2Data = DataPreparation.prepare(raw, home.resolve("data/v2"), skewed, DataPreparation.DEFAULT_SEED);
     say("v2 data: features " + v2Data.features() + " — live clients only send " + v1Data.features());
+    PreparedData drifted = null;
+    if (options.retrain()) {
+      Path driftRaw = home.resolve("data/raw/green_tripdata_drifted.csv");
+      TripGenerator.generate(Math.max(5_000, options.trips() / 10), 7, driftRaw, DRIFT_DISTANCE_FACTOR);
+      drifted = DataPreparation.prepare(driftRaw, home.resolve("data/drifted"), DataPreparation.DEFAULT_FEATURES,
+          DataPreparation.DEFAULT_SEED);
+      say("drifted trips for later: " + drifted.rowsKept() + " trips " + DRIFT_DISTANCE_FACTOR
+          + "x as long (a new airport line), with their real fares");
+    }
 
     try (DevEnvironment dev = DevEnvironment.start(new DevEnvironment.Options(home, options.temporal(),
-        options.temporalPort(), options.uiPort(), 0, 0, true, 0, null, Duration.ofSeconds(1)), noticeStream())) {
+        options.temporalPort(), options.uiPort(), 0, 0, true, 0, null, Duration.ofSeconds(1),
+        MONITORING_INTERVAL), noticeStream())) {
       TemporalServer server = dev.temporalServer();
       String webUi = server.webUi() == null ? null : server.webUi() + "/namespaces/default/workflows?query="
           + URLEncoder.encode("SafedeployModel=\"" + MODEL + "\"", StandardCharsets.UTF_8);
@@ -117,13 +173,27 @@ public final class Demo {
         traffic.start();
         say("live traffic: replaying the test set at " + options.trafficPerSecond() + " requests/s against "
             + MODEL + "-prod");
+        if (options.retrain()) {
+          // drift alarms retrain the model: with the trips production saw, where their fares are known
+          RetrainStarter.configure(dev.client(), MODEL, new RetrainPolicy(RETRAIN_COOL_DOWN, true));
+          say("retraining of " + MODEL + ": a drift alarm starts the next version on its data plus captured, "
+              + "labelled production trips (cool-down " + DurationText.format(RETRAIN_COOL_DOWN) + ")");
+        }
         List<RunSummary> runs = new ArrayList<>();
         runs.add(deploy(dev.client(), "v1", v1Data));
         runs.add(deploy(dev.client(), "v2", v2Data));
         String live = liveVersion(dev);
         say("production now serves " + live + "; live traffic answers so far: " + traffic.answers());
-        Report report = new Report(runs, live, traffic.answers(),
-            Duration.ofNanos(System.nanoTime() - started).toMillis(), server.description(), webUi);
+        Map<String, Long> answers = traffic.answers();
+        RetrainLoop loop = null;
+        if (options.retrain()) {
+          traffic.close();
+          loop = retrainLoop(dev, drifted, runs);
+          live = liveVersion(dev);
+          say("production now serves " + live);
+        }
+        Report report = new Report(runs, live, answers,
+            Duration.ofNanos(System.nanoTime() - started).toMillis(), server.description(), webUi, loop);
         say("demo " + (report.asExpected() ? "finished as expected" : "did NOT end as expected") + " in "
             + report.totalMillis() / 1000.0 + " s");
         if (options.linger() && webUi != null) {
@@ -133,6 +203,61 @@ public final class Demo {
         }
         return report;
       }
+    }
+  }
+
+  /**
+   * Drifted traffic to v1 until its drift alarm fires and the retrain workflow starts the next version; then that
+   * run is followed (and approved) like the others.
+   */
+  private RetrainLoop retrainLoop(DevEnvironment dev, PreparedData drifted, List<RunSummary> runs)
+      throws IOException {
+    long loopStarted = System.nanoTime();
+    Instant trafficStarted = Instant.now();
+    WorkflowClient client = dev.client();
+    RetrainWorkflow entity = client.newWorkflowStub(RetrainWorkflow.class, RetrainWorkflow.workflowId(MODEL));
+    try (TrafficGenerator traffic = new TrafficGenerator(drifted.train(), dev.platform().routerUrl(),
+        MODEL + "-prod", options.trafficPerSecond(), 4, PlatformClient.forHome(dev.platform().url(), dev.platform().home()), "drift")) {
+      traffic.start();
+      say("drift: " + options.trafficPerSecond() + " requests/s of trips " + DRIFT_DISTANCE_FACTOR
+          + "x as long, their fares reported as ground truth; drift monitoring runs every "
+          + DurationText.format(MONITORING_INTERVAL));
+      long deadline = System.nanoTime() + RETRAIN_START_TIMEOUT.toNanos();
+      RetrainJournalEntry started = null;
+      int journalSeen = 0;
+      while (started == null && System.nanoTime() < deadline) {
+        sleep(250);
+        RetrainStatus status = entity.status();
+        for (int i = journalSeen; i < status.journal().size(); i++) {
+          RetrainJournalEntry e = status.journal().get(i);
+          if (e.event() != RetrainJournalEntry.Event.CONFIGURED) {
+            say("retrain | " + e.event() + ": " + e.detail());
+          }
+          if (e.event() == RetrainJournalEntry.Event.RUN_STARTED) {
+            started = e;
+          }
+        }
+        journalSeen = status.journal().size();
+      }
+      if (started == null) {
+        say("no retrain started within " + DurationText.format(RETRAIN_START_TIMEOUT));
+        return new RetrainLoop(null, null, null, null, null, null, "no retrain started within "
+            + DurationText.format(RETRAIN_START_TIMEOUT), null, null, null,
+            Duration.ofNanos(System.nanoTime() - loopStarted).toMillis(), traffic.labelled(), traffic.answers());
+      }
+      RetrainTrigger cause = started.trigger();
+      Long trafficToAlarm = cause.at() == null ? null : Duration.between(trafficStarted, cause.at()).toMillis();
+      Long alarmToRun = cause.at() == null ? null : Duration.between(cause.at(), started.at()).toMillis();
+      say("retrain started " + started.run() + " for " + cause.describe()
+          + (trafficToAlarm == null ? "" : " (alarm " + trafficToAlarm + " ms after the drift began, run "
+              + alarmToRun + " ms after the alarm)"));
+      RunSummary run = follow(client, started.version(), System.nanoTime());
+      runs.add(run);
+      String trainingData = started.detail() == null ? null
+          : started.detail().substring(started.detail().indexOf("training data: ") + "training data: ".length());
+      return new RetrainLoop(cause.alarmName(), cause.value(), started.run(), started.version(), trainingData,
+          run.outcome(), run.reason(), trafficToAlarm, alarmToRun, run.wallMillis(),
+          Duration.ofNanos(System.nanoTime() - loopStarted).toMillis(), traffic.labelled(), traffic.answers());
     }
   }
 
@@ -163,7 +288,13 @@ public final class Demo {
         .build());
     say("starting " + request.workflowId());
     WorkflowClient.start(wf::run, request);
+    return follow(client, version, started);
+  }
 
+  /** Prints the run's events, approves it when it asks, and waits for its end. */
+  private RunSummary follow(WorkflowClient client, String version, long started) {
+    SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class,
+        PipelineRequest.workflowId(MODEL, version));
     int printed = 0;
     boolean approved = false;
     WorkflowStub stub = WorkflowStub.fromTyped(wf);
@@ -221,6 +352,29 @@ public final class Demo {
         n.put("alarmToBlueMillis", r.alarmToBlueMillis());
       }
       n.put("wallMillis", r.wallMillis());
+    }
+    RetrainLoop loop = report.retrain();
+    if (loop != null) {
+      ObjectNode n = root.putObject("retrain");
+      n.put("driftAlarm", loop.driftAlarm());
+      if (loop.driftValue() != null) {
+        n.put("driftValue", loop.driftValue());
+      }
+      n.put("run", loop.retrainRun());
+      n.put("version", loop.version());
+      n.put("trainingData", loop.trainingData());
+      n.put("outcome", loop.outcome() == null ? null : loop.outcome().name());
+      n.put("reason", loop.reason());
+      ObjectNode t = n.putObject("timings");
+      if (loop.trafficToAlarmMillis() != null) {
+        t.put("driftToAlarmMillis", loop.trafficToAlarmMillis());
+        t.put("alarmToRetrainRunMillis", loop.alarmToRunMillis());
+      }
+      if (loop.runMillis() != null) {
+        t.put("retrainRunMillis", loop.runMillis());
+      }
+      t.put("loopMillis", loop.loopMillis());
+      n.put("labelledRequests", loop.labelled());
     }
     root.put("liveVersion", report.liveVersion());
     root.put("totalMillis", report.totalMillis());

@@ -31,9 +31,18 @@ public final class DevEnvironment implements AutoCloseable {
    * @param routerPort the platform's invocation router (0 = free port)
    * @param metricsPort Prometheus scrape port for the worker (0 = off)
    * @param alarmPeriod period of the canary alarms the worker creates (null: SAFEDEPLOY_ALARM_PERIOD_SECONDS or 60 s)
+   * @param monitoringInterval how often drift monitoring runs (null: SAFEDEPLOY_MONITORING_INTERVAL_SECONDS or 1 h)
    */
   public record Options(Path home, TemporalServers.Mode temporal, int temporalPort, int uiPort, int controlPort,
-      int routerPort, boolean runWorker, int metricsPort, String gatewayUrl, Duration alarmPeriod) {}
+      int routerPort, boolean runWorker, int metricsPort, String gatewayUrl, Duration alarmPeriod,
+      Duration monitoringInterval) {
+
+    public Options(Path home, TemporalServers.Mode temporal, int temporalPort, int uiPort, int controlPort,
+        int routerPort, boolean runWorker, int metricsPort, String gatewayUrl, Duration alarmPeriod) {
+      this(home, temporal, temporalPort, uiPort, controlPort, routerPort, runWorker, metricsPort, gatewayUrl,
+          alarmPeriod, null);
+    }
+  }
 
   private final TemporalServer server;
   private final PrometheusMetrics metrics;
@@ -94,7 +103,8 @@ public final class DevEnvironment implements AutoCloseable {
   private static LocalBackendConfig backendConfig(Options options, LocalPlatform platform) {
     LocalBackendConfig config = new LocalBackendConfig(platform.url().toString(), platform.home(),
         options.gatewayUrl());
-    return options.alarmPeriod() == null ? config : config.withAlarmPeriod(options.alarmPeriod());
+    config = options.alarmPeriod() == null ? config : config.withAlarmPeriod(options.alarmPeriod());
+    return options.monitoringInterval() == null ? config : config.withMonitoringInterval(options.monitoringInterval());
   }
 
   public WorkflowClient client() {

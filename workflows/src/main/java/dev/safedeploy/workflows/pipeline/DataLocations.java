@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Where a run's prepared data lives: {@code file://} paths for the local backend, {@code s3://} URIs on AWS. train and
  * validation are header-less CSV with the target first (SageMaker XGBoost format); test holds sample rows for hooks and
- * smoke tests in the same layout; baseline is CSV with a header, features only.
+ * smoke tests in the same layout; baseline is CSV with a header, the target first then the features (older baselines of features only still
+ * work).
  */
 public record DataLocations(String train, String validation, String test, String baseline) {
 

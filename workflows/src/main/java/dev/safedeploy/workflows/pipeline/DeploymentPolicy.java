@@ -32,6 +32,8 @@ import java.util.List;
  *     not roll back a model that answers everyone else (null, the default: any 5xx in a period alarms)
  * @param errorRateMinSamples with errorRateThreshold, a period with fewer invocations than this gives no datapoint,
  *     so one request cannot be a 100% rate (default 20)
+ * @param driftThreshold the drift alarms' bound on {@code feature_baseline_drift_<column>}, the distance between the
+ *     captured and the baseline distribution (0..1; default 0.20, the seed's)
  */
 public record DeploymentPolicy(
     Strategy strategy,
@@ -52,7 +54,10 @@ public record DeploymentPolicy(
     Long maxHookLatencyMillis,
     LeaseMode prodLease,
     Double errorRateThreshold,
-    Integer errorRateMinSamples) {
+    Integer errorRateMinSamples,
+    Double driftThreshold) {
+
+  public static final double DEFAULT_DRIFT_THRESHOLD = 0.20;
 
   public DeploymentPolicy {
     strategy = strategy == null ? Strategy.CANARY : strategy;
@@ -73,6 +78,7 @@ public record DeploymentPolicy(
     maxHookLatencyMillis = maxHookLatencyMillis == null ? 2000L : maxHookLatencyMillis;
     prodLease = prodLease == null ? LeaseMode.QUEUE : prodLease;
     errorRateMinSamples = errorRateMinSamples == null ? 20 : errorRateMinSamples;
+    driftThreshold = driftThreshold == null ? DEFAULT_DRIFT_THRESHOLD : driftThreshold;
   }
 
   public static DeploymentPolicy defaults() {
@@ -124,6 +130,10 @@ public record DeploymentPolicy(
     if (errorRateMinSamples < 1) {
       problems.add("policy.errorRateMinSamples must be at least 1, got " + errorRateMinSamples);
     }
+    if (!(driftThreshold > 0 && driftThreshold <= 1)) {
+      problems.add("policy.driftThreshold must be in (0, 1] (a distance between distributions), got "
+          + driftThreshold);
+    }
     if (maxHookLatencyMillis < 1) {
       problems.add("policy.maxHookLatencyMillis must be positive, got " + maxHookLatencyMillis);
     }
@@ -173,6 +183,7 @@ public record DeploymentPolicy(
     private LeaseMode prodLease;
     private Double errorRateThreshold;
     private Integer errorRateMinSamples;
+    private Double driftThreshold;
 
     private Builder() {}
 
@@ -196,6 +207,7 @@ public record DeploymentPolicy(
       prodLease = p.prodLease;
       errorRateThreshold = p.errorRateThreshold;
       errorRateMinSamples = p.errorRateMinSamples;
+      driftThreshold = p.driftThreshold;
     }
 
     public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -217,11 +229,13 @@ public record DeploymentPolicy(
     public Builder prodLease(LeaseMode v) { prodLease = v; return this; }
     public Builder errorRateThreshold(Double v) { errorRateThreshold = v; return this; }
     public Builder errorRateMinSamples(int v) { errorRateMinSamples = v; return this; }
+    public Builder driftThreshold(double v) { driftThreshold = v; return this; }
 
     public DeploymentPolicy build() {
       return new DeploymentPolicy(strategy, canaryPercent, linearStepPercent, linearInterval, bake, finalBake,
           alarmNames, alarmPollInterval, approvalTimeout, reminderInterval, approvers, fourEyes, rmseThreshold,
-          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease, errorRateThreshold, errorRateMinSamples);
+          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease, errorRateThreshold, errorRateMinSamples,
+          driftThreshold);
     }
   }
 }

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  *
  * @param model model name, validated like the seed: lowercase, 1-15 chars, {@code ^[a-z0-9](-*[a-z0-9])*}
  * @param version version label, lowercase, 1-20 chars, same alphabet (it becomes part of endpoint and job names)
+ * @param retrainCause why a retrain started this run (drift alarm, schedule, operator); null for a run started by
+ *     hand (and in every request recorded before retraining existed)
  */
 public record PipelineRequest(
     String model,
@@ -17,7 +19,8 @@ public record PipelineRequest(
     DataLocations data,
     Map<String, String> hyperparameters,
     String requestedBy,
-    DeploymentPolicy policy) {
+    DeploymentPolicy policy,
+    RetrainCause retrainCause) {
 
   private static final Pattern NAME = Pattern.compile("^[a-z0-9](-*[a-z0-9])*$");
   public static final int MAX_MODEL_LENGTH = 15;
@@ -26,6 +29,12 @@ public record PipelineRequest(
   public PipelineRequest {
     hyperparameters = Hyperparameters.withDefaults(hyperparameters);
     policy = policy == null ? DeploymentPolicy.defaults() : policy;
+  }
+
+  /** A run started by hand: no retrain cause. */
+  public PipelineRequest(String model, String version, DataLocations data, Map<String, String> hyperparameters,
+      String requestedBy, DeploymentPolicy policy) {
+    this(model, version, data, hyperparameters, requestedBy, policy, null);
   }
 
   /** {@code deploy-<model>-<version>}: one workflow execution per model version. */

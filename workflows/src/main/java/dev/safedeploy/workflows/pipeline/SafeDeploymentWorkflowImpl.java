@@ -16,6 +16,7 @@ import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
 import dev.safedeploy.workflows.activities.HookActivities.HookResult;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
 import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
+import dev.safedeploy.workflows.activities.MonitoringActivities.RetireRequest;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
 import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
@@ -136,6 +137,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   /** When the canary's first traffic shift took effect (the backend's clock): alarm-to-blue counts from here at most. */
   private Instant canaryStartedAt;
   private String modelName;
+  private boolean monitoringBegun;
   // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
   private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
   private boolean blueUnrestorable;
@@ -200,7 +202,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (!problems.isEmpty()) {
       return finish(Outcome.FAILED, "invalid request: " + String.join("; ", problems));
     }
-    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy());
+    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy()
+        + (request.retrainCause() == null ? "" : "; retrain: " + request.retrainCause().description()));
     try {
       return pipeline();
     } catch (Abort abort) {
@@ -282,9 +285,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
 
     enter(Stage.MONITOR);
+    monitoringBegun = true;
     var monitor = monitoring.enableMonitoring(new MonitoringRequest(request.model(), request.version(),
-        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri()));
-    event("drift monitoring " + monitor.scheduleName() + ", alarm " + monitor.driftAlarmName());
+        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri(),
+        policy.driftThreshold()));
+    event("drift monitoring " + monitor.scheduleName() + ", alarm" + (monitor.driftAlarmNames() == null
+        || monitor.driftAlarmNames().size() <= 1 ? " " + monitor.driftAlarmName()
+        : "s " + monitor.driftAlarmNames()));
     endpoints.deleteEndpoint(names.devEndpoint());
     devCreated = false;
     outcome = Outcome.PROMOTED;
@@ -323,6 +330,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     fields.put("devEndpoint", names.devEndpoint());
     fields.put("requestedBy", request.requestedBy());
+    if (request.retrainCause() != null) {
+      fields.put("retrainCause", request.retrainCause().description());
+    }
     fields.put("deadline", deadline.toString());
     // Alarms during approval are shown and block the approval; runs recorded before this went on without looking.
     if (Workflow.getVersion("alarms-at-approval", Workflow.DEFAULT_VERSION, 1) >= 1) {
@@ -484,6 +494,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     step("adding green variant " + names.variant());
     greenAdded = true;
+    // runs after production is restored (the saga undoes in reverse), so it knows which version serves again
+    if (Workflow.getVersion("monitoring-handover", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      saga.addCompensation(this::retireMonitoring);
+    }
     saga.addCompensation(this::restoreProductionConverging);
     prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
         new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
@@ -934,6 +948,26 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean removesCanaryAlarms() {
     return policy.alarmNames().isEmpty()
         && Workflow.getVersion("remove-canary-alarms", Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * This version's drift schedule goes when it stops being live after its monitoring began (a rollback in the watch
+   * window); the version serving again gets its schedule back, so production keeps exactly one.
+   */
+  private void retireMonitoring() {
+    if (!monitoringBegun) {
+      return;
+    }
+    ResourceNames restored = liveVersion == null || liveVersion.equals(request.version()) ? null
+        : new ResourceNames(request.model(), liveVersion);
+    quietly(() -> {
+      monitoring.retireMonitoring(new RetireRequest(request.model(), request.version(), names.prodEndpoint(),
+          names.monitoringSchedule(), restored == null ? null : restored.version(),
+          restored == null ? null : restored.monitoringSchedule(), restored == null ? null : restored.baselineJob(),
+          policy.driftThreshold()));
+      event("drift monitoring " + names.monitoringSchedule() + " removed" + (restored == null ? ""
+          : ", " + restored.monitoringSchedule() + " restored"));
+    }, "retire drift monitoring");
   }
 
   private void deleteDevEndpoint() {

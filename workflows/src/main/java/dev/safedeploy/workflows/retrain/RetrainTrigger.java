@@ -77,6 +77,12 @@ public record RetrainTrigger(
     };
   }
 
+  /** As the pipeline run records it. */
+  public dev.safedeploy.workflows.pipeline.RetrainCause toCause() {
+    return new dev.safedeploy.workflows.pipeline.RetrainCause(kind.name(), alarmName, value, reason, scheduleId, by,
+        at, describe());
+  }
+
   static Double valueIn(String reason) {
     if (reason == null) {
       return null;

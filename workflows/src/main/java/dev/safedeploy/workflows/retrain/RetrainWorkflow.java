@@ -17,8 +17,19 @@ public interface RetrainWorkflow {
 
   String TASK_QUEUE = SafeDeploymentWorkflow.TASK_QUEUE;
 
+  String WORKFLOW_ID_PREFIX = "retrain-";
+
   static String workflowId(String model) {
-    return "retrain-" + model;
+    return WORKFLOW_ID_PREFIX + model;
+  }
+
+  /** The model of a retrain workflow id ({@code retrain-<model>}); null for any other id. */
+  static String modelOf(String workflowId) {
+    if (workflowId == null || !workflowId.startsWith(WORKFLOW_ID_PREFIX)) {
+      return null;
+    }
+    String model = workflowId.substring(WORKFLOW_ID_PREFIX.length());
+    return dev.safedeploy.workflows.pipeline.PipelineRequest.isValidModelName(model) ? model : null;
   }
 
   @WorkflowMethod

@@ -116,6 +116,19 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   private void retrain(RetrainTrigger trigger) {
     phase = State.RETRAINING;
     lastCause = trigger;
+    attempt(trigger);
+    // not in a finally: a worker evicting this workflow from its cache unwinds the thread through finally blocks,
+    // which would journal (and log) alarms that were never coalesced
+    currentRun = null;
+    currentVersion = null;
+    for (AlarmSignal a : toForward) {
+      note(Event.COALESCED, RetrainTrigger.alarm(a), null, null, null,
+          "arrived while a retrain was being prepared; that retrain did not start");
+    }
+    toForward.clear();
+  }
+
+  private void attempt(RetrainTrigger trigger) {
     try {
       LiveModel live = lookups.liveModel(model);
       String version = lookups.nextVersion(model);
@@ -124,7 +137,7 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
         currentVersion = version;
         TrainingData data = assembly.assembleData(new DataRequest(model, version, live, policy.useCapturedData()));
         PipelineRequest request = new PipelineRequest(model, version, data.data(), live.hyperparameters(),
-            trigger.requestedBy(), live.policy());
+            trigger.requestedBy(), live.policy(), trigger.toCause());
         List<String> problems = request.problems();
         if (!problems.isEmpty()) {
           note(Event.RUN_FAILED, trigger, request.workflowId(), version, null,
@@ -147,14 +160,6 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
     } catch (IllegalArgumentException e) {
       // VersionNames: the live version's label cannot be counted on
       note(Event.RUN_FAILED, trigger, null, currentVersion, null, e.getMessage());
-    } finally {
-      currentRun = null;
-      currentVersion = null;
-      for (AlarmSignal a : toForward) {
-        note(Event.COALESCED, RetrainTrigger.alarm(a), null, null, null,
-            "arrived while a retrain was being prepared; that retrain did not start");
-      }
-      toForward.clear();
     }
   }
 

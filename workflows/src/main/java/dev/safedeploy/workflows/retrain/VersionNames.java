@@ -45,6 +45,39 @@ public final class VersionNames {
     return next;
   }
 
+  /**
+   * The next version of a model whose production version is {@code live} and which has had {@code known} versions:
+   * the label after the highest of live's family (labels counting the same way: {@code v1, v2, v10}, or {@code
+   * 2024-01, 2024-01-r2}) that is not known. With nothing live, the highest known label of any family is counted on.
+   *
+   * @throws IllegalArgumentException when there is neither a live nor a known version, or a label cannot be counted
+   */
+  public static String after(String live, Collection<String> known) {
+    java.util.List<String> all = new java.util.ArrayList<>(known);
+    if (live != null) {
+      all.add(live);
+    }
+    all.removeIf(v -> !PipelineRequest.isValidVersion(v));
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no version to count on");
+    }
+    String family = live == null ? null : family(live);
+    String highest = all.stream().filter(v -> family == null || family(v).equals(family))
+        .max(java.util.Comparator.comparing(VersionNames::counter).thenComparing(v -> v)).orElseThrow();
+    return nextFree(highest, all);
+  }
+
+  /** The label without its counter ({@code v10 -> v}; {@code 2024-01 -> 2024-01-r}, whose next is -r2). */
+  static String family(String version) {
+    Matcher m = COUNTER.matcher(version);
+    return m.matches() ? m.group(1) : version + RETRAIN_SUFFIX;
+  }
+
+  static java.math.BigInteger counter(String version) {
+    Matcher m = COUNTER.matcher(version);
+    return m.matches() ? new java.math.BigInteger(m.group(2)) : java.math.BigInteger.ONE;
+  }
+
   /** The first label after {@code version} that is not {@code taken} (versions that already had a run). */
   public static String nextFree(String version, Collection<String> taken) {
     String candidate = next(version);

@@ -34,8 +34,45 @@ class PipelineRequestTest {
     assertThat(p.approvalTimeout()).isEqualTo(Duration.ofDays(7));
     assertThat(p.fourEyes()).isTrue();
     assertThat(p.rmseThreshold()).isEqualTo(10.0);
+    assertThat(p.driftThreshold()).isEqualTo(0.20);
     assertThat(r.workflowId()).isEqualTo("deploy-nyctaxi-v1");
     assertThat(r.names().devEndpoint()).isEqualTo("nyctaxi-dev-v1");
+  }
+
+  @Test
+  void driftThresholdIsADistanceBetweenDistributions() {
+    for (double bad : new double[] {0, -0.1, 1.5, Double.NaN}) {
+      PipelineRequest r = new PipelineRequest("nyctaxi", "v1", DATA, null, "alice",
+          DeploymentPolicy.builder().driftThreshold(bad).build());
+      assertThat(r.problems()).singleElement().asString().startsWith("policy.driftThreshold must be in (0, 1]");
+    }
+    assertThat(new PipelineRequest("nyctaxi", "v1", DATA, null, "alice",
+        DeploymentPolicy.builder().driftThreshold(0.3).build()).problems()).isEmpty();
+  }
+
+  @Test
+  void aRequestRecordedBeforeRetrainCausesStillReads() {
+    // as a history recorded by an earlier build holds it: no retrainCause, no driftThreshold
+    String json = "{\"model\":\"nyctaxi\",\"version\":\"v1\",\"data\":{\"train\":\"s3://b/train\","
+        + "\"validation\":\"s3://b/validation\",\"test\":\"s3://b/test\",\"baseline\":\"s3://b/baseline.csv\"},"
+        + "\"hyperparameters\":{\"max_depth\":\"5\"},\"requestedBy\":\"alice\",\"policy\":{\"strategy\":\"LINEAR\"}}";
+    io.temporal.api.common.v1.Payload payload = io.temporal.api.common.v1.Payload.newBuilder()
+        .putMetadata("encoding", com.google.protobuf.ByteString.copyFromUtf8("json/plain"))
+        .setData(com.google.protobuf.ByteString.copyFromUtf8(json)).build();
+    PipelineRequest r = io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload,
+        PipelineRequest.class, PipelineRequest.class);
+    assertThat(r.retrainCause()).isNull();
+    assertThat(r.hyperparameters()).containsEntry("max_depth", "5");
+    assertThat(r.policy().strategy()).isEqualTo(Strategy.LINEAR);
+    assertThat(r.policy().driftThreshold()).isEqualTo(0.20);
+    assertThat(r.problems()).isEmpty();
+    // and a retrain's request goes there and back whole
+    PipelineRequest retrain = new PipelineRequest("nyctaxi", "v2", DATA, null, "alarm:a", null,
+        new RetrainCause("ALARM", "a", 0.44, "most recent 0.44", null, null, java.time.Instant.EPOCH,
+            "drift alarm a at 0.44"));
+    var converter = io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    assertThat(converter.fromPayload(converter.toPayload(retrain).orElseThrow(), PipelineRequest.class,
+        PipelineRequest.class)).isEqualTo(retrain);
   }
 
   @Test

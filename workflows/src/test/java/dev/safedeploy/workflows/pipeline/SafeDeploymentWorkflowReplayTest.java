@@ -38,8 +38,9 @@ class SafeDeploymentWorkflowReplayTest {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
             "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
-            "canary-alarm-rollback-converging.json", "alarm-at-approval-overridden.json",
-            "canary-promoted-alarms-removed.json", "canary-alarm-rollback-alarms-removed.json");
+            "canary-alarm-rollback-converging.json", "watch-window-rollback-monitoring.json",
+            "alarm-at-approval-overridden.json", "canary-promoted-alarms-removed.json",
+            "canary-alarm-rollback-alarms-removed.json");
   }
 
   @ParameterizedTest
@@ -78,6 +79,9 @@ class SafeDeploymentWorkflowReplayTest {
       }
     };
     recordRun("canary-alarm-rollback-converging.json", refusing, policy, true);
+    // from getVersion monitoring-handover 1: a rollback in the watch window retires v2's drift monitoring, v1's back
+    recordWatchWindowRollback("watch-window-rollback-monitoring.json",
+        new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy);
     // from getVersion remove-canary-alarms 1: blue's canary alarms deleted on retirement, green's on rollback
     recordRun("canary-promoted-alarms-removed.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
     FakeBackend alarmingAgain = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
@@ -113,6 +117,28 @@ class SafeDeploymentWorkflowReplayTest {
       if (result.outcome() != Outcome.PROMOTED) {
         throw new AssertionError("expected PROMOTED, got " + result);
       }
+      Files.writeString(DIR.resolve(file), harness.client.fetchHistory(request("v2", policy).workflowId())
+          .toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void recordWatchWindowRollback(String file, FakeBackend backend, DeploymentPolicy policy) {
+    if (Files.exists(DIR.resolve(file))) {
+      return;
+    }
+    try (PipelineHarness harness = new PipelineHarness(backend)) {
+      SafeDeploymentWorkflow wf = harness.start(request("v2", policy));
+      harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+      wf.decide(ApprovalDecision.approve("bob", "ok", "cli"));
+      while (wf.status().outcome() != Outcome.PROMOTED) {
+        harness.env.sleep(Duration.ofSeconds(30));
+      }
+      wf.rollback(new RollbackRequest("carol", "late regression"));
+      PipelineResult result = WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+      assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+      assertThat(backend.calls).contains("retireMonitoring nyctaxi-v2-drift restore nyctaxi-v1-drift");
       Files.writeString(DIR.resolve(file), harness.client.fetchHistory(request("v2", policy).workflowId())
           .toJson(true));
     } catch (IOException e) {

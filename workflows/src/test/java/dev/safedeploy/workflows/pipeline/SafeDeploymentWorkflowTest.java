@@ -519,7 +519,9 @@ class SafeDeploymentWorkflowTest {
     assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(backend.collapsedCalls()).endsWith("notify PROMOTED", "describeProduction nyctaxi-prod",
         "addVariant nyctaxi-prod v1=0", "shiftTraffic nyctaxi-prod {v1=100, v2=0}",
-        "removeVariant nyctaxi-prod v2", "notify ROLLED_BACK");
+        "removeVariant nyctaxi-prod v2",
+        // v2's drift schedule goes, v1's (removed when v2 was promoted) comes back: one schedule per live version
+        "retireMonitoring nyctaxi-v2-drift restore nyctaxi-v1-drift", "notify ROLLED_BACK");
     assertThat(backend.weights(PROD)).containsExactly(Map.entry("v1", 100));
     assertThat(result.liveVersion()).isEqualTo("v1");
   }

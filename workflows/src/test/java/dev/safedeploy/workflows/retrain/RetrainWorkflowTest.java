@@ -182,6 +182,16 @@ class RetrainWorkflowTest {
     assertThat(description.getTypedSearchAttributes().get(SearchAttributes.VERSION)).isEqualTo("v2");
     assertThat(activities.calls).containsExactly("liveModel nyctaxi", "nextVersion nyctaxi",
         "assembleData nyctaxi v2 captured=false");
+    // the cause travels in the run's request: its history, approval message and audit trail read it there
+    var startedWith = client.fetchHistory("deploy-nyctaxi-v2").getEvents().get(0)
+        .getWorkflowExecutionStartedEventAttributes().getInput();
+    var request = io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+        java.util.Optional.of(startedWith), dev.safedeploy.workflows.pipeline.PipelineRequest.class,
+        dev.safedeploy.workflows.pipeline.PipelineRequest.class);
+    assertThat(request.retrainCause().kind()).isEqualTo("ALARM");
+    assertThat(request.retrainCause().alarmName()).isEqualTo(DRIFT);
+    assertThat(request.retrainCause().value()).isEqualTo(0.44);
+    assertThat(request.retrainCause().description()).isEqualTo("drift alarm " + DRIFT + " at 0.44");
 
     approve("v2");
     s = await(st -> st.state() == State.COOLING_DOWN);

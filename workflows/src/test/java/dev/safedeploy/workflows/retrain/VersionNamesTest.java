@@ -40,6 +40,19 @@ class VersionNamesTest {
   }
 
   @Test
+  void afterCountsOnTheHighestOfTheLiveVersionsFamily() {
+    // v2 was rolled back, v1 is live: the next run is v3, numerically after v10 when v10 existed
+    assertThat(VersionNames.after("v1", Set.of("v1", "v2"))).isEqualTo("v3");
+    assertThat(VersionNames.after("v1", Set.of("v1", "v2", "v9", "v10"))).isEqualTo("v11");
+    // another family (a hand-named experiment) does not move the counter of the live one
+    assertThat(VersionNames.after("v2", Set.of("v1", "v2", "exp-r7"))).isEqualTo("v3");
+    assertThat(VersionNames.after("2024-01", Set.of("2024-01", "2024-01-r2"))).isEqualTo("2024-01-r3");
+    // nothing live: the highest known of any family
+    assertThat(VersionNames.after(null, Set.of("v1", "v4"))).isEqualTo("v5");
+    assertThatThrownBy(() -> VersionNames.after(null, Set.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void refusesWhatCannotBeAVersion() {
     assertThatThrownBy(() -> VersionNames.next("V1")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'V1' is not a version label");

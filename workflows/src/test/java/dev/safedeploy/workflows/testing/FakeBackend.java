@@ -295,6 +295,13 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     return new MonitoringResult(request.scheduleName(), request.endpointName() + "-drift");
   }
 
+  @Override
+  public MonitoringResult retireMonitoring(RetireRequest request) {
+    call("retireMonitoring", "retireMonitoring " + request.scheduleName() + " restore "
+        + request.restoreScheduleName());
+    return new MonitoringResult(request.restoreScheduleName(), request.endpointName() + "-drift");
+  }
+
   private void changed(String endpointName) {
     Map<String, Integer> now = endpoints.get(endpointName);
     weightHistory.computeIfAbsent(endpointName, k -> new CopyOnWriteArrayList<>())

@@ -2,7 +2,7 @@ package dev.safedeploy.activities.aws.cloudwatch;
 
 import java.util.List;
 
-/** The alarm names the templates create (prod-endpoint.yml, monitoring.yml); one place so both sides agree. */
+/** The alarm names the AWS backend creates and the templates refer to; one place so all sides agree. */
 public final class AlarmNames {
 
   /** The tag by which the alarm bridge (api-canary.yml) finds the workflow to signal. */
@@ -28,6 +28,15 @@ public final class AlarmNames {
 
   public static String drift(String endpointName) {
     return endpointName + "-feature-drift";
+  }
+
+  /** The drift alarm of one baseline column ({@code total_amount}, the seed's, and each feature). */
+  public static String drift(String endpointName, String column) {
+    return driftPrefix(endpointName) + column;
+  }
+
+  public static String driftPrefix(String endpointName) {
+    return endpointName + "-drift-";
   }
 
   /** The worker-made drift alarm of one non-target feature ({@link DriftAlarms}). */

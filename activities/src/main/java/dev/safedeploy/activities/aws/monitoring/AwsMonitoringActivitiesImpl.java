@@ -7,15 +7,15 @@ import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudformation.Templates;
 import dev.safedeploy.activities.aws.cloudwatch.AlarmNames;
 import dev.safedeploy.activities.aws.cloudwatch.DriftAlarms;
-import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.activities.aws.s3.S3Location;
 import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.SageMakerImages;
-import dev.safedeploy.platform.data.DataPreparation;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
+import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,33 +24,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Drift monitoring through the monitoring stack ({@code safedeploy-<endpoint>-monitoring}, monitoring.yml): an hourly
- * data-quality schedule against this run's baseline and the total_amount drift alarm; then one drift alarm per other
- * baselined feature ({@link DriftAlarms}). The features are read from the baseline's statistics.json, and its
- * constraints must emit metrics, or no alarm could ever fire. Create-or-update, so re-running it (or promoting the
- * next version, which swaps the schedule) is idempotent.
+ * Drift monitoring through the monitoring stack ({@code safedeploy-<endpoint>-monitoring}, monitoring.yml): the
+ * endpoint's one hourly data-quality schedule, against the baseline of the version promoted last (promoting the next
+ * version swaps it). Beside it, one drift alarm per column of that baseline's statistics.json ({@link DriftAlarms}),
+ * tagged so that the alarm bridge starts the model's retrain workflow. Create-or-update, so re-running is idempotent.
  */
 public class AwsMonitoringActivitiesImpl implements MonitoringActivities {
-
+  static final String TARGET = "total_amount";
   private static final Logger log = LoggerFactory.getLogger(AwsMonitoringActivitiesImpl.class);
-  /** The seed's drift threshold (monitoring.yml's DriftThreshold default). */
-  static final double DRIFT_THRESHOLD = 0.2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final StackDeployer stacks;
-  private final S3Client s3;
   private final CloudWatchClient cloudWatch;
+  private final S3Client s3;
   private final AwsBackendConfig config;
 
-  public AwsMonitoringActivitiesImpl(StackDeployer stacks, S3Client s3, CloudWatchClient cloudWatch,
+  public AwsMonitoringActivitiesImpl(StackDeployer stacks, CloudWatchClient cloudWatch, S3Client s3,
       AwsBackendConfig config) {
     this.stacks = stacks;
-    this.s3 = s3;
     this.cloudWatch = cloudWatch;
+    this.s3 = s3;
     this.config = config;
   }
 
@@ -60,13 +57,12 @@ public class AwsMonitoringActivitiesImpl implements MonitoringActivities {
 
   @Override
   public MonitoringResult enableMonitoring(MonitoringRequest r) {
-    List<String> features = baselinedFeatures(r.statisticsUri());
-    if (!features.contains(DataPreparation.TARGET)) {
-      throw ApplicationFailure.newNonRetryableFailure("baseline " + r.statisticsUri() + " has no "
-          + DataPreparation.TARGET + " (features " + features + "): its drift alarm would watch a metric that is "
-          + "never published", Failures.BAD_DATA);
+    double threshold = r.driftThreshold() == null ? DeploymentPolicy.DEFAULT_DRIFT_THRESHOLD : r.driftThreshold();
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw ApplicationFailure.newNonRetryableFailure("drift threshold must be in (0, 1], got " + threshold,
+          Failures.BAD_DATA);
     }
-    requireEmittedMetrics(r.constraintsUri());
+    List<String> columns = columns(r.statisticsUri());
     Map<String, String> params = new LinkedHashMap<>();
     params.put("ModelName", r.model());
     params.put("EndpointName", r.endpointName());
@@ -76,55 +72,58 @@ public class AwsMonitoringActivitiesImpl implements MonitoringActivities {
     params.put("ConstraintsS3Uri", r.constraintsUri());
     params.put("ReportsS3Uri", config.s3Uri("monitoring/" + r.endpointName() + "/" + r.scheduleName()));
     params.put("ExecutionRoleArn", config.sageMakerRoleArn());
-    params.put("DriftThreshold", Double.toString(DRIFT_THRESHOLD));
     Map<String, String> out = stacks.deploy(stackName(r.endpointName()), Templates.MONITORING, params,
         Map.of(AwsEndpointActivitiesImpl.TAG_MODEL, r.model(), AwsEndpointActivitiesImpl.TAG_VERSION, r.version()));
-    List<String> featureAlarms = DriftAlarms.ensure(cloudWatch, r.endpointName(), r.scheduleName(), r.model(),
-        features, DataPreparation.TARGET, DRIFT_THRESHOLD);
-    log.info("drift monitoring of {}: schedule {}, alarms on {} and {}", r.endpointName(), r.scheduleName(),
-        DataPreparation.TARGET, featureAlarms);
-    return new MonitoringResult(out.getOrDefault("ScheduleName", r.scheduleName()),
-        out.getOrDefault("DriftAlarmName", AlarmNames.drift(r.endpointName())));
+    String schedule = out.getOrDefault("ScheduleName", r.scheduleName());
+    List<String> alarms = DriftAlarms.ensure(cloudWatch, r.model(), r.endpointName(), schedule, columns, threshold);
+    String main = columns.contains(TARGET) ? AlarmNames.drift(r.endpointName(), TARGET) : alarms.get(0);
+    return new MonitoringResult(schedule, main, alarms);
   }
 
-  /** The feature names of Model Monitor's statistics.json, in its order. */
-  List<String> baselinedFeatures(String statisticsUri) {
-    JsonNode stats = read(statisticsUri);
-    List<String> names = new ArrayList<>();
-    for (JsonNode f : stats.path("features")) {
-      if (f.hasNonNull("name")) {
-        names.add(f.get("name").asText());
-      }
+  /**
+   * The stack holds the one schedule of the endpoint: a rolled-back version's is swapped back to the restored
+   * version's baseline (where the baseline step wrote it, by model and version), or the stack and the drift alarms
+   * go when nothing serves.
+   */
+  @Override
+  public MonitoringResult retireMonitoring(RetireRequest r) {
+    if (r.restoreVersion() == null) {
+      stacks.delete(stackName(r.endpointName()));
+      DriftAlarms.deleteAll(cloudWatch, r.endpointName());
+      return new MonitoringResult(null, null, List.of());
     }
-    if (names.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("baseline statistics " + statisticsUri + " list no features",
-          Failures.BAD_DATA);
-    }
-    return names;
+    String base = config.s3Uri("baselines/" + r.model() + "/" + r.restoreVersion());
+    base = base.endsWith("/") ? base : base + "/";
+    return enableMonitoring(new MonitoringRequest(r.model(), r.restoreVersion(), r.endpointName(),
+        r.restoreScheduleName(), base + "statistics.json", base + "constraints.json", r.driftThreshold()));
   }
 
-  private void requireEmittedMetrics(String constraintsUri) {
-    JsonNode emit = read(constraintsUri).path("monitoring_config").path("emit_metrics");
-    if (!emit.isMissingNode() && !"Enabled".equalsIgnoreCase(emit.asText())) {
-      throw ApplicationFailure.newNonRetryableFailure("baseline constraints " + constraintsUri + " have emit_metrics "
-          + emit.asText() + ": Model Monitor would publish no drift metric for the alarms", Failures.BAD_DATA);
-    }
-  }
-
-  private JsonNode read(String uri) {
-    S3Location loc = S3Location.parse(uri);
+  /**
+   * The columns of the baseline's statistics.json (target first, as the seed's). A baseline job that wrote none
+   * (an emulator's, which completes jobs without running them) leaves the seed's one alarm, on the target.
+   */
+  List<String> columns(String statisticsUri) {
+    S3Location loc;
     try {
-      return JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(loc.bucket()).key(loc.key())).asInputStream());
-    } catch (NoSuchKeyException e) {
-      throw ApplicationFailure.newNonRetryableFailure("baseline file not found: " + uri, Failures.BAD_DATA);
-    } catch (S3Exception e) {
-      if (S3Errors.isAccessDenied(e)) {
-        throw S3Errors.accessDenied("reading", uri, "s3:GetObject", "ArtifactPrefix");
+      loc = S3Location.parse(statisticsUri);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure("statisticsUri: " + e.getMessage(), Failures.BAD_DATA);
+    }
+    try (InputStream in = s3.getObject(b -> b.bucket(loc.bucket()).key(loc.key()))) {
+      JsonNode root = JSON.readTree(in);
+      List<String> names = new ArrayList<>();
+      root.path("features").forEach(f -> names.add(f.path("name").asText()));
+      if (names.isEmpty()) {
+        throw ApplicationFailure.newNonRetryableFailure("statistics " + statisticsUri + " list no features",
+            Failures.BAD_DATA);
       }
-      throw e;
+      return names;
+    } catch (NoSuchKeyException | NoSuchBucketException e) {
+      log.warn("statistics {} do not exist: one drift alarm, on {}", statisticsUri, TARGET);
+      return List.of(TARGET);
     } catch (IOException e) {
-      throw ApplicationFailure.newNonRetryableFailure("baseline file " + uri + " is not JSON: " + e.getMessage(),
-          Failures.BAD_DATA);
+      throw ApplicationFailure.newNonRetryableFailure("statistics " + statisticsUri + " are not readable JSON: "
+          + e.getMessage(), Failures.BAD_DATA);
     }
   }
 }

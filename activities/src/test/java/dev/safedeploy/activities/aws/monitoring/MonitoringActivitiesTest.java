@@ -6,126 +6,143 @@ import dev.safedeploy.activities.aws.ActivityTesting;
 import dev.safedeploy.activities.aws.MotoServer;
 import dev.safedeploy.activities.aws.MotoServerExtension;
 import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
+import dev.safedeploy.activities.aws.cloudwatch.AlarmNames;
+import dev.safedeploy.activities.aws.cloudwatch.CanaryAlarms;
+import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
 import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
 import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringResult;
-import dev.safedeploy.workflows.activities.Failures;
-import io.temporal.failure.ApplicationFailure;
+import dev.safedeploy.workflows.activities.MonitoringActivities.RetireRequest;
 import java.util.Map;
-import software.amazon.awssdk.core.sync.RequestBody;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * moto: the real monitoring.yml deployed as a stack with this run's baseline. moto's CloudFormation skips
- * AWS::SageMaker::MonitoringSchedule and AWS::CloudWatch::Alarm (unsupported types), so what is checked here is the
- * stack and its parameters; the resources themselves are checked by cfn-lint.
+ * moto: the real monitoring.yml deployed as a stack with this run's baseline, and the drift alarms, one per column of
+ * the baseline's statistics.json in S3, tagged for the alarm bridge. moto's CloudFormation skips
+ * AWS::SageMaker::MonitoringSchedule (an unsupported type), so the schedule is checked as the stack and its
+ * parameters (cfn-lint checks the resource); the alarms are real moto alarms.
  */
 @ExtendWith(MotoServerExtension.class)
-public class MonitoringActivitiesTest {
+class MonitoringActivitiesTest {
+  static final String BUCKET = "safedeploy-test";
+  static final String STACK = "safedeploy-taxi-prod-monitoring";
 
-  /** Model Monitor's statistics.json, trimmed to what is read: the baselined columns, target first. */
-  public static String statistics(String... features) {
-    StringBuilder s = new StringBuilder("{\"version\": 0.0, \"dataset\": {\"item_count\": 3}, \"features\": [");
-    for (int i = 0; i < features.length; i++) {
-      s.append(i == 0 ? "" : ",").append("{\"name\": \"").append(features[i])
-          .append("\", \"inferred_type\": \"Fractional\", \"numerical_statistics\": {\"common\": {}}}");
-    }
-    return s.append("]}").toString();
+  static String statistics(String... columns) {
+    return "{\"version\":0.0,\"dataset\":{\"item_count\":10},\"features\":["
+        + java.util.Arrays.stream(columns).map(c -> "{\"name\":\"" + c + "\",\"inferred_type\":\"Fractional\"}")
+            .collect(Collectors.joining(",")) + "]}";
   }
 
-  public static String constraints(String emit) {
-    return "{\"version\": 0.0, \"features\": [], \"monitoring_config\": {\"evaluate_constraints\": \"Enabled\", "
-        + "\"emit_metrics\": \"" + emit + "\", \"distribution_constraints\": {\"comparison_threshold\": 0.1}}}";
+  static String putStatistics(S3Client s3, String version, String... columns) {
+    String key = "sd/baselines/taxi/" + version + "/statistics.json";
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(statistics(columns)));
+    return "s3://" + BUCKET + "/" + key;
   }
 
-  static void baseline(MotoServer moto, String version, String statistics, String constraints) {
-    var s3 = moto.clients().s3();
-    try {
-      s3.createBucket(b -> b.bucket(MotoServer.BUCKET));
-    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-      // already there
-    }
-    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + version + "/statistics.json"),
-        RequestBody.fromString(statistics));
-    s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + version + "/constraints.json"),
-        RequestBody.fromString(constraints));
+  static MonitoringRequest request(String version, String statistics, Double threshold) {
+    return new MonitoringRequest("taxi", version, "taxi-prod", "taxi-" + version + "-drift", statistics,
+        statistics.replace("statistics.json", "constraints.json"), threshold);
   }
 
-  private static MonitoringRequest request(String version) {
-    return new MonitoringRequest("taxi", version, "taxi-prod", "taxi-" + version + "-drift",
-        "s3://safedeploy-test/sd/baselines/taxi/" + version + "/statistics.json",
-        "s3://safedeploy-test/sd/baselines/taxi/" + version + "/constraints.json");
+  static Map<String, MetricAlarm> driftAlarms(CloudWatchClient cw) {
+    return cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-drift-")).metricAlarms().stream()
+        .collect(Collectors.toMap(MetricAlarm::alarmName, a -> a));
   }
 
-  private static ActivityTesting activities(MotoServer moto) {
-    return new ActivityTesting(new AwsMonitoringActivitiesImpl(
-        new StackDeployer(moto.clients().cloudFormation(), moto.config()), moto.clients().s3(),
-        moto.clients().cloudWatch(), moto.config()));
-  }
-
-  /** One drift alarm per baselined feature beside total_amount's, on metrics Model Monitor publishes. */
-  @Test
-  void oneDriftAlarmPerBaselinedFeatureAndStaleOnesGo(MotoServer moto) {
-    baseline(moto, "v2", statistics("total_amount", "duration_minutes", "passenger_count", "trip_distance"),
-        constraints("Enabled"));
-    baseline(moto, "v3", statistics("total_amount", "duration_minutes", "trip_distance"), constraints("Enabled"));
-    var cw = moto.clients().cloudWatch();
-    try (ActivityTesting t = activities(moto)) {
-      t.stub(MonitoringActivities.class).enableMonitoring(request("v2"));
-      var alarms = cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-feature-drift-")).metricAlarms();
-      assertThat(alarms).extracting(a -> a.alarmName()).containsExactlyInAnyOrder(
-          "taxi-prod-feature-drift-duration_minutes", "taxi-prod-feature-drift-passenger_count",
-          "taxi-prod-feature-drift-trip_distance");
-      assertThat(alarms).allSatisfy(a -> {
-        assertThat(a.namespace()).isEqualTo("aws/sagemaker/Endpoints/data-metrics");
-        assertThat(a.metricName()).isEqualTo("feature_baseline_drift_" + a.alarmName()
-            .substring("taxi-prod-feature-drift-".length()));
-        assertThat(a.dimensions()).extracting(d -> d.name() + "=" + d.value())
-            .containsExactlyInAnyOrder("Endpoint=taxi-prod", "MonitoringSchedule=taxi-v2-drift");
-        assertThat(a.threshold()).isEqualTo(0.2);
-      });
-      // the next version's baseline lacks passenger_count: its alarm goes, the others follow the new schedule
-      t.stub(MonitoringActivities.class).enableMonitoring(request("v3"));
-      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-feature-drift-")).metricAlarms())
-          .extracting(a -> a.alarmName() + " " + a.dimensions().get(1).value()).containsExactlyInAnyOrder(
-              "taxi-prod-feature-drift-duration_minutes taxi-v3-drift",
-              "taxi-prod-feature-drift-trip_distance taxi-v3-drift");
-    }
-  }
-
-  /** A baseline without the target, or constraints that emit no metrics, would give alarms that never fire. */
-  @Test
-  void aBaselineWhoseAlarmsCouldNeverFireIsRefused(MotoServer moto) {
-    baseline(moto, "v2", statistics("duration_minutes", "passenger_count"), constraints("Enabled"));
-    baseline(moto, "v3", statistics("total_amount", "duration_minutes"), constraints("Disabled"));
-    try (ActivityTesting t = activities(moto)) {
-      ApplicationFailure noTarget = ActivityTesting.failure(() -> t.stub(MonitoringActivities.class)
-          .enableMonitoring(request("v2")));
-      assertThat(noTarget.getType()).isEqualTo(Failures.BAD_DATA);
-      assertThat(noTarget.getOriginalMessage()).contains("has no total_amount");
-      ApplicationFailure silent = ActivityTesting.failure(() -> t.stub(MonitoringActivities.class)
-          .enableMonitoring(request("v3")));
-      assertThat(silent.getOriginalMessage()).contains("emit_metrics Disabled");
-    }
+  static Map<String, String> tags(CloudWatchClient cw, MetricAlarm a) {
+    return cw.listTagsForResource(b -> b.resourceARN(a.alarmArn())).tags().stream()
+        .collect(Collectors.toMap(Tag::key, Tag::value));
   }
 
   @Test
-  void monitoringStackWithThisRunsBaselineIdempotent(MotoServer moto) {
+  void oneScheduleAndADriftAlarmPerBaselineColumnTaggedForTheRetrainWorkflow(MotoServer moto) {
+    S3Client s3 = moto.clients().s3();
+    CloudWatchClient cw = moto.clients().cloudWatch();
+    s3.createBucket(b -> b.bucket(BUCKET));
+    String v2Stats = putStatistics(s3, "v2", "total_amount", "duration_minutes", "passenger_count", "trip_distance");
+    String v3Stats = putStatistics(s3, "v3", "total_amount", "trip_distance");
+    // a version labelled drift-x has canary alarms named like drift alarms: they are not drift alarms
+    CanaryAlarms.ensure(cw, "taxi-prod", "drift-x", "deploy-taxi-drift-x");
     StackDeployer stacks = new StackDeployer(moto.clients().cloudFormation(), moto.config());
-    baseline(moto, "v2", statistics("total_amount", "duration_minutes"), constraints("Enabled"));
-    MonitoringRequest request = request("v2");
-    try (ActivityTesting t = activities(moto)) {
+
+    try (ActivityTesting t = new ActivityTesting(new AwsMonitoringActivitiesImpl(stacks, cw, s3, moto.config()))) {
       MonitoringActivities monitoring = t.stub(MonitoringActivities.class);
-      MonitoringResult r = monitoring.enableMonitoring(request);
-      assertThat(r).isEqualTo(new MonitoringResult("taxi-v2-drift", "taxi-prod-feature-drift"));
-      assertThat(monitoring.enableMonitoring(request)).isEqualTo(r);
+      MonitoringResult r = monitoring.enableMonitoring(request("v2", v2Stats, 0.3));
+      assertThat(r.scheduleName()).isEqualTo("taxi-v2-drift");
+      assertThat(r.driftAlarmName()).isEqualTo("taxi-prod-drift-total_amount");
+      assertThat(r.driftAlarmNames()).containsExactly("taxi-prod-drift-total_amount",
+          "taxi-prod-drift-duration_minutes", "taxi-prod-drift-passenger_count", "taxi-prod-drift-trip_distance");
+      assertThat(monitoring.enableMonitoring(request("v2", v2Stats, 0.3))).isEqualTo(r);
+      Map<String, MetricAlarm> alarms = driftAlarms(cw);
+      assertThat(alarms.keySet()).containsAll(r.driftAlarmNames()).contains("taxi-prod-drift-x-5xx");
+      MetricAlarm target = alarms.get("taxi-prod-drift-total_amount");
+      assertThat(target.namespace()).isEqualTo("aws/sagemaker/Endpoints/data-metrics");
+      assertThat(target.metricName()).isEqualTo("feature_baseline_drift_total_amount");
+      assertThat(target.threshold()).isEqualTo(0.3);
+      assertThat(target.dimensions()).extracting(d -> d.name() + "=" + d.value())
+          .containsExactlyInAnyOrder("Endpoint=taxi-prod", "MonitoringSchedule=taxi-v2-drift");
+      for (String name : r.driftAlarmNames()) {
+        assertThat(tags(cw, alarms.get(name))).containsEntry(AlarmNames.WORKFLOW_TAG, "retrain-taxi");
+      }
+      assertThat(stacks.parameters(STACK)).containsEntry("ScheduleName", "taxi-v2-drift")
+          .containsEntry("StatisticsS3Uri", v2Stats)
+          .containsEntry("AnalyzerImageUri",
+              "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest")
+          .containsEntry("ReportsS3Uri", "s3://safedeploy-test/sd/monitoring/taxi-prod/taxi-v2-drift");
+
+      // v3 promoted: its schedule replaces v2's in the stack, alarms follow its baseline's columns
+      MonitoringResult v3 = monitoring.enableMonitoring(request("v3", v3Stats, null));
+      assertThat(v3.driftAlarmNames()).containsExactly("taxi-prod-drift-total_amount",
+          "taxi-prod-drift-trip_distance");
+      alarms = driftAlarms(cw);
+      assertThat(alarms.keySet()).containsExactlyInAnyOrder("taxi-prod-drift-total_amount",
+          "taxi-prod-drift-trip_distance", "taxi-prod-drift-x-5xx", "taxi-prod-drift-x-latency-p99");
+      assertThat(alarms.get("taxi-prod-drift-trip_distance").threshold()).isEqualTo(0.20);
+      assertThat(alarms.get("taxi-prod-drift-trip_distance").dimensions())
+          .extracting(d -> d.name() + "=" + d.value()).contains("MonitoringSchedule=taxi-v3-drift");
+      assertThat(stacks.parameters(STACK)).containsEntry("ScheduleName", "taxi-v3-drift");
+
+      // v3 rolled back in its watch window: v2's schedule and alarms come back from where its baseline was written
+      MonitoringResult back = monitoring.retireMonitoring(new RetireRequest("taxi", "v3", "taxi-prod",
+          "taxi-v3-drift", "v2", "taxi-v2-drift", "taxi-v2-baseline", null));
+      assertThat(back.scheduleName()).isEqualTo("taxi-v2-drift");
+      assertThat(back.driftAlarmNames()).hasSize(4);
+      assertThat(stacks.parameters(STACK)).containsEntry("ScheduleName", "taxi-v2-drift")
+          .containsEntry("StatisticsS3Uri", v2Stats);
+
+      // nothing left to serve: no schedule, no drift alarm; the canary alarms are not the monitoring's to delete
+      monitoring.retireMonitoring(new RetireRequest("taxi", "v2", "taxi-prod", "taxi-v2-drift", null, null, null,
+          null));
+      assertThat(stacks.describe(STACK).map(s -> s.stackStatusAsString()).orElse("DELETE_COMPLETE"))
+          .isEqualTo("DELETE_COMPLETE");
+      assertThat(driftAlarms(cw).keySet()).containsExactlyInAnyOrder("taxi-prod-drift-x-5xx",
+          "taxi-prod-drift-x-latency-p99");
+
+      assertThat(ActivityTesting.failure(() -> monitoring.enableMonitoring(request("v2", v2Stats, 0.0))).getType())
+          .isEqualTo(Failures.BAD_DATA);
+      assertThat(ActivityTesting.failure(() -> monitoring.enableMonitoring(request("v2", "file:///x.json", null)))
+          .getType()).isEqualTo(Failures.BAD_DATA);
     }
-    Map<String, String> params = stacks.parameters("safedeploy-taxi-prod-monitoring");
-    assertThat(params).containsEntry("ScheduleName", "taxi-v2-drift")
-        .containsEntry("StatisticsS3Uri", "s3://safedeploy-test/sd/baselines/taxi/v2/statistics.json")
-        .containsEntry("AnalyzerImageUri",
-            "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest")
-        .containsEntry("ReportsS3Uri", "s3://safedeploy-test/sd/monitoring/taxi-prod/taxi-v2-drift");
+  }
+
+  @Test
+  void aBaselineJobThatWroteNoStatisticsLeavesTheSeedsAlarm(MotoServer moto) {
+    S3Client s3 = moto.clients().s3();
+    CloudWatchClient cw = moto.clients().cloudWatch();
+    StackDeployer stacks = new StackDeployer(moto.clients().cloudFormation(), moto.config());
+    try (ActivityTesting t = new ActivityTesting(new AwsMonitoringActivitiesImpl(stacks, cw, s3, moto.config()))) {
+      MonitoringResult r = t.stub(MonitoringActivities.class).enableMonitoring(request("v7",
+          "s3://safedeploy-test/sd/baselines/taxi/v7/statistics.json", null));
+      assertThat(r.driftAlarmNames()).containsExactly("taxi-prod-drift-total_amount");
+      assertThat(tags(cw, driftAlarms(cw).get("taxi-prod-drift-total_amount")))
+          .containsEntry(AlarmNames.WORKFLOW_TAG, "retrain-taxi");
+    }
   }
 }

@@ -133,7 +133,7 @@ class LocalActivitiesTest {
     Path stats = Path.of(java.net.URI.create(baseline.statisticsUri()));
     JsonNode s = new ObjectMapper().readTree(stats.toFile());
     assertThat(s.path("features")).extracting(f -> f.path("name").asText())
-        .containsExactly("duration_minutes", "passenger_count", "trip_distance");
+        .containsExactly("total_amount", "duration_minutes", "passenger_count", "trip_distance");
     assertThat(Path.of(java.net.URI.create(baseline.constraintsUri()))).isRegularFile();
   }
 
@@ -269,14 +269,19 @@ class LocalActivitiesTest {
     MonitoringActivities.MonitoringResult m = stub(MonitoringActivities.class).enableMonitoring(
         new MonitoringActivities.MonitoringRequest("taxi", "v1", v1.prodEndpoint(), v1.monitoringSchedule(),
             baseline.statisticsUri(), baseline.constraintsUri()));
-    assertThat(m.driftAlarmName()).isEqualTo("taxi-prod-drift-duration_minutes");
+    // the seed's alarm on the target (measured on the predictions), and one per feature
+    assertThat(m.driftAlarmName()).isEqualTo("taxi-prod-drift-total_amount");
+    assertThat(m.driftAlarmNames()).containsExactly("taxi-prod-drift-total_amount",
+        "taxi-prod-drift-duration_minutes", "taxi-prod-drift-passenger_count", "taxi-prod-drift-trip_distance");
     assertThat(client.alarm(m.driftAlarmName()).definition().metricName())
-        .isEqualTo("feature_baseline_drift_duration_minutes");
+        .isEqualTo("feature_baseline_drift_total_amount");
+    assertThat(client.alarm(m.driftAlarmName()).definition().threshold()).isEqualTo(0.20);
+    assertThat(client.alarm(m.driftAlarmName()).state().watchers()).containsExactly("retrain-taxi");
     stub(HookActivities.class).smokeTest(new HookRequest(v1.prodEndpoint(), null, uri(models.data.test()), 30,
         2_000));
     platform.capture().flush(5_000);
     Map<String, Double> drift = platform.runMonitoringNow(v1.monitoringSchedule());
-    assertThat(drift).containsKeys("duration_minutes", "passenger_count", "trip_distance");
+    assertThat(drift).containsKeys("total_amount", "duration_minutes", "passenger_count", "trip_distance");
     assertThat(drift.values()).allSatisfy(d -> assertThat(d).isBetween(0.0, 1.0));
   }
 

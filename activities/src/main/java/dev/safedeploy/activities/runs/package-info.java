@@ -1,0 +1,2 @@
+/** What activities of any backend read of past pipeline runs from the Temporal server (their requests). */
+package dev.safedeploy.activities.runs;
