@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.lease.LeaseMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import java.util.List;
  * @param maxHookLatencyMillis the pre/post-traffic hooks' latency bound per invocation (default 2000 ms)
  * @param prodLease when another run of the same production endpoint is in its canary or watch window: QUEUE (default)
  *     waits in line for it, REFUSE ends this run with outcome PROD_BUSY
+ * @param judge the canary judge: green against blue, statistically, at the end of every bake that has both (default
+ *     {@link JudgePolicy#defaults()}; absent from policies written before it)
  */
 public record DeploymentPolicy(
     Strategy strategy,
@@ -45,7 +48,8 @@ public record DeploymentPolicy(
     Double rmseTolerance,
     Duration watchWindow,
     Long maxHookLatencyMillis,
-    LeaseMode prodLease) {
+    LeaseMode prodLease,
+    JudgePolicy judge) {
 
   public DeploymentPolicy {
     strategy = strategy == null ? Strategy.CANARY : strategy;
@@ -65,6 +69,7 @@ public record DeploymentPolicy(
     watchWindow = watchWindow == null ? Duration.ofHours(1) : watchWindow;
     maxHookLatencyMillis = maxHookLatencyMillis == null ? 2000L : maxHookLatencyMillis;
     prodLease = prodLease == null ? LeaseMode.QUEUE : prodLease;
+    judge = judge == null ? JudgePolicy.defaults() : judge;
   }
 
   public static DeploymentPolicy defaults() {
@@ -123,6 +128,7 @@ public record DeploymentPolicy(
         problems.add("policy.alarmNames must not contain blank names");
       }
     }
+    problems.addAll(judge.problems());
     return problems;
   }
 
@@ -157,6 +163,7 @@ public record DeploymentPolicy(
     private Duration watchWindow;
     private Long maxHookLatencyMillis;
     private LeaseMode prodLease;
+    private JudgePolicy judge;
 
     private Builder() {}
 
@@ -178,6 +185,7 @@ public record DeploymentPolicy(
       watchWindow = p.watchWindow;
       maxHookLatencyMillis = p.maxHookLatencyMillis;
       prodLease = p.prodLease;
+      judge = p.judge;
     }
 
     public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -197,11 +205,12 @@ public record DeploymentPolicy(
     public Builder watchWindow(Duration v) { watchWindow = v; return this; }
     public Builder maxHookLatencyMillis(long v) { maxHookLatencyMillis = v; return this; }
     public Builder prodLease(LeaseMode v) { prodLease = v; return this; }
+    public Builder judge(JudgePolicy v) { judge = v; return this; }
 
     public DeploymentPolicy build() {
       return new DeploymentPolicy(strategy, canaryPercent, linearStepPercent, linearInterval, bake, finalBake,
           alarmNames, alarmPollInterval, approvalTimeout, reminderInterval, approvers, fourEyes, rmseThreshold,
-          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease);
+          rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease, judge);
     }
   }
 }
