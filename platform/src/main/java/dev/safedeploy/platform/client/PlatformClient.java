@@ -11,6 +11,7 @@ import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.AlarmState;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.EndpointSamples;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
@@ -146,6 +147,15 @@ public final class PlatformClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Per-request samples (latency, status, prediction) of the endpoint's variants in [sinceMillis, untilMillis); variant
+   * null means every variant.
+   */
+  public EndpointSamples samples(String endpoint, String variant, long sinceMillis, long untilMillis) {
+    return get("endpoints/" + enc(endpoint) + "/samples?since=" + sinceMillis + "&until=" + untilMillis
+        + (variant == null ? "" : "&variant=" + enc(variant)), EndpointSamples.class);
   }
 
   // ---- alarms and monitoring

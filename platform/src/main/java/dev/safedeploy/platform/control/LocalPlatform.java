@@ -5,11 +5,13 @@ import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.AlarmState;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.EndpointSamples;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.api.VariantSamples;
 import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.serving.DataCapture;
 import dev.safedeploy.platform.serving.HttpExchanges;
@@ -20,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -132,6 +135,19 @@ public final class LocalPlatform implements AutoCloseable {
 
   public MetricsRegistry metrics() {
     return metrics;
+  }
+
+  /** Per variant of the endpoint (or the one named), its per-request samples of [sinceMillis, untilMillis). */
+  public EndpointSamples samples(String endpoint, String variant, long sinceMillis, long untilMillis) {
+    Map<String, VariantSamples> out = new LinkedHashMap<>();
+    metrics.samples(endpoint, variant, sinceMillis, untilMillis).forEach((v, s) -> {
+      Double[] predictions = new Double[s.size()];
+      for (int i = 0; i < predictions.length; i++) {
+        predictions[i] = Double.isNaN(s.prediction()[i]) ? null : s.prediction()[i];
+      }
+      out.put(v, new VariantSamples(s.atMillis(), s.latencyMicros(), s.status(), predictions, s.truncated()));
+    });
+    return new EndpointSamples(endpoint, sinceMillis, untilMillis, out);
   }
 
   public DataCapture capture() {

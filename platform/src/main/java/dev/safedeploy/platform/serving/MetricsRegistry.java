@@ -145,6 +145,17 @@ public final class MetricsRegistry implements MetricSource {
     };
   }
 
+  /** Per variant (all of the endpoint's, or the one named), the raw samples of [from, to). */
+  public Map<String, SampleRing.Samples> samples(String endpoint, String variant, long fromMillis, long toMillis) {
+    Map<String, SampleRing.Samples> out = new LinkedHashMap<>();
+    invocations.getOrDefault(endpoint, Map.of()).forEach((v, m) -> {
+      if (variant == null || variant.equals(v)) {
+        out.put(v, m.samples(fromMillis, toMillis));
+      }
+    });
+    return out;
+  }
+
   /** GET /endpoints/{name}/metrics: per variant, the last windowSeconds and totals since the platform started. */
   public Map<String, Object> snapshot(String endpoint, double windowSeconds, long nowMillis) {
     Map<String, Object> out = new LinkedHashMap<>();

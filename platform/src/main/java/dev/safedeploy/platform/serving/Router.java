@@ -161,7 +161,8 @@ public final class Router implements AutoCloseable {
     }
     long micros = (System.nanoTime() - started) / 1_000;
     Instant now = Instant.now();
-    metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros);
+    metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros,
+        status == 200 ? Payloads.meanPrediction(answerType, answer) : Double.NaN);
     if (status == 200 && table.capture() != null && table.capture().enabled()
         && ThreadLocalRandom.current().nextInt(100) < table.capture().samplingPercent()) {
       capture.submit(endpoint, route.variant(), now, contentType, body, answerType, answer);

@@ -1,6 +1,7 @@
 package dev.safedeploy.platform.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.safedeploy.platform.api.DataCaptureConfig;
@@ -53,6 +54,33 @@ class RouterTest {
   @AfterAll
   static void stop() {
     platform.close();
+  }
+
+  @Test
+  void everyRequestIsKeptAsASampleWithItsLatencyStatusAndPrediction() {
+    long since = System.currentTimeMillis();
+    List<Double> answers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      PlatformClient.Invocation inv = client.invoke("split", "green", "text/csv", row);
+      assertThat(inv.status()).isEqualTo(200);
+      answers.add(Double.parseDouble(inv.text().trim()));
+    }
+    var samples = client.samples("split", "green", since, System.currentTimeMillis() + 1);
+    assertThat(samples.variants()).containsOnlyKeys("green");
+    var green = samples.variants().get("green");
+    assertThat(green.size()).isEqualTo(30);
+    assertThat(green.status()).containsOnly(200);
+    assertThat(java.util.Arrays.stream(green.latencyMicros()).min().orElse(0)).isPositive();
+    assertThat(green.prediction()).containsExactlyElementsOf(answers);
+    assertThat(green.truncated()).isFalse();
+    assertThat(client.samples("split", null, since, System.currentTimeMillis() + 1).variants()).containsKey("green");
+  }
+
+  @Test
+  void aSamplesQueryWithoutAWindowIsRefusedClearly() {
+    assertThatThrownBy(() -> client.samples("split", null, 10, 5))
+        .hasMessageContaining("until (5) is before since (10)");
+    assertThatThrownBy(() -> client.samples("nowhere", null, 0, 5)).hasMessageContaining("nowhere");
   }
 
   @Test
