@@ -4,6 +4,7 @@ import dev.safedeploy.activities.local.activities.LocalAlarmActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalBaselineActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalEndpointActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalHookActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalJudgeActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalMonitoringActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalNotificationActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalTemplateActivitiesImpl;
@@ -14,7 +15,7 @@ import dev.safedeploy.platform.client.PlatformClient;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The local backend's activities, all nine ports, against one running {@code LocalPlatform}. */
+/** The local backend's activities, all ten ports (the canary judge's included), against one running {@code LocalPlatform}. */
 public final class LocalBackend {
   private LocalBackend() {}
 
@@ -33,6 +34,7 @@ public final class LocalBackend {
         new LocalAlarmActivitiesImpl(client, resolved),
         new LocalHookActivitiesImpl(client, resolved),
         new LocalNotificationActivitiesImpl(home, resolved.gatewayUrl()),
-        new LocalMonitoringActivitiesImpl(client, resolved));
+        new LocalMonitoringActivitiesImpl(client, resolved),
+        new LocalJudgeActivitiesImpl(client));
   }
 }
