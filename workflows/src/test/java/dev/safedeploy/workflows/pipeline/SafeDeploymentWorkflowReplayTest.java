@@ -38,7 +38,8 @@ class SafeDeploymentWorkflowReplayTest {
     assertThat(histories()).extracting(p -> p.getFileName().toString())
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
             "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
-            "canary-alarm-rollback-converging.json");
+            "canary-alarm-rollback-converging.json", "canary-judge-pass.json", "canary-judge-fail.json",
+            "canary-judge-marginal-approved.json");
   }
 
   @ParameterizedTest
@@ -77,6 +78,34 @@ class SafeDeploymentWorkflowReplayTest {
       }
     };
     recordRun("canary-alarm-rollback-converging.json", refusing, policy, true);
+    // from getVersion canary-judge 1: the judge at the end of the canary bake, passing, failing, and marginal
+    recordRun("canary-judge-pass.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
+    FakeBackend failing = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    failing.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.FAIL);
+    recordRun("canary-judge-fail.json", failing, policy, true);
+    recordMarginalApproved("canary-judge-marginal-approved.json", policy);
+  }
+
+  private void recordMarginalApproved(String file, DeploymentPolicy policy) {
+    if (Files.exists(DIR.resolve(file))) {
+      return;
+    }
+    FakeBackend backend = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    backend.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.MARGINAL);
+    try (PipelineHarness harness = new PipelineHarness(backend)) {
+      SafeDeploymentWorkflow wf = harness.start(request("v2", policy));
+      harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+      wf.decide(ApprovalDecision.approve("bob", "ok", "cli"));
+      while (wf.status().judgeReview() == null) {
+        harness.env.sleep(Duration.ofMinutes(1));
+      }
+      wf.decide(ApprovalDecision.approve("carol", "blip", "cli"));
+      WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+      Files.writeString(DIR.resolve(file), harness.client.fetchHistory(request("v2", policy).workflowId())
+          .toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Records a run into {@code file} unless it exists: a history recorded by an older build is never overwritten. */
