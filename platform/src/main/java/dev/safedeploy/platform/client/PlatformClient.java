@@ -15,6 +15,7 @@ import dev.safedeploy.platform.api.EndpointSamples;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
+import dev.safedeploy.platform.api.Shadow;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
@@ -156,6 +157,17 @@ public final class PlatformClient {
   public EndpointSamples samples(String endpoint, String variant, long sinceMillis, long untilMillis) {
     return get("endpoints/" + enc(endpoint) + "/samples?since=" + sinceMillis + "&until=" + untilMillis
         + (variant == null ? "" : "&variant=" + enc(variant)), EndpointSamples.class);
+  }
+
+  /** Mirrors the endpoint's served traffic to {@code variant} (idempotent). */
+  public Shadow setShadow(String endpoint, String variant) {
+    return convert(send("PUT", "endpoints/" + enc(endpoint) + "/shadow", Map.of("variant", variant)).body(),
+        Shadow.class);
+  }
+
+  /** Stops mirroring the endpoint's traffic; none is a no-op. */
+  public Shadow clearShadow(String endpoint) {
+    return convert(send("DELETE", "endpoints/" + enc(endpoint) + "/shadow", null).body(), Shadow.class);
   }
 
   // ---- alarms and monitoring

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * GET  /endpoints, GET|DELETE /endpoints/{name}
  * GET  /endpoints/{name}/metrics?seconds=60 per-variant invocations, 4xx, 5xx, latency p50/p99
  * GET  /endpoints/{name}/samples?since=MS[&until=MS][&variant=V]  per-request latency, status, prediction (the judge's)
+ * PUT|GET|DELETE /endpoints/{name}/shadow   {"variant":"v2"}: mirror every served request to v2 asynchronously
  * POST /endpoints/{name}/variants           Variant; DELETE /endpoints/{name}/variants/{variant}
  * PUT  /endpoints/{name}/weights            {"weights":{"v1":90,"v2":10}} -> WeightsConfirmation
  * PUT  /endpoints/{name}/data-capture       DataCaptureConfig
@@ -214,6 +215,23 @@ final class ControlApi implements AutoCloseable {
       }
       p.endpoint(name);
       return p.samples(name, q.get("variant"), since, until);
+    }
+    if (n == 3 && s.get(2).equals("shadow")) {
+      switch (m) {
+        case "PUT" -> {
+          JsonNode b = StateStore.JSON.readTree(readBody(ex));
+          return p.setShadow(name, b == null ? null : b.path("variant").asText(null));
+        }
+        case "GET" -> {
+          return p.shadow(name);
+        }
+        case "DELETE" -> {
+          return p.clearShadow(name);
+        }
+        default -> {
+          // falls through to not found
+        }
+      }
     }
     if (n == 3 && s.get(2).equals("variants") && m.equals("POST")) {
       return p.addVariant(name, body(ex, Variant.class));

@@ -7,6 +7,8 @@ import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.EndpointSamples;
 import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.PairedSamples;
+import dev.safedeploy.platform.api.Shadow;
 import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
@@ -147,7 +149,10 @@ public final class LocalPlatform implements AutoCloseable {
       }
       out.put(v, new VariantSamples(s.atMillis(), s.latencyMicros(), s.status(), predictions, s.truncated()));
     });
-    return new EndpointSamples(endpoint, sinceMillis, untilMillis, out);
+    Map<String, PairedSamples> pairs = new LinkedHashMap<>();
+    metrics.pairs(endpoint, sinceMillis, untilMillis).forEach((v, p) -> pairs.put(v,
+        new PairedSamples(p.atMillis(), p.served(), p.shadow(), p.truncated())));
+    return new EndpointSamples(endpoint, sinceMillis, untilMillis, out, pairs);
   }
 
   public DataCapture capture() {
@@ -223,6 +228,20 @@ public final class LocalPlatform implements AutoCloseable {
    */
   public WeightsConfirmation setWeights(String endpoint, Map<String, Integer> weights) {
     return endpoints.setWeights(endpoint, weights);
+  }
+
+  /** Mirrors the endpoint's traffic to {@code variant} asynchronously; clients keep getting the others' answers. */
+  public Shadow setShadow(String endpoint, String variant) {
+    return endpoints.setShadow(endpoint, variant);
+  }
+
+  public Shadow clearShadow(String endpoint) {
+    return endpoints.clearShadow(endpoint);
+  }
+
+  public Shadow shadow(String endpoint) {
+    endpoints.get(endpoint);
+    return endpoints.shadow(endpoint);
   }
 
   public Endpoint setDataCapture(String endpoint, DataCaptureConfig dc) {
