@@ -63,11 +63,11 @@ public final class CanaryJudge {
     TestResult t = RankTests.mannWhitney(blue.latencyMillis(), green.latencyMillis());
     double b = percentile(blue.latencyMillis(), 50);
     double g = percentile(green.latencyMillis(), 50);
-    boolean fail = t.pGreenWorse() < policy.alpha() && g > b * (1 + policy.latencyTolerance());
+    boolean fail = t.pGreenWorse() < policy.alpha() && slower(policy, g, b);
     return new MetricJudgement(JudgeMetric.LATENCY_P50, blue.requests(), green.requests(), t.test(), t.statistic(),
         t.pGreenWorse(), b, g, fail ? Verdict.FAIL : Verdict.PASS,
-        fmt("green p50 %.3f ms vs blue %.3f ms (%+.0f%%, tolerance %.0f%%), %s p=%.3g", g, b, change(g, b),
-            100 * policy.latencyTolerance(), t.test(), t.pGreenWorse()));
+        fmt("green p50 %.3f ms vs blue %.3f ms (%+.0f%%, tolerance %.0f%% and %.2f ms), %s p=%.3g", g, b,
+            change(g, b), 100 * policy.latencyTolerance(), policy.latencyFloorMillis(), t.test(), t.pGreenWorse()));
   }
 
   /** Green's share of requests slower than blue's p99, against blue's own share (about 1%). */
@@ -81,11 +81,12 @@ public final class CanaryJudge {
     long blueAbove = Arrays.stream(blue.latencyMillis()).filter(v -> v > b).count();
     long greenAbove = Arrays.stream(green.latencyMillis()).filter(v -> v > b).count();
     TestResult t = Proportions.compare(blueAbove, blue.requests(), greenAbove, green.requests());
-    boolean fail = t.pGreenWorse() < policy.alpha() && g > b * (1 + policy.latencyTolerance());
+    boolean fail = t.pGreenWorse() < policy.alpha() && slower(policy, g, b);
     return new MetricJudgement(JudgeMetric.LATENCY_P99, blue.requests(), green.requests(), t.test(), t.statistic(),
         t.pGreenWorse(), b, g, fail ? Verdict.FAIL : Verdict.PASS,
-        fmt("green p99 %.3f ms vs blue %.3f ms (%+.0f%%, tolerance %.0f%%); %.1f%% of green slower than blue's p99"
-                + " vs %.1f%%, %s p=%.3g", g, b, change(g, b), 100 * policy.latencyTolerance(),
+        fmt("green p99 %.3f ms vs blue %.3f ms (%+.0f%%, tolerance %.0f%% and %.2f ms); %.1f%% of green slower than"
+                + " blue's p99 vs %.1f%%, %s p=%.3g", g, b, change(g, b), 100 * policy.latencyTolerance(),
+            policy.latencyFloorMillis(),
             100.0 * greenAbove / green.requests(), 100.0 * blueAbove / blue.requests(), t.test(), t.pGreenWorse()));
   }
 
@@ -128,6 +129,11 @@ public final class CanaryJudge {
         t.pTwoSided(), b, percentile(green, 50), fail ? Verdict.FAIL : Verdict.PASS,
         fmt("median |green − blue| %.4g on %d mirrored rows (blue median %.4g, tolerance %.1f%%), %s two-sided p=%.3g",
             d, n, b, 100 * policy.predictionTolerance(), t.test(), t.pTwoSided()));
+  }
+
+  /** Slower than blue by more than the tolerance and by more than the floor: a difference that matters. */
+  private static boolean slower(JudgePolicy policy, double green, double blue) {
+    return green > blue * (1 + policy.latencyTolerance()) && green - blue > policy.latencyFloorMillis();
   }
 
   private static MetricJudgement tooFew(JudgeMetric m, JudgePolicy policy, long blue, long green, String what) {

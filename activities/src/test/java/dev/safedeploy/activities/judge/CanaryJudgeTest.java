@@ -70,8 +70,8 @@ class CanaryJudgeTest {
   void aSlowerGreenIsMarginalAndWithASlowerTailToo() {
     Random r = new Random(3);
     // median 30% higher but a narrower spread: the tail is no slower than blue's
-    Judgement marginal = CanaryJudge.judge(REQUEST, variant(r, 1800, 1.0, 0.3, 20, 8, 0),
-        variant(r, 200, 1.3, 0.1, 20, 8, 0), null, null);
+    Judgement marginal = CanaryJudge.judge(REQUEST, variant(r, 1800, 10.0, 0.3, 20, 8, 0),
+        variant(r, 200, 13.0, 0.1, 20, 8, 0), null, null);
     assertThat(metric(marginal, JudgeMetric.LATENCY_P50).verdict()).isEqualTo(Verdict.FAIL);
     assertThat(metric(marginal, JudgeMetric.LATENCY_P50).detail()).contains("Mann-Whitney U");
     assertThat(metric(marginal, JudgeMetric.LATENCY_P99).verdict()).isEqualTo(Verdict.PASS);
@@ -79,7 +79,7 @@ class CanaryJudgeTest {
     assertThat(marginal.verdict()).isEqualTo(Verdict.MARGINAL);
 
     // the whole distribution slower: its tail is too, two non-critical failures of four
-    Judgement j = CanaryJudge.judge(REQUEST, variant(r, 1800, 1.0, 20, 8, 0), variant(r, 200, 1.4, 20, 8, 0),
+    Judgement j = CanaryJudge.judge(REQUEST, variant(r, 1800, 10.0, 20, 8, 0), variant(r, 200, 14.0, 20, 8, 0),
         null, null);
     assertThat(metric(j, JudgeMetric.LATENCY_P99).verdict()).isEqualTo(Verdict.FAIL);
     assertThat(metric(j, JudgeMetric.LATENCY_P99).detail()).contains("slower than blue's p99");
@@ -90,12 +90,19 @@ class CanaryJudgeTest {
   @Test
   void aSlowerGreenWithinTheToleranceIsNotAFailure() {
     Random r = new Random(4);
-    // 5% slower with many samples: significant, but under the 10% tolerance
-    Judgement j = CanaryJudge.judge(REQUEST, variant(r, 20000, 1.0, 20, 8, 0), variant(r, 20000, 1.05, 20, 8, 0),
+    // 5% (1 ms) slower with many samples: significant, but under the 10% tolerance
+    Judgement j = CanaryJudge.judge(REQUEST, variant(r, 20000, 20.0, 20, 8, 0), variant(r, 20000, 21.0, 20, 8, 0),
         null, null);
     MetricJudgement p50 = metric(j, JudgeMetric.LATENCY_P50);
     assertThat(p50.pValue()).isLessThan(0.02);
     assertThat(p50.verdict()).isEqualTo(Verdict.PASS);
+
+    // 30% slower but by 0.3 ms: significant, over the tolerance, under the 0.5 ms floor
+    Judgement sub = CanaryJudge.judge(REQUEST, variant(r, 1800, 1.0, 20, 8, 0), variant(r, 200, 1.3, 20, 8, 0),
+        null, null);
+    assertThat(metric(sub, JudgeMetric.LATENCY_P50).pValue()).isLessThan(0.02);
+    assertThat(metric(sub, JudgeMetric.LATENCY_P50).verdict()).isEqualTo(Verdict.PASS);
+    assertThat(metric(sub, JudgeMetric.LATENCY_P50).detail()).contains("tolerance 10% and 0.50 ms");
   }
 
   @Test

@@ -223,4 +223,16 @@ public final class InstantBackend implements TemplateActivities, TrainingActivit
     return timed("judge", request.step(), () -> dev.safedeploy.workflows.judge.Judgement.inconclusive(request,
         "the instant backend serves no traffic to judge"));
   }
+
+  @Override
+  public ShadowState startShadow(ShadowRequest request) {
+    return timed("startShadow", request.shadowVariant(), () -> new ShadowState(request.endpoint(),
+        request.shadowVariant(), true, null));
+  }
+
+  @Override
+  public ShadowState stopShadow(ShadowRequest request) {
+    return timed("stopShadow", request.shadowVariant(), () -> new ShadowState(request.endpoint(),
+        request.shadowVariant(), false, "stopped"));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.judge;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +24,10 @@ import java.util.Objects;
  *     of blue's median (p50) or p99 (default 0.10)
  * @param predictionTolerance how far green's median answer may be from blue's before a significant difference fails,
  *     as a fraction of blue's median answer (default 0: any significant difference fails, like Kayenta's default)
+ * @param latencyFloorMillis a latency difference under this many milliseconds never fails, however significant
+ *     (default 0.5: two model servers of one model differ by that much from cache and JIT state alone)
+ * @param shadow how long green gets a mirrored copy of live traffic before its first real traffic step, judged like a
+ *     bake with the mirrored pairs as evidence (default zero: no shadow step)
  */
 public record JudgePolicy(
     Boolean enabled,
@@ -33,7 +38,9 @@ public record JudgePolicy(
     List<JudgeMetric> metrics,
     List<JudgeMetric> criticalMetrics,
     Double latencyTolerance,
-    Double predictionTolerance) {
+    Double predictionTolerance,
+    Double latencyFloorMillis,
+    Duration shadow) {
 
   public JudgePolicy {
     enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -51,6 +58,8 @@ public record JudgePolicy(
     }
     latencyTolerance = latencyTolerance == null ? 0.10 : latencyTolerance;
     predictionTolerance = predictionTolerance == null ? 0.0 : predictionTolerance;
+    latencyFloorMillis = latencyFloorMillis == null ? 0.5 : latencyFloorMillis;
+    shadow = shadow == null ? Duration.ZERO : shadow;
   }
 
   /** Unmodifiable, but keeps a null (from JSON) for {@link #problems()} to name instead of failing construction. */
@@ -59,11 +68,16 @@ public record JudgePolicy(
   }
 
   public static JudgePolicy defaults() {
-    return new JudgePolicy(null, null, null, null, null, null, null, null, null);
+    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static JudgePolicy disabled() {
-    return new JudgePolicy(false, null, null, null, null, null, null, null, null);
+    return new JudgePolicy(false, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** These defaults with a shadow step of the given length. */
+  public static JudgePolicy withShadow(Duration shadow) {
+    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, shadow);
   }
 
   /** The significance level of each test. */
@@ -73,7 +87,7 @@ public record JudgePolicy(
 
   public JudgePolicy withMetrics(List<JudgeMetric> m, List<JudgeMetric> critical) {
     return new JudgePolicy(enabled, confidence, passScore, marginalScore, minSamples, m, critical, latencyTolerance,
-        predictionTolerance);
+        predictionTolerance, latencyFloorMillis, shadow);
   }
 
   public List<String> problems() {
@@ -108,6 +122,12 @@ public record JudgePolicy(
     }
     if (!(predictionTolerance >= 0) || predictionTolerance.isInfinite()) {
       problems.add("policy.judge.predictionTolerance must be zero or more, got " + predictionTolerance);
+    }
+    if (!(latencyFloorMillis >= 0) || latencyFloorMillis.isInfinite()) {
+      problems.add("policy.judge.latencyFloorMillis must be zero or more, got " + latencyFloorMillis);
+    }
+    if (shadow.isNegative()) {
+      problems.add("policy.judge.shadow must not be negative, got " + shadow);
     }
     return problems;
   }

@@ -381,6 +381,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     checkAbort();
 
+    if (blueVersion != null && policy.judge().enabled() && !policy.judge().shadow().isZero()
+        && Workflow.getVersion("canary-shadow", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      shadowStep(policy.judge().shadow());
+    }
+
     for (int i = 0; i < trafficSteps.size(); i++) {
       int green = trafficSteps.get(i);
       trafficStep = i + 1;
@@ -435,6 +440,28 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   // ---- canary judge ----
+
+  /**
+   * Before any real traffic: green gets a mirrored copy of blue's live requests (clients only get blue's answers) for
+   * the shadow bake, judged with green's answers paired with blue's on the same rows. A backend that cannot mirror
+   * skips the step, saying so.
+   */
+  private void shadowStep(Duration duration) {
+    JudgeActivities.ShadowRequest shadowRequest = new JudgeActivities.ShadowRequest(names.prodEndpoint(),
+        names.variant());
+    step("mirroring live traffic to green " + request.version() + " (shadow: clients get blue's answers)");
+    JudgeActivities.ShadowState started = judge.startShadow(shadowRequest);
+    if (!started.mirroring()) {
+      event("no shadow step: " + started.note());
+      return;
+    }
+    saga.addCompensation(() -> quietly(() -> judge.stopShadow(shadowRequest), "stop shadow"));
+    Instant from = now();
+    bake(duration, "shadow bake");
+    judgeStep("shadow bake", from);
+    judge.stopShadow(shadowRequest);
+    event("shadow of green " + request.version() + " stopped");
+  }
 
   /**
    * Judges green against blue over the bake just ended: FAIL rolls back with the evidence as the reason, MARGINAL

@@ -24,6 +24,8 @@ class JudgePolicyTest {
     assertThat(p.metrics()).containsExactly(JudgeMetric.values());
     assertThat(p.criticalMetrics()).containsExactly(JudgeMetric.ERROR_RATE, JudgeMetric.PREDICTION,
         JudgeMetric.PREDICTION_PAIRED);
+    assertThat(p.latencyFloorMillis()).isEqualTo(0.5);
+    assertThat(p.shadow()).isZero();
     assertThat(p.problems()).isEmpty();
   }
 
@@ -53,16 +55,18 @@ class JudgePolicyTest {
   @Test
   void badJudgePoliciesAreNamed() {
     JudgePolicy p = new JudgePolicy(true, 1.0, 80.0, 90.0, 1, List.of(JudgeMetric.LATENCY_P50),
-        List.of(JudgeMetric.ERROR_RATE), -0.1, Double.NaN);
+        List.of(JudgeMetric.ERROR_RATE), -0.1, Double.NaN, -1.0, java.time.Duration.ofMinutes(-1));
     assertThat(p.problems()).containsExactly(
         "policy.judge.confidence must be in (0, 1), got 1.0",
         "policy.judge.marginalScore (90.0) must not exceed passScore (80.0)",
         "policy.judge.minSamples must be at least 2, got 1",
         "policy.judge.criticalMetrics: ERROR_RATE is not among policy.judge.metrics [LATENCY_P50]",
         "policy.judge.latencyTolerance must be zero or more, got -0.1",
-        "policy.judge.predictionTolerance must be zero or more, got NaN");
+        "policy.judge.predictionTolerance must be zero or more, got NaN",
+        "policy.judge.latencyFloorMillis must be zero or more, got -1.0",
+        "policy.judge.shadow must not be negative, got PT-1M");
     assertThat(DeploymentPolicy.builder().judge(new JudgePolicy(true, null, null, null, null, List.of(), null, null,
-        null)).build()).extracting(d -> d.judge().problems()).asList()
+        null, null, null)).build()).extracting(d -> d.judge().problems()).asList()
         .containsExactly("policy.judge.metrics must name at least one metric when the judge is enabled");
   }
 

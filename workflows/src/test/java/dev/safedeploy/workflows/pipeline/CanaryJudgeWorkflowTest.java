@@ -13,6 +13,7 @@ import dev.safedeploy.workflows.testing.PipelineHarness;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -196,11 +197,65 @@ class CanaryJudgeWorkflowTest {
   }
 
   @Test
+  void aShadowStepMirrorsBeforeAnyRealTrafficAndIsJudgedFirst() {
+    FakeBackend backend = withBlue();
+    java.util.List<Map<String, Integer>> weightsWhenJudged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<String> shadowWhenJudged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    backend.judgeAnswer = r -> {
+      weightsWhenJudged.add(Map.copyOf(backend.weights(PROD)));
+      shadowWhenJudged.add(String.valueOf(backend.shadows.get(PROD)));
+      return FakeBackend.judged(r, Verdict.PASS);
+    };
+    SafeDeploymentWorkflow wf = startAndApprove(backend, request("v2", policy()
+        .judge(JudgePolicy.withShadow(Duration.ofMinutes(3))).build()));
+    assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.judgeRequests).extracting(JudgeRequest::step)
+        .containsExactly("shadow bake", "canary 10% bake");
+    JudgeRequest shadow = backend.judgeRequests.get(0);
+    assertThat(Duration.between(shadow.from(), shadow.to())).isBetween(Duration.ofMinutes(3),
+        Duration.ofMinutes(3).plusSeconds(1));
+    // judged while green got copies only: no real traffic yet, the shadow on
+    assertThat(weightsWhenJudged.get(0)).containsEntry("v1", 100).containsEntry("v2", 0);
+    assertThat(shadowWhenJudged).containsExactly("v2", "null");
+    List<String> calls = backend.calls;
+    assertThat(calls.indexOf("startShadow nyctaxi-prod v2")).isGreaterThan(calls.indexOf("preTraffic nyctaxi-prod v2"));
+    assertThat(calls.indexOf("stopShadow nyctaxi-prod"))
+        .isLessThan(calls.indexOf("shiftTraffic nyctaxi-prod {v1=90, v2=10}"));
+    assertThat(wf.status().judgements()).extracting(Judgement::step).containsExactly("shadow bake",
+        "canary 10% bake");
+  }
+
+  @Test
+  void aFailingShadowJudgementRollsBackBeforeGreenServesAnyone() {
+    FakeBackend backend = withBlue();
+    backend.judgeAnswer = r -> FakeBackend.judged(r, Verdict.FAIL);
+    PipelineResult result = result(startAndApprove(backend, request("v2", policy()
+        .judge(JudgePolicy.withShadow(Duration.ofMinutes(3))).build())));
+    assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(result.reason()).startsWith("canary judge failed green at shadow bake: judge FAIL");
+    assertThat(backend.calls).noneMatch(c -> c.startsWith("shiftTraffic nyctaxi-prod {v1=90"));
+    assertThat(backend.calls).contains("stopShadow nyctaxi-prod");
+    assertThat(backend.shadows).isEmpty();
+    assertThat(backend.weights(PROD)).containsExactly(Map.entry("v1", 100));
+  }
+
+  @Test
+  void aBackendThatCannotMirrorSkipsTheShadowStepSayingSo() {
+    FakeBackend backend = withBlue();
+    backend.canShadow = false;
+    SafeDeploymentWorkflow wf = startAndApprove(backend, request("v2", policy()
+        .judge(JudgePolicy.withShadow(Duration.ofMinutes(3))).build()));
+    assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.judgeRequests).extracting(JudgeRequest::step).containsExactly("canary 10% bake");
+    assertThat(wf.status().events()).anyMatch(e -> e.endsWith("no shadow step: this backend cannot mirror"));
+  }
+
+  @Test
   void anInvalidJudgePolicyFailsTheRequest() {
     FakeBackend backend = withBlue();
     harness = new PipelineHarness(backend);
     PipelineResult result = result(harness.start(request("v2", policy().judge(new JudgePolicy(true, 1.5, null, null,
-        null, null, null, null, null)).build())));
+        null, null, null, null, null, null, null)).build())));
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.reason()).contains("policy.judge.confidence must be in (0, 1), got 1.5");
   }

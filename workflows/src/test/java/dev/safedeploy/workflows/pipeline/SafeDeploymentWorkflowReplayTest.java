@@ -39,7 +39,7 @@ class SafeDeploymentWorkflowReplayTest {
         .contains("canary-promoted.json", "canary-alarm-rollback.json", "rejected.json", "first-deployment.json",
             "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
             "canary-alarm-rollback-converging.json", "canary-judge-pass.json", "canary-judge-fail.json",
-            "canary-judge-marginal-approved.json");
+            "canary-judge-marginal-approved.json", "canary-shadow-judged.json");
   }
 
   @ParameterizedTest
@@ -84,6 +84,9 @@ class SafeDeploymentWorkflowReplayTest {
     failing.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.FAIL);
     recordRun("canary-judge-fail.json", failing, policy, true);
     recordMarginalApproved("canary-judge-marginal-approved.json", policy);
+    // from getVersion canary-shadow 1: a shadow bake before the canary, judged, then the canary judged
+    recordRun("canary-shadow-judged.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy.toBuilder()
+        .judge(dev.safedeploy.workflows.judge.JudgePolicy.withShadow(Duration.ofMinutes(2))).build(), true);
   }
 
   private void recordMarginalApproved(String file, DeploymentPolicy policy) {

@@ -310,6 +310,28 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     return judgeAnswer.apply(request);
   }
 
+  /** endpoint -> the variant its traffic is mirrored to now. */
+  public final Map<String, String> shadows = new ConcurrentHashMap<>();
+  /** Whether this backend can mirror (false: it answers as the AWS backend does today). */
+  public volatile boolean canShadow = true;
+
+  @Override
+  public ShadowState startShadow(ShadowRequest request) {
+    call("startShadow", "startShadow " + request.endpoint() + " " + request.shadowVariant());
+    if (!canShadow) {
+      return new ShadowState(request.endpoint(), request.shadowVariant(), false, "this backend cannot mirror");
+    }
+    shadows.put(request.endpoint(), request.shadowVariant());
+    return new ShadowState(request.endpoint(), request.shadowVariant(), true, null);
+  }
+
+  @Override
+  public ShadowState stopShadow(ShadowRequest request) {
+    call("stopShadow", "stopShadow " + request.endpoint());
+    shadows.remove(request.endpoint());
+    return new ShadowState(request.endpoint(), request.shadowVariant(), false, "stopped");
+  }
+
   private void changed(String endpointName) {
     Map<String, Integer> now = endpoints.get(endpointName);
     weightHistory.computeIfAbsent(endpointName, k -> new CopyOnWriteArrayList<>())

@@ -3,6 +3,8 @@ package dev.safedeploy.activities.local.activities;
 import dev.safedeploy.activities.judge.CanaryJudge;
 import dev.safedeploy.activities.judge.VariantData;
 import dev.safedeploy.platform.api.EndpointSamples;
+import dev.safedeploy.platform.api.PairedSamples;
+import dev.safedeploy.platform.api.Shadow;
 import dev.safedeploy.platform.api.VariantSamples;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
@@ -15,7 +17,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The canary judge on the local platform: the router's per-request samples of both variants over the window. */
+/**
+ * The canary judge on the local platform: the router's per-request samples of both variants over the window, and the
+ * router's shadow mirroring with its pairs of answers on the same rows.
+ */
 public class LocalJudgeActivitiesImpl implements JudgeActivities {
   private static final Logger log = LoggerFactory.getLogger(LocalJudgeActivitiesImpl.class);
   private final PlatformClient platform;
@@ -39,7 +44,9 @@ public class LocalJudgeActivitiesImpl implements JudgeActivities {
     }
     VariantSamples blue = samples.variants().get(request.blueVariant());
     VariantSamples green = samples.variants().get(request.greenVariant());
-    Judgement j = CanaryJudge.judge(request, data(blue), data(green), null, null);
+    PairedSamples pairs = samples.shadowPairs().get(request.greenVariant());
+    Judgement j = CanaryJudge.judge(request, data(blue), data(green), pairs == null ? null : pairs.served(),
+        pairs == null ? null : pairs.shadow());
     List<String> truncated = new ArrayList<>();
     if (blue != null && blue.truncated()) {
       truncated.add(request.blueVariant());
@@ -56,6 +63,30 @@ public class LocalJudgeActivitiesImpl implements JudgeActivities {
     log.info("judged {} vs {} on {} over [{}, {}): {}", request.greenVariant(), request.blueVariant(),
         request.endpoint(), request.from(), request.to(), j.reason());
     return j;
+  }
+
+  @Override
+  public ShadowState startShadow(ShadowRequest request) {
+    try {
+      Shadow s = platform.setShadow(request.endpoint(), request.shadowVariant());
+      log.info("{}: live traffic mirrored to {}", request.endpoint(), s.variant());
+      return new ShadowState(request.endpoint(), s.variant(), true, null);
+    } catch (PlatformClientException e) {
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
+  @Override
+  public ShadowState stopShadow(ShadowRequest request) {
+    try {
+      platform.clearShadow(request.endpoint());
+    } catch (PlatformClientException e) {
+      if (!e.notFound()) {
+        throw Adapters.failure(e, Failures.NOT_FOUND);
+      }
+      // the endpoint is gone: so is its shadow
+    }
+    return new ShadowState(request.endpoint(), request.shadowVariant(), false, "stopped");
   }
 
   private static VariantData data(VariantSamples s) {

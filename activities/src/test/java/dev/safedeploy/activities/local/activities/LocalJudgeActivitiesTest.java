@@ -56,6 +56,16 @@ class LocalJudgeActivitiesTest {
         new Variant("v2", "good", 10, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null, null));
     client.createEndpoint(new Endpoint("broken", "m", List.of(new Variant("v1", "good", 90, 1, null, null, null),
         new Variant("v2", "wrong", 10, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null, null));
+    // the same training stopped after 2 rounds: answers far from blue's on the same rows, and no errors
+    var underfit = dev.safedeploy.platform.training.XgbTrainer.train(models.data.train(), models.data.validation(),
+        dev.safedeploy.workflows.pipeline.Hyperparameters.withDefaults(java.util.Map.of("num_round", "2",
+            "min_child_weight", "10")), home.resolve("underfit"), r -> { });
+    client.createModel(new ModelRecord("underfit", underfit.artifact().toString(), "m", "v3", 9.0, null));
+    client.createEndpoint(new Endpoint("shadowed", "m", List.of(new Variant("v1", "good", 100, 1, null, null, null),
+        new Variant("v2", "good", 0, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null, null));
+    client.createEndpoint(new Endpoint("shadowed-worse", "m", List.of(
+        new Variant("v1", "good", 100, 1, null, null, null), new Variant("v2", "underfit", 0, 1, null, null, null)),
+        DataCaptureConfig.disabled(), null, null, null, null));
     rows = Files.readAllLines(models.data.test()).stream().limit(200)
         .map(l -> l.substring(l.indexOf(',') + 1).getBytes(StandardCharsets.UTF_8)).toList();
     assertThat(rows.size()).isGreaterThanOrEqualTo(JudgePolicy.defaults().minSamples());
@@ -125,6 +135,48 @@ class LocalJudgeActivitiesTest {
         + ") vs blue 0.00% (0/" + rows.size() + ")");
     // green answered nothing: no predictions to compare
     assertThat(metric(j, JudgeMetric.PREDICTION).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+  }
+
+  /** Untargeted requests, all served by v1 at 100%, mirrored to v2; returns once every pair has landed. */
+  static Instant[] shadowTraffic(String endpoint) throws InterruptedException {
+    Instant from = Instant.now();
+    for (byte[] row : rows) {
+      assertThat(client.invoke(endpoint, null, "text/csv", row).variant()).isEqualTo("v1");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var pairs = client.samples(endpoint, null, from.toEpochMilli(), System.currentTimeMillis() + 1).shadowPairs()
+          .get("v2");
+      if (pairs != null && pairs.size() >= rows.size()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    return new Instant[] {from, Instant.now().plusMillis(1)};
+  }
+
+  @Test
+  void shadowPairsPassTheSameModelAndFailOneThatAnswersDifferently() throws Exception {
+    var shadow = new dev.safedeploy.workflows.judge.JudgeActivities.ShadowRequest("shadowed", "v2");
+    assertThat(judge.startShadow(shadow).mirroring()).isTrue();
+    assertThat(judge.startShadow(shadow).mirroring()).isTrue(); // idempotent
+    Judgement same = judge.judge(request("shadowed", shadowTraffic("shadowed"), JudgePolicy.defaults()));
+    MetricJudgement paired = metric(same, JudgeMetric.PREDICTION_PAIRED);
+    assertThat(paired.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(paired.blueSamples()).isEqualTo(rows.size());
+    assertThat(paired.pValue()).isEqualTo(1.0);
+    assertThat(judge.stopShadow(shadow).mirroring()).isFalse();
+    assertThat(client.samples("shadowed", null, 0, System.currentTimeMillis()).shadowPairs()).containsKey("v2");
+
+    var worse = new dev.safedeploy.workflows.judge.JudgeActivities.ShadowRequest("shadowed-worse", "v2");
+    judge.startShadow(worse);
+    Judgement j = judge.judge(request("shadowed-worse", shadowTraffic("shadowed-worse"), JudgePolicy.defaults()));
+    assertThat(metric(j, JudgeMetric.PREDICTION_PAIRED).verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(metric(j, JudgeMetric.ERROR_RATE).verdict()).isEqualTo(Verdict.PASS);
+    assertThat(j.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(j.reason()).contains("PREDICTION_PAIRED median |green − blue|");
+    judge.stopShadow(worse);
+    judge.stopShadow(worse); // stopping twice is fine
   }
 
   @Test
