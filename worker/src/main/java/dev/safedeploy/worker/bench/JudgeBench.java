@@ -100,25 +100,51 @@ public final class JudgeBench {
             new Variant("v1", MODEL + "-v1", 100 - g, 1, null, null, null),
             new Variant(green, MODEL + "-" + green, g, 1, null, null, null)), DataCaptureConfig.disabled(), null,
             null, null, null));
+        // the shadow step: blue serves every client, green at 0% gets the mirrored copies
+        client.createEndpoint(new Endpoint(MODEL + "-shadow-" + green, MODEL, List.of(
+            new Variant("v1", MODEL + "-v1", 100, 1, null, null, null),
+            new Variant(green, MODEL + "-" + green, 0, 1, null, null, null)), DataCaptureConfig.disabled(), null,
+            null, null, null));
       }
+      client.setShadow(MODEL + "-shadow-worse", "worse");
+      client.setShadow(MODEL + "-shadow-same", "same");
       LocalJudgeActivitiesImpl judge = new LocalJudgeActivitiesImpl(client);
       Random random = new Random(DataPreparationSeed.SEED);
       // warm-up: JIT for router, servers and client, so the first bake's latencies are not cold-start ones
+      List<Double> blueOnly = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Double> blueShadowed = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (String green : List.of("same", "worse")) {
-        bake(client, pool, judge, MODEL + "-" + green, green, rows, random, policy, "warm-up");
+        bake(client, pool, judge, MODEL + "-" + green, green, rows, random, policy, "warm-up", null);
+        bake(client, pool, judge, MODEL + "-shadow-" + green, green, rows, random, policy, "warm-up", null);
       }
       List<Judgement> same = new ArrayList<>();
       List<Judgement> worseJudged = new ArrayList<>();
+      List<Judgement> shadowSame = new ArrayList<>();
+      List<Judgement> shadowWorse = new ArrayList<>();
       long started = System.nanoTime();
       for (int run = 1; run <= options.runs(); run++) {
-        // alternate so that any drift of the machine's load falls on both alike
-        same.add(bake(client, pool, judge, MODEL + "-same", "same", rows, random, policy, "bake " + run));
-        worseJudged.add(bake(client, pool, judge, MODEL + "-worse", "worse", rows, random, policy, "bake " + run));
+        // interleaved so that any drift of the machine's load falls on every case alike
+        same.add(bake(client, pool, judge, MODEL + "-same", "same", rows, random, policy, "bake " + run, null));
+        worseJudged.add(bake(client, pool, judge, MODEL + "-worse", "worse", rows, random, policy, "bake " + run,
+            null));
+        // the blue path's client-side latency at a steady rate, without and with a shadow, on the same endpoint
+        client.clearShadow(MODEL + "-shadow-same");
+        paced(client, MODEL + "-shadow-same", rows, random, blueOnly);
+        client.setShadow(MODEL + "-shadow-same", "same");
+        paced(client, MODEL + "-shadow-same", rows, random, blueShadowed);
+        shadowSame.add(bake(client, pool, judge, MODEL + "-shadow-same", "same", rows, random, policy,
+            "shadow bake " + run, null));
+        shadowWorse.add(bake(client, pool, judge, MODEL + "-shadow-worse", "worse", rows, random, policy,
+            "shadow bake " + run, null));
         if (run % 10 == 0 || run == options.runs()) {
-          progress.printf("bench judge: %d/%d bakes per green (%s)%n", run, options.runs(),
-              summary(worseJudged));
+          progress.printf("bench judge: %d/%d bakes per case (canary: %s; shadow: %s)%n", run, options.runs(),
+              summary(worseJudged), summary(shadowWorse));
         }
       }
+      Stats off = Stats.of(blueOnly);
+      Stats on = Stats.of(blueShadowed);
+      var shadowCounts = client.clearShadow(MODEL + "-shadow-worse");
+      long[] mirrors = {shadowCounts.mirrored(), shadowCounts.dropped()};
       double seconds = (System.nanoTime() - started) / 1e9;
       long caught = worseJudged.stream().filter(j -> j.verdict() == Verdict.FAIL
           || j.verdict() == Verdict.MARGINAL).count();
@@ -141,13 +167,31 @@ public final class JudgeBench {
           .put("greenSamplesP50", Stats.of(greenSamples(same, worseJudged)).p50())
           .put("metricFailuresWorse", failures(worseJudged))
           .put("metricFailuresSame", failures(same))
+          .put("shadowWorseCaughtRate", caughtRate(shadowWorse))
+          .put("shadowWorseRolledBackRate", rate(shadowWorse, Verdict.FAIL))
+          .put("shadowSameFalseRollbackRate", rate(shadowSame, Verdict.FAIL))
+          .put("shadowSameMarginalRate", rate(shadowSame, Verdict.MARGINAL))
+          .put("shadowSamePassRate", rate(shadowSame, Verdict.PASS))
+          .put("shadowPairsP50", Stats.of(pairCounts(shadowSame, shadowWorse)).p50())
+          .put("shadowMetricFailuresWorse", failures(shadowWorse))
+          .put("shadowMetricFailuresSame", failures(shadowSame))
+          .put("blueP50MillisWithoutShadow", off.p50())
+          .put("blueP50MillisWithShadow", on.p50())
+          .put("blueP99MillisWithoutShadow", off.p99())
+          .put("blueP99MillisWithShadow", on.p99())
+          .put("shadowAddsP99Millis", on.p99() - off.p99())
+          .put("mirroredCopies", mirrors[0])
+          .put("mirrorsDropped", mirrors[1])
           .put("seconds", seconds)
           .note("policy: judge defaults (confidence " + policy.confidence() + ", pass " + policy.passScore()
               + " / marginal " + policy.marginalScore() + ", minimum " + policy.minSamples() + " samples, critical "
               + policy.criticalMetrics() + ", latency tolerance " + policy.latencyTolerance() + ")")
           .note("caught = FAIL (rollback) or MARGINAL (paused for a human); worse = blue's training stopped after "
               + worse.rounds() + " rounds; traffic = validation rows at random, " + options.threads()
-              + " client threads, weighted split by the router; no shadow traffic (PREDICTION_PAIRED inconclusive)");
+              + " client threads, weighted split by the router; canary bakes have no shadow (PREDICTION_PAIRED"
+              + " inconclusive); shadow bakes: blue serves 100%, green gets every request mirrored")
+          .note("blue path latency: client-side through the router, one client at " + PACED_RATE + " requests/s, "
+              + PACED_REQUESTS + " requests with the shadow off then on per run, on the same blue-only endpoint");
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -186,9 +230,13 @@ public final class JudgeBench {
     return best;
   }
 
+  /**
+   * Sends one bake's requests; with {@code latencies}, records each client-side latency in ms; with a judge, waits
+   * for the bake's mirrored copies to land (if the endpoint has a shadow) and returns the judgement.
+   */
   private Judgement bake(PlatformClient client, ExecutorService pool, LocalJudgeActivitiesImpl judge,
-      String endpoint, String green, List<byte[]> rows, Random random, JudgePolicy policy, String label)
-      throws Exception {
+      String endpoint, String green, List<byte[]> rows, Random random, JudgePolicy policy, String label,
+      List<Double> latencies) throws Exception {
     Instant from = Instant.now();
     int[] draws = new int[options.requests()];
     for (int i = 0; i < draws.length; i++) {
@@ -200,8 +248,12 @@ public final class JudgeBench {
     for (int t = 0; t < options.threads(); t++) {
       workers.add(pool.submit(() -> {
         for (int i = next.getAndIncrement(); i < draws.length; i = next.getAndIncrement()) {
-          if (client.invoke(endpoint, null, "text/csv", rows.get(draws[i])).status() != 200) {
+          PlatformClient.Invocation inv = client.invoke(endpoint, null, "text/csv", rows.get(draws[i]));
+          if (inv.status() != 200) {
             bad.incrementAndGet();
+          }
+          if (latencies != null) {
+            latencies.add(inv.latencyNanos() / 1e6);
           }
         }
       }));
@@ -209,11 +261,66 @@ public final class JudgeBench {
     for (Future<?> f : workers) {
       f.get(5, TimeUnit.MINUTES);
     }
-    Instant to = Instant.now().plusMillis(1);
     if (bad.get() > 0) {
       progress.println("bench judge: " + bad.get() + " requests to " + endpoint + " not answered 200");
     }
+    if (judge == null) {
+      return null;
+    }
+    if (endpoint.contains("-shadow-")) {
+      awaitMirrors(client, endpoint, green, from, draws.length);
+    }
+    Instant to = Instant.now().plusMillis(1);
     return judge.judge(new JudgeRequest(endpoint, "v1", green, from, to, label, policy));
+  }
+
+  static final int PACED_REQUESTS = 300;
+  static final int PACED_RATE = 200;
+
+  /** One client at a steady {@value #PACED_RATE}/s (not saturating two cores): each request's latency in ms. */
+  private static void paced(PlatformClient client, String endpoint, List<byte[]> rows, Random random,
+      List<Double> latencies) throws InterruptedException {
+    long interval = 1_000_000_000L / PACED_RATE;
+    long next = System.nanoTime();
+    for (int i = 0; i < PACED_REQUESTS; i++) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      next += interval;
+      latencies.add(client.invoke(endpoint, null, "text/csv", rows.get(random.nextInt(rows.size())))
+          .latencyNanos() / 1e6);
+    }
+  }
+
+  /** Mirrors land asynchronously: waits (bounded) until the bake's copies are recorded. */
+  private static void awaitMirrors(PlatformClient client, String endpoint, String green, Instant from, int expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var samples = client.samples(endpoint, green, from.toEpochMilli(), System.currentTimeMillis() + 1)
+          .variants().get(green);
+      if (samples != null && samples.size() >= expected) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static double caughtRate(List<Judgement> js) {
+    return js.isEmpty() ? 0 : (double) js.stream().filter(j -> j.verdict() == Verdict.FAIL
+        || j.verdict() == Verdict.MARGINAL).count() / js.size();
+  }
+
+  private static List<Long> pairCounts(List<Judgement> a, List<Judgement> b) {
+    List<Long> out = new ArrayList<>();
+    for (List<Judgement> js : List.of(a, b)) {
+      for (Judgement j : js) {
+        j.metrics().stream().filter(m -> m.metric() == JudgeMetric.PREDICTION_PAIRED).findFirst()
+            .ifPresent(m -> out.add(m.blueSamples()));
+      }
+    }
+    return out;
   }
 
   private static double rate(List<Judgement> js, Verdict v) {
