@@ -22,8 +22,10 @@ import java.util.Objects;
  *     human)
  * @param latencyTolerance how much slower than blue green may be before a significant difference fails, as a fraction
  *     of blue's median (p50) or p99 (default 0.10)
- * @param predictionTolerance how far green's median answer may be from blue's before a significant difference fails,
- *     as a fraction of blue's median answer (default 0: any significant difference fails, like Kayenta's default)
+ * @param predictionTolerance how far green's median answer (or, on mirrored rows, the median absolute difference) may
+ *     be from blue's before a significant difference fails, as a fraction of blue's median answer (default 0.02: with
+ *     thousands of samples a retrained model's every shift is significant; 0 fails on significance alone, as Kayenta's
+ *     default does)
  * @param latencyFloorMillis a latency difference under this many milliseconds never fails, however significant
  *     (default 0.5: two model servers of one model differ by that much from cache and JIT state alone)
  * @param shadow how long green gets a mirrored copy of live traffic before its first real traffic step, judged like a
@@ -57,7 +59,7 @@ public record JudgePolicy(
       criticalMetrics = copy(criticalMetrics);
     }
     latencyTolerance = latencyTolerance == null ? 0.10 : latencyTolerance;
-    predictionTolerance = predictionTolerance == null ? 0.0 : predictionTolerance;
+    predictionTolerance = predictionTolerance == null ? 0.02 : predictionTolerance;
     latencyFloorMillis = latencyFloorMillis == null ? 0.5 : latencyFloorMillis;
     shadow = shadow == null ? Duration.ZERO : shadow;
   }

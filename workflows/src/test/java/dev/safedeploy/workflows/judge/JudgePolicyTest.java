@@ -25,6 +25,7 @@ class JudgePolicyTest {
     assertThat(p.criticalMetrics()).containsExactly(JudgeMetric.ERROR_RATE, JudgeMetric.PREDICTION,
         JudgeMetric.PREDICTION_PAIRED);
     assertThat(p.latencyFloorMillis()).isEqualTo(0.5);
+    assertThat(p.predictionTolerance()).isEqualTo(0.02);
     assertThat(p.shadow()).isZero();
     assertThat(p.problems()).isEmpty();
   }
