@@ -128,6 +128,9 @@ class RealWorkflowCliTest {
     CliRun status = cli("bob", "status", "nyctaxi/v1");
     assertThat(status.exitCode()).isZero();
     assertThat(status.out()).contains("PROMOTED", "DEPLOY_PROD", "approved by bob");
+    // the canary judge (the fake's: PASS) with its evidence per metric
+    assertThat(status.out()).contains("judge     1 judgement", "canary 10% bake: PASS (score 100)",
+        "PREDICTION        PASS         blue 900 / green 100: green median answer");
 
     JsonNode list = awaitListed("deploy-nyctaxi-v1", "--outcome", "PROMOTED", "--model", "nyctaxi");
     assertThat(list.path("source").asText()).isEqualTo(temporal.isReal() ? "visibility-query"

@@ -285,7 +285,7 @@ class SafedeployCliTest {
   void policyFileIsReadAndOptionsOverrideIt() throws Exception {
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, "strategy: linear\nlinearStepPercent: 50\nlinearInterval: 2m\napprovers: [alice]\n"
-        + "approvalTimeout: P2D\n");
+        + "approvalTimeout: P2D\njudge:\n  shadow: 5m\n  confidence: 0.95\n");
     CliRun r = CliRun.run(temporal.env("carol"), "start", "pol", "v1", "--data-dir", dir.toString(), "--policy",
         policy.toString(), "--linear-interval", "30s", "--no-four-eyes", "--json");
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -295,6 +295,9 @@ class SafedeployCliTest {
     assertThat(p.path("linearInterval").asText()).isEqualTo("PT30S");
     assertThat(p.path("approvalTimeout").asText()).isEqualTo("PT48H");
     assertThat(p.path("fourEyes").asBoolean()).isFalse();
+    assertThat(p.path("judge").path("shadow").asText()).isEqualTo("PT5M");
+    assertThat(p.path("judge").path("confidence").asDouble()).isEqualTo(0.95);
+    assertThat(p.path("judge").path("minSamples").asInt()).isEqualTo(50);
     assertThat(Json.MAPPER.readTree(r.out()).path("request").path("data").path("train").asText())
         .startsWith("file:/").endsWith("/train.csv");
     assertThat(cli("rollback", "pol/v1", "--reason", "cleanup").exitCode()).isZero();

@@ -4,6 +4,7 @@ import dev.safedeploy.activities.aws.cloudformation.AwsTemplateActivitiesImpl;
 import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudwatch.AwsAlarmActivitiesImpl;
 import dev.safedeploy.activities.aws.hooks.AwsHookActivitiesImpl;
+import dev.safedeploy.activities.aws.judge.AwsJudgeActivitiesImpl;
 import dev.safedeploy.activities.aws.monitoring.AwsMonitoringActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.AwsBaselineActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
@@ -41,6 +42,7 @@ public final class AwsBackend {
             endpoints.captureRoot()),
         new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
             GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
-        new AwsMonitoringActivitiesImpl(stacks, clients.cloudWatch(), clients.s3(), config));
+        new AwsMonitoringActivitiesImpl(stacks, clients.cloudWatch(), clients.s3(), config),
+        new AwsJudgeActivitiesImpl());
   }
 }

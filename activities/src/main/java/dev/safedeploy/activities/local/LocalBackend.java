@@ -4,6 +4,7 @@ import dev.safedeploy.activities.local.activities.LocalAlarmActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalBaselineActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalEndpointActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalHookActivitiesImpl;
+import dev.safedeploy.activities.local.activities.LocalJudgeActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalMonitoringActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalNotificationActivitiesImpl;
 import dev.safedeploy.activities.local.activities.LocalRetrainActivitiesImpl;
@@ -16,7 +17,7 @@ import dev.safedeploy.platform.client.PlatformClient;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The local backend's activities, all ten ports (the pipeline's nine and the retrain entity's), against one running {@code LocalPlatform}. */
+/** The local backend's activities, all eleven ports (the pipeline's nine, the retrain entity's and the canary judge's), against one running {@code LocalPlatform}. */
 public final class LocalBackend {
   private LocalBackend() {}
 
@@ -41,6 +42,7 @@ public final class LocalBackend {
         new LocalHookActivitiesImpl(client, resolved),
         new LocalNotificationActivitiesImpl(home, resolved.gatewayUrl()),
         new LocalMonitoringActivitiesImpl(client, resolved),
-        new LocalRetrainActivitiesImpl(client, home));
+        new LocalRetrainActivitiesImpl(client, home),
+        new LocalJudgeActivitiesImpl(client));
   }
 }

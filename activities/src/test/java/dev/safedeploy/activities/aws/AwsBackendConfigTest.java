@@ -81,14 +81,26 @@ class AwsBackendConfigTest {
   }
 
   @Test
+  void theAwsJudgeSaysItCannotJudgeYet() {
+    var request = new dev.safedeploy.workflows.judge.JudgeRequest("m-prod", "v1", "v2",
+        java.time.Instant.parse("2026-12-03T08:00:00Z"), java.time.Instant.parse("2026-12-03T08:05:00Z"),
+        "canary 10% bake", null);
+    var j = new dev.safedeploy.activities.aws.judge.AwsJudgeActivitiesImpl().judge(request);
+    assertThat(j.verdict()).isEqualTo(dev.safedeploy.workflows.judge.Verdict.INCONCLUSIVE);
+    assertThat(j.reason()).startsWith("no canary judge on the aws backend yet");
+    assertThat(j.from()).isEqualTo(request.from());
+  }
+
+  @Test
   void backendImplementsEveryPortOnce() {
     AwsBackendConfig c = AwsBackendConfig.fromEnv(MINIMAL);
     List<Object> activities = AwsBackend.activities(c, new RecordedHttpClient().clients(c));
     for (Class<?> port : List.of(TemplateActivities.class, TrainingActivities.class, BaselineActivities.class,
         EndpointActivities.class, TrafficActivities.class, AlarmActivities.class, HookActivities.class,
-        NotificationActivities.class, MonitoringActivities.class)) {
+        NotificationActivities.class, MonitoringActivities.class,
+        dev.safedeploy.workflows.judge.JudgeActivities.class)) {
       assertThat(activities).as(port.getSimpleName()).filteredOn(port::isInstance).hasSize(1);
     }
-    assertThat(activities).hasSize(9);
+    assertThat(activities).hasSize(10);
   }
 }

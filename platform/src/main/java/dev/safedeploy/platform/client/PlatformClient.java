@@ -11,9 +11,11 @@ import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.AlarmState;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.EndpointSamples;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
+import dev.safedeploy.platform.api.Shadow;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
@@ -172,6 +174,26 @@ public final class PlatformClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Per-request samples (latency, status, prediction) of the endpoint's variants in [sinceMillis, untilMillis); variant
+   * null means every variant.
+   */
+  public EndpointSamples samples(String endpoint, String variant, long sinceMillis, long untilMillis) {
+    return get("endpoints/" + enc(endpoint) + "/samples?since=" + sinceMillis + "&until=" + untilMillis
+        + (variant == null ? "" : "&variant=" + enc(variant)), EndpointSamples.class);
+  }
+
+  /** Mirrors the endpoint's served traffic to {@code variant} (idempotent). */
+  public Shadow setShadow(String endpoint, String variant) {
+    return convert(send("PUT", "endpoints/" + enc(endpoint) + "/shadow", Map.of("variant", variant)).body(),
+        Shadow.class);
+  }
+
+  /** Stops mirroring the endpoint's traffic; none is a no-op. */
+  public Shadow clearShadow(String endpoint) {
+    return convert(send("DELETE", "endpoints/" + enc(endpoint) + "/shadow", null).body(), Shadow.class);
   }
 
   // ---- alarms and monitoring

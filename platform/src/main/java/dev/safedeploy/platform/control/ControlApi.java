@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * POST /endpoints                           Endpoint (name, model, variants, dataCapture); answers once served
  * GET  /endpoints, GET|DELETE /endpoints/{name}
  * GET  /endpoints/{name}/metrics?seconds=60 per-variant invocations, 4xx, 5xx, latency p50/p99
+ * GET  /endpoints/{name}/samples?since=MS[&until=MS][&variant=V]  per-request latency, status, prediction (the judge's)
+ * PUT|GET|DELETE /endpoints/{name}/shadow   {"variant":"v2"}: mirror every served request to v2 asynchronously
  * POST /endpoints/{name}/variants           Variant; DELETE /endpoints/{name}/variants/{variant}
  * PUT  /endpoints/{name}/weights            {"weights":{"v1":90,"v2":10}} -> WeightsConfirmation
  * PUT  /endpoints/{name}/data-capture       DataCaptureConfig
@@ -229,6 +231,33 @@ final class ControlApi implements AutoCloseable {
       p.endpoint(name);
       return p.metrics().snapshot(name, seconds, System.currentTimeMillis());
     }
+    if (n == 3 && s.get(2).equals("samples") && m.equals("GET")) {
+      Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+      long since = millis(q, "since", null);
+      long until = millis(q, "until", System.currentTimeMillis() + 1);
+      if (until < since) {
+        throw PlatformException.badRequest("samples: until (" + until + ") is before since (" + since + ")");
+      }
+      p.endpoint(name);
+      return p.samples(name, q.get("variant"), since, until);
+    }
+    if (n == 3 && s.get(2).equals("shadow")) {
+      switch (m) {
+        case "PUT" -> {
+          JsonNode b = StateStore.JSON.readTree(readBody(ex));
+          return p.setShadow(name, b == null ? null : b.path("variant").asText(null));
+        }
+        case "GET" -> {
+          return p.shadow(name);
+        }
+        case "DELETE" -> {
+          return p.clearShadow(name);
+        }
+        default -> {
+          // falls through to not found
+        }
+      }
+    }
     if (n == 3 && s.get(2).equals("variants") && m.equals("POST")) {
       return p.addVariant(name, body(ex, Variant.class));
     }
@@ -260,6 +289,35 @@ final class ControlApi implements AutoCloseable {
     }
     throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
   }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      out.put(k, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private static long millis(Map<String, String> q, String key, Long fallback) {
+    String v = q.get(key);
+    if (v == null) {
+      if (fallback == null) {
+        throw PlatformException.badRequest("query parameter '" + key + "' (epoch milliseconds) is required");
+      }
+      return fallback;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw PlatformException.badRequest("query parameter '" + key + "' must be epoch milliseconds, got '" + v + "'");
+    }
+  }
+
 
   record GroundTruthBody(List<GroundTruth.Label> labels) {}
 

@@ -3,6 +3,7 @@ package dev.safedeploy.platform.control;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.Shadow;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.serving.MetricsRegistry;
@@ -224,6 +225,9 @@ final class Endpoints implements AutoCloseable {
         updated = updated.withConfirmedAt(router.update(routes(updated)));
       }
       table.put(endpoint, updated);
+      if (variant.equals(router.shadowOf(endpoint))) {
+        router.unshadow(endpoint);
+      }
       if (ms != null) {
         ms.close();
       }
@@ -304,6 +308,44 @@ final class Endpoints implements AutoCloseable {
       throw PlatformException.badRequest("weight of variant " + variant + " must be a percentage in 0.."
           + RoutingTable.MAX_WEIGHT + ", got " + weight);
     }
+  }
+
+  /** Mirrors the endpoint's traffic to one of its variants (idempotent); it must serve and not be the only one. */
+  Shadow setShadow(String endpoint, String variant) {
+    synchronized (table.lock(endpoint)) {
+      Endpoint e = inService(endpoint);
+      if (variant == null || variant.isBlank()) {
+        throw PlatformException.badRequest("body must be {\"variant\":\"<variant>\"}");
+      }
+      if (e.variant(variant) == null) {
+        throw PlatformException.notFound("endpoint " + endpoint + " has no variant " + variant + " (has "
+            + e.variants().stream().map(Variant::name).toList() + ")");
+      }
+      if (e.variants().size() < 2) {
+        throw PlatformException.badRequest("endpoint " + endpoint + " has only " + variant
+            + ": a shadow needs another variant serving the clients");
+      }
+      router.shadow(endpoint, variant);
+      log.info("endpoint {}: traffic mirrored to {}", endpoint, variant);
+      return shadow(endpoint);
+    }
+  }
+
+  /** Stops mirroring (none: no-op). */
+  Shadow clearShadow(String endpoint) {
+    synchronized (table.lock(endpoint)) {
+      get(endpoint);
+      String was = router.unshadow(endpoint);
+      if (was != null) {
+        log.info("endpoint {}: no longer mirrored to {}", endpoint, was);
+      }
+      return shadow(endpoint);
+    }
+  }
+
+  Shadow shadow(String endpoint) {
+    long[] counts = router.mirrorCounts();
+    return new Shadow(endpoint, router.shadowOf(endpoint), counts[0], counts[1]);
   }
 
   Endpoint setDataCapture(String endpoint, DataCaptureConfig dc) {

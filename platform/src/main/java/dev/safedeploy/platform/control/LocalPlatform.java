@@ -5,11 +5,15 @@ import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.AlarmState;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
+import dev.safedeploy.platform.api.EndpointSamples;
 import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.PairedSamples;
+import dev.safedeploy.platform.api.Shadow;
 import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.api.VariantSamples;
 import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.serving.DataCapture;
 import dev.safedeploy.platform.serving.GroundTruth;
@@ -21,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -148,6 +153,22 @@ public final class LocalPlatform implements AutoCloseable {
     return metrics;
   }
 
+  /** Per variant of the endpoint (or the one named), its per-request samples of [sinceMillis, untilMillis). */
+  public EndpointSamples samples(String endpoint, String variant, long sinceMillis, long untilMillis) {
+    Map<String, VariantSamples> out = new LinkedHashMap<>();
+    metrics.samples(endpoint, variant, sinceMillis, untilMillis).forEach((v, s) -> {
+      Double[] predictions = new Double[s.size()];
+      for (int i = 0; i < predictions.length; i++) {
+        predictions[i] = Double.isNaN(s.prediction()[i]) ? null : s.prediction()[i];
+      }
+      out.put(v, new VariantSamples(s.atMillis(), s.latencyMicros(), s.status(), predictions, s.truncated()));
+    });
+    Map<String, PairedSamples> pairs = new LinkedHashMap<>();
+    metrics.pairs(endpoint, sinceMillis, untilMillis).forEach((v, p) -> pairs.put(v,
+        new PairedSamples(p.atMillis(), p.served(), p.shadow(), p.truncated())));
+    return new EndpointSamples(endpoint, sinceMillis, untilMillis, out, pairs);
+  }
+
   public DataCapture capture() {
     return capture;
   }
@@ -254,6 +275,20 @@ public final class LocalPlatform implements AutoCloseable {
   /** Where ground truth lives: {@code <home>/ground-truth/<endpoint>/...}. */
   public Path groundTruthRoot() {
     return home.resolve("ground-truth");
+  }
+
+  /** Mirrors the endpoint's traffic to {@code variant} asynchronously; clients keep getting the others' answers. */
+  public Shadow setShadow(String endpoint, String variant) {
+    return endpoints.setShadow(endpoint, variant);
+  }
+
+  public Shadow clearShadow(String endpoint) {
+    return endpoints.clearShadow(endpoint);
+  }
+
+  public Shadow shadow(String endpoint) {
+    endpoints.get(endpoint);
+    return endpoints.shadow(endpoint);
   }
 
   public Endpoint setDataCapture(String endpoint, DataCaptureConfig dc) {

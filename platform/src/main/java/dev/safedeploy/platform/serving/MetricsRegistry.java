@@ -21,6 +21,8 @@ public final class MetricsRegistry implements MetricSource {
   public static final String MODEL_LATENCY = "ModelLatency";
 
   private final Map<String, Map<String, VariantMetrics>> invocations = new ConcurrentHashMap<>();
+  /** endpoint -> shadow variant -> its mirrored answers paired with the served ones. */
+  private final Map<String, Map<String, PairRing>> pairs = new ConcurrentHashMap<>();
   /** metric|endpoint|variant -> time -> value. */
   private final Map<String, ConcurrentSkipListMap<Long, Double>> published = new ConcurrentHashMap<>();
 
@@ -31,6 +33,19 @@ public final class MetricsRegistry implements MetricSource {
 
   public void dropEndpoint(String endpoint) {
     invocations.remove(endpoint);
+    pairs.remove(endpoint);
+  }
+
+  public PairRing pairs(String endpoint, String shadowVariant) {
+    return pairs.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
+        .computeIfAbsent(shadowVariant, v -> new PairRing(SampleRing.DEFAULT_CAPACITY));
+  }
+
+  /** Per shadow variant of the endpoint, its pairs of [from, to). */
+  public Map<String, PairRing.Pairs> pairs(String endpoint, long fromMillis, long toMillis) {
+    Map<String, PairRing.Pairs> out = new LinkedHashMap<>();
+    pairs.getOrDefault(endpoint, Map.of()).forEach((v, ring) -> out.put(v, ring.between(fromMillis, toMillis)));
+    return out;
   }
 
   /** Publishes one datapoint of a custom metric (variant may be null: the endpoint as a whole). */
@@ -146,6 +161,17 @@ public final class MetricsRegistry implements MetricSource {
       case "SampleCount" -> (double) values.size();
       default -> sum / values.size();
     };
+  }
+
+  /** Per variant (all of the endpoint's, or the one named), the raw samples of [from, to). */
+  public Map<String, SampleRing.Samples> samples(String endpoint, String variant, long fromMillis, long toMillis) {
+    Map<String, SampleRing.Samples> out = new LinkedHashMap<>();
+    invocations.getOrDefault(endpoint, Map.of()).forEach((v, m) -> {
+      if (variant == null || variant.equals(v)) {
+        out.put(v, m.samples(fromMillis, toMillis));
+      }
+    });
+    return out;
   }
 
   /** GET /endpoints/{name}/metrics: per variant, the last windowSeconds and totals since the platform started. */

@@ -132,6 +132,41 @@ public final class Payloads {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The mean of the predictions in a model server's answer (one row: its prediction), NaN when the answer holds none
+   * that parse. For the canary judge's samples; never throws.
+   */
+  public static double meanPrediction(String contentType, byte[] answer) {
+    if (answer == null || answer.length == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int n = 0;
+    try {
+      if (JSON.equals(mediaType(contentType))) {
+        JsonNode predictions = MAPPER.readTree(answer).path("predictions");
+        for (JsonNode p : predictions) {
+          JsonNode score = p.isNumber() ? p : p.path("score");
+          if (score.isNumber()) {
+            sum += score.doubleValue();
+            n++;
+          }
+        }
+      } else {
+        for (String line : new String(answer, StandardCharsets.UTF_8).split("\n")) {
+          String cell = line.trim();
+          if (!cell.isEmpty()) {
+            sum += Double.parseDouble(cell);
+            n++;
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
   private static String abbreviate(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }

@@ -37,6 +37,11 @@ public final class Router implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Map<String, RoutingTable> tables = new ConcurrentHashMap<>();
+  /** endpoint -> the variant that gets a mirrored copy of every request another variant serves. */
+  private final Map<String, String> shadows = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ThreadPoolExecutor mirrors;
+  private final java.util.concurrent.atomic.AtomicLong mirrored = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong mirrorsDropped = new java.util.concurrent.atomic.AtomicLong();
   private final MetricsRegistry metrics;
   private final DataCapture capture;
   private final int maxPayloadBytes;
@@ -59,6 +64,14 @@ public final class Router implements AutoCloseable {
     this.executor = HttpExchanges.serverExecutor("router", threads);
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
+    // Mirrors run on their own small pool with a bounded queue: a slow shadow sheds mirrored copies, never the
+    // client's request (SageMaker shadow variants likewise drop, not delay).
+    this.mirrors = new java.util.concurrent.ThreadPoolExecutor(2, 2, 60, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(1024), r -> {
+          Thread t = new Thread(r, "router-mirror");
+          t.setDaemon(true);
+          return t;
+        }, (r, pool) -> mirrorsDropped.incrementAndGet());
     HttpExchanges.noDelay();
     this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 1024);
     server.createContext("/endpoints/", this::handle);
@@ -79,6 +92,26 @@ public final class Router implements AutoCloseable {
 
   public void remove(String endpoint) {
     tables.remove(endpoint);
+    shadows.remove(endpoint);
+  }
+
+  /** From now on every request another variant serves is mirrored to {@code variant}, asynchronously. */
+  public void shadow(String endpoint, String variant) {
+    shadows.put(endpoint, variant);
+  }
+
+  /** Stops mirroring; returns the variant that was the shadow, or null. */
+  public String unshadow(String endpoint) {
+    return shadows.remove(endpoint);
+  }
+
+  public String shadowOf(String endpoint) {
+    return shadows.get(endpoint);
+  }
+
+  /** Mirrored copies sent, and copies dropped because the mirror pool was full. */
+  public long[] mirrorCounts() {
+    return new long[] {mirrored.get(), mirrorsDropped.get()};
   }
 
   public RoutingTable table(String endpoint) {
@@ -213,7 +246,8 @@ public final class Router implements AutoCloseable {
     }
     long micros = (System.nanoTime() - started) / 1_000;
     Instant now = Instant.now();
-    metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros);
+    double prediction = status == 200 ? Payloads.meanPrediction(answerType, answer) : Double.NaN;
+    metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros, prediction);
     if (status == 200 && table.capture() != null && table.capture().enabled()
         && ThreadLocalRandom.current().nextInt(100) < table.capture().samplingPercent()) {
       capture.submit(endpoint, route.variant(), now, contentType, body, answerType, answer,
@@ -222,6 +256,44 @@ public final class Router implements AutoCloseable {
     ex.getResponseHeaders().set(VARIANT_HEADER, route.variant());
     ex.getResponseHeaders().set("X-Amzn-Invoked-Production-Variant", route.variant());
     HttpExchanges.send(ex, status, answerType, answer);
+    // after the client has its answer: the mirror costs the blue path one queue offer
+    String shadow = shadows.get(endpoint);
+    if (shadow != null && !shadow.equals(route.variant()) && (target == null || target.isBlank())) {
+      RoutingTable.Route mirror = table.variant(shadow);
+      if (mirror != null) {
+        String type = contentType;
+        mirrors.execute(() -> mirror(endpoint, mirror, type, body, prediction));
+      }
+    }
+  }
+
+  /** Sends the shadow its copy; its latency, status and answer are recorded as its own, paired with the served one. */
+  private void mirror(String endpoint, RoutingTable.Route route, String contentType, byte[] body, double served) {
+    long started = System.nanoTime();
+    int status;
+    double prediction = Double.NaN;
+    try {
+      HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(route.invocations())
+          .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      status = resp.statusCode();
+      if (status == 200) {
+        prediction = Payloads.meanPrediction(resp.headers().firstValue("Content-Type").orElse("text/plain"),
+            resp.body());
+      }
+    } catch (IOException e) {
+      status = 502;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    long micros = (System.nanoTime() - started) / 1_000;
+    long at = System.currentTimeMillis();
+    metrics.variant(endpoint, route.variant()).record(at, status, micros, prediction);
+    if (!Double.isNaN(prediction) && !Double.isNaN(served)) {
+      metrics.pairs(endpoint, route.variant()).add(at, served, prediction);
+    }
+    mirrored.incrementAndGet();
   }
 
   private static void drain(HttpExchange ex) {
@@ -236,5 +308,6 @@ public final class Router implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    mirrors.shutdownNow();
   }
 }

@@ -41,9 +41,24 @@ public final class VariantMetrics {
   final AtomicLong totalInvocations = new AtomicLong();
   final AtomicLong total4xx = new AtomicLong();
   final AtomicLong total5xx = new AtomicLong();
+  private final SampleRing samples;
+
+  public VariantMetrics() {
+    this(SampleRing.DEFAULT_CAPACITY);
+  }
+
+  public VariantMetrics(int sampleCapacity) {
+    samples = new SampleRing(sampleCapacity);
+  }
 
   /** Records one invocation that reached the variant's model server (or failed trying). */
   public void record(long atMillis, int status, long latencyMicros) {
+    record(atMillis, status, latencyMicros, Double.NaN);
+  }
+
+  /** As {@link #record(long, int, long)}, keeping the request as a sample with the answer's prediction. */
+  public void record(long atMillis, int status, long latencyMicros, double prediction) {
+    samples.add(atMillis, latencyMicros, status, prediction);
     Bucket b = bucket(atMillis / BUCKET_MILLIS);
     b.invocations.increment();
     totalInvocations.incrementAndGet();
@@ -98,6 +113,11 @@ public final class VariantMetrics {
       }
     }
     return new Window(inv, e4, e5, lat, hist);
+  }
+
+  /** The raw per-request samples of [fromMillis, toMillis) still held. */
+  public SampleRing.Samples samples(long fromMillis, long toMillis) {
+    return samples.between(fromMillis, toMillis);
   }
 
   public long totalInvocations() {

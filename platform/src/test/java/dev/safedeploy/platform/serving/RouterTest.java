@@ -1,6 +1,7 @@
 package dev.safedeploy.platform.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.safedeploy.platform.api.DataCaptureConfig;
@@ -53,6 +54,71 @@ class RouterTest {
   @AfterAll
   static void stop() {
     platform.close();
+  }
+
+  @Test
+  void everyRequestIsKeptAsASampleWithItsLatencyStatusAndPrediction() {
+    long since = System.currentTimeMillis();
+    List<Double> answers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      PlatformClient.Invocation inv = client.invoke("split", "green", "text/csv", row);
+      assertThat(inv.status()).isEqualTo(200);
+      answers.add(Double.parseDouble(inv.text().trim()));
+    }
+    var samples = client.samples("split", "green", since, System.currentTimeMillis() + 1);
+    assertThat(samples.variants()).containsOnlyKeys("green");
+    var green = samples.variants().get("green");
+    assertThat(green.size()).isEqualTo(30);
+    assertThat(green.status()).containsOnly(200);
+    assertThat(java.util.Arrays.stream(green.latencyMicros()).min().orElse(0)).isPositive();
+    assertThat(green.prediction()).containsExactlyElementsOf(answers);
+    assertThat(green.truncated()).isFalse();
+    assertThat(client.samples("split", null, since, System.currentTimeMillis() + 1).variants()).containsKey("green");
+  }
+
+  @Test
+  void aShadowGetsAMirroredCopyWhileClientsOnlyEverGetTheServingVariant() throws Exception {
+    client.createEndpoint(new Endpoint("mirrored", "m", List.of(
+        new Variant("blue", "good", 100, 1, null, null, null),
+        new Variant("green", "good", 0, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null,
+        null));
+    assertThatThrownBy(() -> client.setShadow("mirrored", "purple")).hasMessageContaining("has no variant purple");
+    assertThat(client.setShadow("mirrored", "green").variant()).isEqualTo("green");
+    long since = System.currentTimeMillis();
+    for (int i = 0; i < 40; i++) {
+      PlatformClient.Invocation inv = client.invoke("mirrored", null, "text/csv", row);
+      assertThat(inv.status()).isEqualTo(200);
+      assertThat(inv.variant()).isEqualTo("blue");
+    }
+    client.invoke("mirrored", "blue", "text/csv", row); // targeted (a hook's): not mirrored
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    var samples = client.samples("mirrored", null, since, System.currentTimeMillis() + 1);
+    while ((samples.shadowPairs().get("green") == null || samples.shadowPairs().get("green").size() < 40)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      samples = client.samples("mirrored", null, since, System.currentTimeMillis() + 1);
+    }
+    assertThat(samples.variants().get("blue").size()).isEqualTo(41);
+    assertThat(samples.variants().get("green").size()).isEqualTo(40);
+    assertThat(samples.variants().get("green").status()).containsOnly(200);
+    var pairs = samples.shadowPairs().get("green");
+    assertThat(pairs.size()).isEqualTo(40);
+    assertThat(pairs.shadow()).containsExactly(pairs.served()); // the same model answers the same rows alike
+
+    assertThat(client.clearShadow("mirrored").variant()).isNull();
+    long after = System.currentTimeMillis();
+    client.invoke("mirrored", null, "text/csv", row);
+    Thread.sleep(200); // a mirror, were there one, would have landed by now; none must
+    assertThat(client.samples("mirrored", "green", after, System.currentTimeMillis() + 1).variants()
+        .getOrDefault("green", null)).satisfiesAnyOf(g -> assertThat(g).isNull(), g -> assertThat(g.size()).isZero());
+    client.deleteEndpoint("mirrored");
+  }
+
+  @Test
+  void aSamplesQueryWithoutAWindowIsRefusedClearly() {
+    assertThatThrownBy(() -> client.samples("split", null, 10, 5))
+        .hasMessageContaining("until (5) is before since (10)");
+    assertThatThrownBy(() -> client.samples("nowhere", null, 0, 5)).hasMessageContaining("nowhere");
   }
 
   @Test

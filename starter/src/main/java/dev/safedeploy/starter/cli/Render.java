@@ -8,6 +8,8 @@ import dev.safedeploy.starter.runs.RunSummary;
 import dev.safedeploy.starter.runs.RunView;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.ApprovalRecord;
+import dev.safedeploy.workflows.judge.Judgement;
+import dev.safedeploy.workflows.judge.MetricJudgement;
 import dev.safedeploy.workflows.pipeline.PipelineStatus;
 import dev.safedeploy.workflows.pipeline.ProdLease;
 import dev.safedeploy.workflows.pipeline.StageRecord;
@@ -93,6 +95,7 @@ final class Render {
     List<AlarmRecord> alarms = s.alarms() == null ? List.of() : s.alarms();
     out.printf("alarms    %s%n", alarms.isEmpty() ? "none" : alarms.size() + " seen");
     alarms.forEach(a -> out.printf("  %s%n", alarm(a)));
+    judge(out, s);
     out.printf("outcome   %s%s%n", s.outcome() == null ? "-" : s.outcome(),
         s.reason() == null ? "" : ": " + s.reason());
     if (s.alarmToBlueMillis() != null) {
@@ -115,6 +118,36 @@ final class Render {
       }
     }
     out.flush();
+  }
+
+  /** The canary judge's judgements, each metric's evidence under it, and any decision on a marginal one. */
+  static void judge(PrintWriter out, PipelineStatus s) {
+    List<Judgement> judgements = s.judgements() == null ? List.of() : s.judgements();
+    if (judgements.isEmpty() && s.judgeReview() == null) {
+      return;
+    }
+    out.printf("judge     %d judgement%s%n", judgements.size(), judgements.size() == 1 ? "" : "s");
+    for (Judgement j : judgements) {
+      out.printf("  %s: %s%s, window %s - %s%n", j.step(), j.verdict(),
+          j.score() == null ? "" : String.format(" (score %.0f)", j.score()), time(j.from()), time(j.to()));
+      for (MetricJudgement m : j.metrics()) {
+        out.printf("    %-17s %-12s blue %d / green %d: %s%n", m.metric(), m.verdict(), m.blueSamples(),
+            m.greenSamples(), m.detail() == null ? "" : m.detail());
+      }
+      if (j.metrics().isEmpty() && j.reason() != null) {
+        out.printf("    %s%n", j.reason());
+      }
+    }
+    if (s.judgeReview() != null) {
+      out.printf("  waiting for a decision on the marginal judgement at %s: approve goes on, reject rolls back%n",
+          s.judgeReview().step());
+    }
+    List<ApprovalRecord> decisions = s.judgeDecisions() == null ? List.of() : s.judgeDecisions();
+    for (ApprovalRecord r : decisions) {
+      out.printf("  marginal judgement %s by %s via %s at %s%s%n", r.approved() ? "approved" : "rejected",
+          r.approver(), r.via(), time(r.at()), r.comment() == null || r.comment().isBlank() ? ""
+              : ": " + r.comment());
+    }
   }
 
   static void list(PrintWriter out, RunList list) {

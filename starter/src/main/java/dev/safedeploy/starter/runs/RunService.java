@@ -471,7 +471,7 @@ public final class RunService {
   static PipelineStatus fromResult(PipelineResult r) {
     return new PipelineStatus(r.workflowId(), r.model(), r.version(), null, Stage.DONE, null, null, r.stages(),
         r.validationRmse(), r.liveRmse(), null, null, null, 0, List.of(), r.traffic(), r.approval(), List.of(),
-        List.of(), List.of(), r.outcome(), r.reason(), r.alarmToBlueMillis(), null);
+        List.of(), List.of(), r.outcome(), r.reason(), r.alarmToBlueMillis(), null, List.of(), null, List.of());
   }
 
   private PipelineStatus fromSearchAttributes(String workflowId, WorkflowExecutionMetadata d) {
@@ -487,7 +487,8 @@ public final class RunService {
     }
     return new PipelineStatus(workflowId, keyword(d, SearchAttributes.MODEL), keyword(d, SearchAttributes.VERSION),
         null, s, "no worker answered the status query; stage from search attributes", null, List.of(), null, null,
-        null, null, null, 0, List.of(), Map.of(), null, List.of(), List.of(), List.of(), o, null, null, null);
+        null, null, null, 0, List.of(), Map.of(), null, List.of(), List.of(), List.of(), o, null, null, null, List.of(), null,
+        List.of());
   }
 
   private static String keyword(WorkflowExecutionMetadata meta, SearchAttributeKey<String> key) {

@@ -208,6 +208,7 @@ public class FakeSafeDeploymentWorkflow implements SafeDeploymentWorkflow {
         stepEndsAt, List.copyOf(stages), 4.2, null, request == null ? null : request.names().devEndpoint(),
         request == null ? null : request.names().prodEndpoint(), "v0", trafficStep,
         request == null ? List.of() : request.policy().trafficSteps(), Map.copyOf(traffic), approval,
-        List.copyOf(refused), List.copyOf(alarms), List.copyOf(events), outcome, reason, null, null);
+        List.copyOf(refused), List.copyOf(alarms), List.copyOf(events), outcome, reason, null, null, List.of(), null,
+        List.of());
   }
 }

@@ -6,15 +6,16 @@ import picocli.CommandLine.Option;
 
 /** {@code safedeploy bench <name> [--json]}: each benchmark is bounded in time and count and stops by itself. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
-    + "router. Prints a table, or one JSON line with --json.",
+    + "router, judge. Prints a table, or one JSON line with --json.",
     subcommands = {BenchCommand.Overhead.class, BenchCommand.Concurrency.class, BenchCommand.Rollback.class,
-        BenchCommand.Detection.class, BenchCommand.Pipeline.class, BenchCommand.Router.class})
+        BenchCommand.Detection.class, BenchCommand.Pipeline.class, BenchCommand.Router.class,
+        BenchCommand.Judge.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
     System.err.println("safedeploy bench: name a benchmark: overhead, concurrency, rollback, detection, pipeline, "
-        + "router");
+        + "router, judge");
     return 2;
   }
 
@@ -149,6 +150,39 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     BenchReport measure() throws Exception {
       return new RouterBench(new RouterBench.Options(home, connections, duration, !noInstall), System.err).run();
+    }
+  }
+
+  @Command(name = "judge", mixinStandardHelpOptions = true, description = "The canary judge on the local platform: a green "
+      + "identical to blue and a subtly worse one (about +15%% RMSE, no errors), each at 10%% for many bakes: catch "
+      + "rate and false-rollback rate.")
+  static final class Judge extends Bench {
+    @Option(names = "--runs", description = "Bakes per green (default: ${DEFAULT-VALUE})")
+    int runs = 50;
+
+    @Option(names = "--requests", description = "Live requests per bake, both variants (default: ${DEFAULT-VALUE})")
+    int requests = 1000;
+
+    @Option(names = "--green-percent", description = "Green's traffic share (default: ${DEFAULT-VALUE})")
+    int greenPercent = 10;
+
+    @Option(names = "--worse-rmse", description = "The worse green's validation RMSE over blue's (default: "
+        + "${DEFAULT-VALUE})")
+    double worseRmse = 1.15;
+
+    @Option(names = "--trips", description = "Synthetic trips for training (default: ${DEFAULT-VALUE})")
+    long trips = 20_000;
+
+    @Option(names = "--threads", description = "Client threads sending the traffic (default: ${DEFAULT-VALUE})")
+    int threads = 2;
+
+    @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path home = java.nio.file.Path.of(".safedeploy/bench/judge");
+
+    @Override
+    BenchReport measure() throws Exception {
+      return new JudgeBench(new JudgeBench.Options(home, runs, requests, greenPercent, trips, worseRmse, threads),
+          System.err).run();
     }
   }
 }

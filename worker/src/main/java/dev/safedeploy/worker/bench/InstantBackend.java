@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class InstantBackend implements TemplateActivities, TrainingActivities, BaselineActivities,
     EndpointActivities, TrafficActivities, AlarmActivities, HookActivities, NotificationActivities,
-    MonitoringActivities {
+    MonitoringActivities, dev.safedeploy.workflows.judge.JudgeActivities {
 
   /** One activity execution: which workflow, which method, when it started and ended (System.nanoTime). */
   public record Call(String workflowId, String method, String detail, long startNanos, long endNanos) {
@@ -231,5 +231,24 @@ public final class InstantBackend implements TemplateActivities, TrainingActivit
     List<VariantState> states = new ArrayList<>();
     variants.forEach((v, w) -> states.add(new VariantState(v, variantModels.get(endpointName + "/" + v), v, w)));
     return new EndpointState(endpointName, variants.isEmpty() ? "Deleted" : "InService", states);
+  }
+
+  /** No traffic flows through memory: every judgement is INCONCLUSIVE, as the real judge's would be without samples. */
+  @Override
+  public dev.safedeploy.workflows.judge.Judgement judge(dev.safedeploy.workflows.judge.JudgeRequest request) {
+    return timed("judge", request.step(), () -> dev.safedeploy.workflows.judge.Judgement.inconclusive(request,
+        "the instant backend serves no traffic to judge"));
+  }
+
+  @Override
+  public ShadowState startShadow(ShadowRequest request) {
+    return timed("startShadow", request.shadowVariant(), () -> new ShadowState(request.endpoint(),
+        request.shadowVariant(), true, null));
+  }
+
+  @Override
+  public ShadowState stopShadow(ShadowRequest request) {
+    return timed("stopShadow", request.shadowVariant(), () -> new ShadowState(request.endpoint(),
+        request.shadowVariant(), false, "stopped"));
   }
 }

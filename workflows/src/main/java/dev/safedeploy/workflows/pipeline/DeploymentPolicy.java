@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.lease.LeaseMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ import java.util.List;
  *     so one request cannot be a 100% rate (default 20)
  * @param driftThreshold the drift alarms' bound on {@code feature_baseline_drift_<column>}, the distance between the
  *     captured and the baseline distribution (0..1; default 0.20, the seed's)
+ * @param judge the canary judge: green against blue, statistically, at the end of every bake that has both (default
+ *     {@link JudgePolicy#defaults()}; absent from policies written before it)
  */
 public record DeploymentPolicy(
     Strategy strategy,
@@ -55,7 +58,8 @@ public record DeploymentPolicy(
     LeaseMode prodLease,
     Double errorRateThreshold,
     Integer errorRateMinSamples,
-    Double driftThreshold) {
+    Double driftThreshold,
+    JudgePolicy judge) {
 
   public static final double DEFAULT_DRIFT_THRESHOLD = 0.20;
 
@@ -79,6 +83,7 @@ public record DeploymentPolicy(
     prodLease = prodLease == null ? LeaseMode.QUEUE : prodLease;
     errorRateMinSamples = errorRateMinSamples == null ? 20 : errorRateMinSamples;
     driftThreshold = driftThreshold == null ? DEFAULT_DRIFT_THRESHOLD : driftThreshold;
+    judge = judge == null ? JudgePolicy.defaults() : judge;
   }
 
   public static DeploymentPolicy defaults() {
@@ -147,6 +152,7 @@ public record DeploymentPolicy(
         problems.add("policy.alarmNames must not contain blank names");
       }
     }
+    problems.addAll(judge.problems());
     return problems;
   }
 
@@ -184,6 +190,7 @@ public record DeploymentPolicy(
     private Double errorRateThreshold;
     private Integer errorRateMinSamples;
     private Double driftThreshold;
+    private JudgePolicy judge;
 
     private Builder() {}
 
@@ -208,6 +215,7 @@ public record DeploymentPolicy(
       errorRateThreshold = p.errorRateThreshold;
       errorRateMinSamples = p.errorRateMinSamples;
       driftThreshold = p.driftThreshold;
+      judge = p.judge;
     }
 
     public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -230,12 +238,13 @@ public record DeploymentPolicy(
     public Builder errorRateThreshold(Double v) { errorRateThreshold = v; return this; }
     public Builder errorRateMinSamples(int v) { errorRateMinSamples = v; return this; }
     public Builder driftThreshold(double v) { driftThreshold = v; return this; }
+    public Builder judge(JudgePolicy v) { judge = v; return this; }
 
     public DeploymentPolicy build() {
       return new DeploymentPolicy(strategy, canaryPercent, linearStepPercent, linearInterval, bake, finalBake,
           alarmNames, alarmPollInterval, approvalTimeout, reminderInterval, approvers, fourEyes, rmseThreshold,
           rmseTolerance, watchWindow, maxHookLatencyMillis, prodLease, errorRateThreshold, errorRateMinSamples,
-          driftThreshold);
+          driftThreshold, judge);
     }
   }
 }

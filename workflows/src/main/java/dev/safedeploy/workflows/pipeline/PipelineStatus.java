@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import dev.safedeploy.workflows.judge.Judgement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param traffic production variant weights in percent as last confirmed by the backend
  * @param blueVersion the version live when prod deployment began (null on a first deployment)
  * @param prodLease this run's production lease: who holds it while this run waits (null before it asked)
+ * @param judgements the canary judge's judgements, one per judged bake, oldest first (the evidence per metric)
+ * @param judgeReview the MARGINAL judgement waiting for a human decision now (approve goes on, reject rolls back)
+ * @param judgeDecisions decisions taken on marginal judgements
  */
 public record PipelineStatus(
     String workflowId,
@@ -40,4 +44,13 @@ public record PipelineStatus(
     Outcome outcome,
     String reason,
     Long alarmToBlueMillis,
-    ProdLease prodLease) {}
+    ProdLease prodLease,
+    List<Judgement> judgements,
+    Judgement judgeReview,
+    List<ApprovalRecord> judgeDecisions) {
+
+  public PipelineStatus {
+    judgements = judgements == null ? List.of() : judgements;
+    judgeDecisions = judgeDecisions == null ? List.of() : judgeDecisions;
+  }
+}

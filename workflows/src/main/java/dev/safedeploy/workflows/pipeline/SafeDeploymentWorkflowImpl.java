@@ -28,6 +28,9 @@ import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
+import dev.safedeploy.workflows.judge.JudgeActivities;
+import dev.safedeploy.workflows.judge.JudgeRequest;
+import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.lease.EndpointLeaseWorkflow;
 import dev.safedeploy.workflows.lease.LeaseActivities;
 import dev.safedeploy.workflows.lease.LeaseAnswer;
@@ -86,6 +89,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final NotificationActivities notifications;
   private final MonitoringActivities monitoring;
   private final LeaseActivities leases;
+  private final JudgeActivities judge;
 
   // What the run has seen and done; the status query reads these.
   private Stage stage = Stage.BUILD;
@@ -150,6 +154,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean leaseReleased;
   private LeaseAnswer leaseAnswer;
 
+  // The canary judge (runs from version canary-judge 1 on): a judgement at the end of every bake with blue beside green.
+  private final List<Judgement> judgements = new ArrayList<>();
+  private Judgement judgeReview;
+  private ApprovalDecision judgeDecision;
+  private final List<ApprovalRecord> judgeDecisions = new ArrayList<>();
+
   @WorkflowInit
   public SafeDeploymentWorkflowImpl(PipelineRequest request) {
     this.request = request;
@@ -174,6 +184,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
     monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
+    judge = Workflow.newActivityStub(JudgeActivities.class,
+        ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"));
     leases = Workflow.newActivityStub(LeaseActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
   }
@@ -514,12 +526,23 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     checkAbort();
 
+    if (blueVersion != null && policy.judge().enabled() && !policy.judge().shadow().isZero()
+        && Workflow.getVersion("canary-shadow", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      shadowStep(policy.judge().shadow());
+    }
+
     for (int i = 0; i < trafficSteps.size(); i++) {
       int green = trafficSteps.get(i);
       trafficStep = i + 1;
       shift(green, "step " + trafficStep + "/" + trafficSteps.size());
       if (green < 100) {
-        bake(policy.stepBake(), (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake");
+        String label = (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake";
+        Instant bakeStart = now();
+        bake(policy.stepBake(), label);
+        if (blueVersion != null && policy.judge().enabled()
+            && Workflow.getVersion("canary-judge", Workflow.DEFAULT_VERSION, 1) >= 1) {
+          judgeStep(label, bakeStart);
+        }
       } else if (policy.strategy() == Strategy.ALL_AT_ONCE && blueVersion != null
           && Workflow.getVersion("all-at-once-bake", Workflow.DEFAULT_VERSION, 1) >= 1) {
         // The one ALL_AT_ONCE step bakes like any step (--bake), blue still beside it; runs started before this
@@ -567,6 +590,98 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     event("traffic " + weights);
     checkAbort();
+  }
+
+  // ---- canary judge ----
+
+  /**
+   * Before any real traffic: green gets a mirrored copy of blue's live requests (clients only get blue's answers) for
+   * the shadow bake, judged with green's answers paired with blue's on the same rows. A backend that cannot mirror
+   * skips the step, saying so.
+   */
+  private void shadowStep(Duration duration) {
+    JudgeActivities.ShadowRequest shadowRequest = new JudgeActivities.ShadowRequest(names.prodEndpoint(),
+        names.variant());
+    step("mirroring live traffic to green " + request.version() + " (shadow: clients get blue's answers)");
+    JudgeActivities.ShadowState started = judge.startShadow(shadowRequest);
+    if (!started.mirroring()) {
+      event("no shadow step: " + started.note());
+      return;
+    }
+    saga.addCompensation(() -> quietly(() -> judge.stopShadow(shadowRequest), "stop shadow"));
+    Instant from = now();
+    bake(duration, "shadow bake");
+    judgeStep("shadow bake", from);
+    judge.stopShadow(shadowRequest);
+    event("shadow of green " + request.version() + " stopped");
+  }
+
+  /**
+   * Judges green against blue over the bake just ended: FAIL rolls back with the evidence as the reason, MARGINAL
+   * waits for a human decision (the same validated approval update), PASS and INCONCLUSIVE go on. A judge that cannot
+   * be reached is INCONCLUSIVE (the alarms still guard the canary), recorded with why.
+   */
+  private void judgeStep(String label, Instant from) {
+    step("judging green " + request.version() + " against blue " + blueVersion + " (" + label + ")");
+    JudgeRequest req = new JudgeRequest(names.prodEndpoint(), blueVersion, names.variant(), from, now(), label,
+        policy.judge());
+    Judgement j;
+    try {
+      j = judge.judge(req);
+    } catch (ActivityFailure e) {
+      j = Judgement.inconclusive(req, "judge failed: " + rootMessage(e));
+    }
+    judgements.add(j);
+    event(label + ": " + (j.reason() == null ? "judge " + j.verdict() : j.reason()));
+    details();
+    checkAbort();
+    if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.FAIL) {
+      throw new Abort(Outcome.ROLLED_BACK, "canary judge failed green at " + label + ": " + j.reason());
+    }
+    if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.MARGINAL) {
+      awaitJudgeDecision(j);
+    }
+  }
+
+  /** A marginal judgement pauses the canary at its weights until someone decides; alarms stay watched meanwhile. */
+  private void awaitJudgeDecision(Judgement j) {
+    judgeReview = j;
+    judgeDecision = null;
+    Instant deadline = now().plus(policy.approvalTimeout());
+    stepEndsAt = deadline;
+    step("marginal judgement at " + j.step() + ": approve to go on, reject to roll back (until " + deadline + ")");
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("judgement", String.valueOf(j.verdict()));
+    fields.put("score", j.score() == null ? "-" : String.format("%.0f", j.score()));
+    fields.put("step", j.step());
+    fields.put("requestedBy", request.requestedBy());
+    fields.put("deadline", deadline.toString());
+    notifyBestEffort(Kind.APPROVAL_REQUESTED, request.model() + " " + request.version()
+        + " canary is marginal, decide: " + j.reason(), fields);
+    try {
+      while (judgeDecision == null) {
+        Duration remaining = Duration.between(now(), deadline);
+        if (remaining.isNegative() || remaining.isZero()) {
+          throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement not decided within "
+              + DurationText.format(policy.approvalTimeout()) + " (timing out counts as rejection): " + j.reason());
+        }
+        Workflow.await(min(remaining, policy.alarmPollInterval()),
+            () -> judgeDecision != null || firedAlarm != null || rollbackRequest != null);
+        checkAbort();
+        if (judgeDecision == null) {
+          pollAlarmsOnce();
+          checkAbort();
+        }
+      }
+    } finally {
+      judgeReview = null;
+      stepEndsAt = null;
+    }
+    if (!judgeDecision.approve()) {
+      throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement rejected by " + judgeDecision.approver()
+          + (blank(judgeDecision.comment()) ? "" : " (" + judgeDecision.comment() + ")") + ": " + j.reason());
+    }
+    step("marginal judgement at " + j.step() + " approved by " + judgeDecision.approver() + ", going on");
   }
 
   /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
@@ -1022,6 +1137,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   private ApprovalRecord accept(ApprovalDecision d) {
+    if (judgeReview != null && judgeDecision == null) {
+      judgeDecision = d;
+      ApprovalRecord r = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
+      judgeDecisions.add(r);
+      event("marginal judgement at " + judgeReview.step() + " " + (d.approve() ? "approved" : "rejected") + " by "
+          + d.approver() + " via " + d.via() + (blank(d.comment()) ? "" : ": " + d.comment()));
+      return r;
+    }
     decision = d;
     if (d.approve() && d.overrideAlarms() && !approvalAlarms.isEmpty()) {
       approvalAlarms.values().forEach(a -> overriddenAlarms.put(a.alarmName(), a.transitionedAt()));
@@ -1038,7 +1161,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (d == null || blank(d.approver())) {
       return "a decision needs an approver";
     }
-    if (stage != Stage.AWAIT_APPROVAL || decision != null) {
+    boolean judgeAwaits = judgeReview != null && judgeDecision == null;
+    if (!judgeAwaits && (stage != Stage.AWAIT_APPROVAL || decision != null)) {
       return "run " + names.model() + "/" + names.version() + " is not awaiting approval (stage " + stage
           + (decision != null ? ", already decided by " + decision.approver() : "") + ")";
     }
@@ -1120,7 +1244,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         request.requestedBy(), stage, step, stepEndsAt, List.copyOf(stages), validationRmse, liveRmse, devEndpoint,
         names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
         List.copyOf(refusedDecisions), List.copyOf(alarmRecords), List.copyOf(events), outcome, reason,
-        alarmToBlueMillis, prodLease());
+        alarmToBlueMillis, prodLease(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
   }
 
   // ---- helpers ----
@@ -1217,6 +1341,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     if (!weights.isEmpty()) {
       md.append("\n\ntraffic: ").append(weights);
+    }
+    for (Judgement j : judgements) {
+      md.append("\n\njudge, ").append(j.step()).append(": **").append(j.verdict()).append("**")
+          .append(j.score() == null ? "" : String.format(" (score %.0f)", j.score()));
+    }
+    if (judgeReview != null) {
+      md.append("\n\nwaiting for a decision on the marginal judgement: ").append(judgeReview.reason());
     }
     if (outcome != null) {
       md.append("\n\noutcome: **").append(outcome).append("** ").append(reason);

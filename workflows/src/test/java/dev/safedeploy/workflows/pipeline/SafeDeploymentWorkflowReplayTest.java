@@ -40,7 +40,8 @@ class SafeDeploymentWorkflowReplayTest {
             "all-at-once-before-bake.json", "all-at-once-bake.json", "canary-promoted-lease.json",
             "canary-alarm-rollback-converging.json", "watch-window-rollback-monitoring.json",
             "alarm-at-approval-overridden.json", "canary-promoted-alarms-removed.json",
-            "canary-alarm-rollback-alarms-removed.json");
+            "canary-alarm-rollback-alarms-removed.json", "canary-judge-pass.json", "canary-judge-fail.json",
+            "canary-judge-marginal-approved.json", "canary-shadow-judged.json");
   }
 
   @ParameterizedTest
@@ -97,8 +98,38 @@ class SafeDeploymentWorkflowReplayTest {
     alarmingBlue.alarmsInAlarm.add("nyctaxi-prod-errors");
     recordOverride("alarm-at-approval-overridden.json", alarmingBlue,
         policy.toBuilder().alarmNames(java.util.List.of("nyctaxi-prod-errors")).build());
+    // from getVersion canary-judge 1: the judge at the end of the canary bake, passing, failing, and marginal
+    recordRun("canary-judge-pass.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
+    FakeBackend failing = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    failing.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.FAIL);
+    recordRun("canary-judge-fail.json", failing, policy, true);
+    recordMarginalApproved("canary-judge-marginal-approved.json", policy);
+    // from getVersion canary-shadow 1: a shadow bake before the canary, judged, then the canary judged
+    recordRun("canary-shadow-judged.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy.toBuilder()
+        .judge(dev.safedeploy.workflows.judge.JudgePolicy.withShadow(Duration.ofMinutes(2))).build(), true);
   }
 
+  private void recordMarginalApproved(String file, DeploymentPolicy policy) {
+    if (Files.exists(DIR.resolve(file))) {
+      return;
+    }
+    FakeBackend backend = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    backend.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.MARGINAL);
+    try (PipelineHarness harness = new PipelineHarness(backend)) {
+      SafeDeploymentWorkflow wf = harness.start(request("v2", policy));
+      harness.awaitStage(wf, Stage.AWAIT_APPROVAL);
+      wf.decide(ApprovalDecision.approve("bob", "ok", "cli"));
+      while (wf.status().judgeReview() == null) {
+        harness.env.sleep(Duration.ofMinutes(1));
+      }
+      wf.decide(ApprovalDecision.approve("carol", "blip", "cli"));
+      WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+      Files.writeString(DIR.resolve(file), harness.client.fetchHistory(request("v2", policy).workflowId())
+          .toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
   private void recordOverride(String file, FakeBackend backend, DeploymentPolicy policy) {
     if (Files.exists(DIR.resolve(file))) {
       return;

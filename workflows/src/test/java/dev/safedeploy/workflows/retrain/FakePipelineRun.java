@@ -81,6 +81,6 @@ public class FakePipelineRun implements SafeDeploymentWorkflow {
         outcome == null ? Stage.AWAIT_APPROVAL : Stage.DONE, null, null, List.of(), null, null, null, null, null, 0,
         List.of(), Map.of(), null, List.of(), List.copyOf(alarms),
         List.of("train=" + request.data().train(), "max_depth=" + request.hyperparameters().get("max_depth")), outcome, null,
-        null, null);
+        null, null, List.of(), null, List.of());
   }
 }

@@ -9,6 +9,12 @@ import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.TemplateActivities;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities;
+import dev.safedeploy.workflows.judge.JudgeActivities;
+import dev.safedeploy.workflows.judge.JudgeMetric;
+import dev.safedeploy.workflows.judge.JudgeRequest;
+import dev.safedeploy.workflows.judge.Judgement;
+import dev.safedeploy.workflows.judge.MetricJudgement;
+import dev.safedeploy.workflows.judge.Verdict;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +33,8 @@ import java.util.function.Consumer;
  * transient failures per method, and a callback on every call (e.g. to signal the workflow mid-canary).
  */
 public class FakeBackend implements TemplateActivities, TrainingActivities, BaselineActivities, EndpointActivities,
-    TrafficActivities, AlarmActivities, HookActivities, NotificationActivities, MonitoringActivities {
+    TrafficActivities, AlarmActivities, HookActivities, NotificationActivities, MonitoringActivities,
+    JudgeActivities {
 
   public final List<String> calls = new CopyOnWriteArrayList<>();
   /** endpoint -> variant -> weight percent (insertion ordered). */
@@ -52,6 +59,21 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public volatile HookResult postTrafficResult = new HookResult(true, "ok", 20, 14);
   public volatile Instant clock = Instant.parse("2026-11-26T12:00:00Z");
   public volatile Consumer<String> onCall = c -> {};
+  /** Every judge request, in order (kept apart from {@link #calls}, whose exact sequences older tests assert). */
+  public final List<JudgeRequest> judgeRequests = new CopyOnWriteArrayList<>();
+  /** What the judge answers; PASS by default. */
+  public volatile java.util.function.Function<JudgeRequest, Judgement> judgeAnswer = r -> judged(r, Verdict.PASS);
+
+  /** A judgement of the given verdict on one latency metric, with evidence a test can look for in the reason. */
+  public static Judgement judged(JudgeRequest r, Verdict verdict) {
+    Verdict metricVerdict = verdict == Verdict.PASS ? Verdict.PASS : Verdict.FAIL;
+    MetricJudgement m = new MetricJudgement(JudgeMetric.PREDICTION, 900, 100, "Mann-Whitney U", 3100.0,
+        metricVerdict == Verdict.PASS ? 0.41 : 0.0004, 20.1, metricVerdict == Verdict.PASS ? 20.2 : 26.5,
+        metricVerdict, "green median answer 26.5 vs blue 20.1, Mann-Whitney U two-sided p=0.0004");
+    double score = verdict == Verdict.PASS ? 100 : verdict == Verdict.MARGINAL ? 75 : 0;
+    return new Judgement(r.step(), r.from(), r.to(), score, verdict, "judge " + verdict + ": score " + (int) score
+        + (metricVerdict == Verdict.FAIL ? ": PREDICTION " + m.detail() : ""), List.of(m));
+  }
 
   /** A production endpoint already serving {@code version} at 100%, as a previous run would have left it. */
   public FakeBackend withLive(String model, String version, double rmse) {
@@ -300,6 +322,34 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     call("retireMonitoring", "retireMonitoring " + request.scheduleName() + " restore "
         + request.restoreScheduleName());
     return new MonitoringResult(request.restoreScheduleName(), request.endpointName() + "-drift");
+  }
+
+  @Override
+  public Judgement judge(JudgeRequest request) {
+    judgeRequests.add(request);
+    return judgeAnswer.apply(request);
+  }
+
+  /** endpoint -> the variant its traffic is mirrored to now. */
+  public final Map<String, String> shadows = new ConcurrentHashMap<>();
+  /** Whether this backend can mirror (false: it answers as the AWS backend does today). */
+  public volatile boolean canShadow = true;
+
+  @Override
+  public ShadowState startShadow(ShadowRequest request) {
+    call("startShadow", "startShadow " + request.endpoint() + " " + request.shadowVariant());
+    if (!canShadow) {
+      return new ShadowState(request.endpoint(), request.shadowVariant(), false, "this backend cannot mirror");
+    }
+    shadows.put(request.endpoint(), request.shadowVariant());
+    return new ShadowState(request.endpoint(), request.shadowVariant(), true, null);
+  }
+
+  @Override
+  public ShadowState stopShadow(ShadowRequest request) {
+    call("stopShadow", "stopShadow " + request.endpoint());
+    shadows.remove(request.endpoint());
+    return new ShadowState(request.endpoint(), request.shadowVariant(), false, "stopped");
   }
 
   private void changed(String endpointName) {

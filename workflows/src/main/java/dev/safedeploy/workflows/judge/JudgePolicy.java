@@ -1,0 +1,136 @@
+package dev.safedeploy.workflows.judge;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the canary judge decides; part of the deployment policy ({@code policy.judge}). Every field left null takes its
+ * default, so an old policy without a judge section gets the judge with these defaults (Kayenta's: confidence 0.98,
+ * pass 95, marginal 75, at least 50 samples per metric).
+ *
+ * @param enabled judge every bake that has blue and green side by side (default true)
+ * @param confidence 1 − the significance level of every test (default 0.98)
+ * @param passScore score at or above which the canary passes (default 95)
+ * @param marginalScore score at or above which a failing canary is marginal, paused for a human (default 75)
+ * @param minSamples fewer requests than this on either side leaves a metric inconclusive (default 50)
+ * @param metrics what to compare (default all of {@link JudgeMetric}; PREDICTION_PAIRED needs shadow traffic)
+ * @param criticalMetrics metrics whose failure fails the judgement whatever the score (default those of ERROR_RATE,
+ *     PREDICTION, PREDICTION_PAIRED that are judged: more errors or different answers roll back, a latency blip asks a
+ *     human)
+ * @param latencyTolerance how much slower than blue green may be before a significant difference fails, as a fraction
+ *     of blue's median (p50) or p99 (default 0.10)
+ * @param predictionTolerance how far green's median answer (or, on mirrored rows, the median absolute difference) may
+ *     be from blue's before a significant difference fails, as a fraction of blue's median answer (default 0.02: with
+ *     thousands of samples a retrained model's every shift is significant; 0 fails on significance alone, as Kayenta's
+ *     default does)
+ * @param latencyFloorMillis a latency difference under this many milliseconds never fails, however significant
+ *     (default 0.5: two model servers of one model differ by that much from cache and JIT state alone)
+ * @param shadow how long green gets a mirrored copy of live traffic before its first real traffic step, judged like a
+ *     bake with the mirrored pairs as evidence (default zero: no shadow step)
+ */
+public record JudgePolicy(
+    Boolean enabled,
+    Double confidence,
+    Double passScore,
+    Double marginalScore,
+    Integer minSamples,
+    List<JudgeMetric> metrics,
+    List<JudgeMetric> criticalMetrics,
+    Double latencyTolerance,
+    Double predictionTolerance,
+    Double latencyFloorMillis,
+    Duration shadow) {
+
+  public JudgePolicy {
+    enabled = enabled == null ? Boolean.TRUE : enabled;
+    confidence = confidence == null ? 0.98 : confidence;
+    passScore = passScore == null ? 95.0 : passScore;
+    marginalScore = marginalScore == null ? 75.0 : marginalScore;
+    minSamples = minSamples == null ? 50 : minSamples;
+    metrics = metrics == null ? List.of(JudgeMetric.values()) : copy(metrics);
+    if (criticalMetrics == null) {
+      List<JudgeMetric> chosen = metrics;
+      criticalMetrics = List.of(JudgeMetric.ERROR_RATE, JudgeMetric.PREDICTION, JudgeMetric.PREDICTION_PAIRED)
+          .stream().filter(chosen::contains).toList();
+    } else {
+      criticalMetrics = copy(criticalMetrics);
+    }
+    latencyTolerance = latencyTolerance == null ? 0.10 : latencyTolerance;
+    predictionTolerance = predictionTolerance == null ? 0.02 : predictionTolerance;
+    latencyFloorMillis = latencyFloorMillis == null ? 0.5 : latencyFloorMillis;
+    shadow = shadow == null ? Duration.ZERO : shadow;
+  }
+
+  /** Unmodifiable, but keeps a null (from JSON) for {@link #problems()} to name instead of failing construction. */
+  private static List<JudgeMetric> copy(List<JudgeMetric> list) {
+    return Collections.unmodifiableList(new ArrayList<>(list));
+  }
+
+  public static JudgePolicy defaults() {
+    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  public static JudgePolicy disabled() {
+    return new JudgePolicy(false, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** These defaults with a shadow step of the given length. */
+  public static JudgePolicy withShadow(Duration shadow) {
+    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, shadow);
+  }
+
+  /** The significance level of each test. */
+  public double alpha() {
+    return 1 - confidence;
+  }
+
+  public JudgePolicy withMetrics(List<JudgeMetric> m, List<JudgeMetric> critical) {
+    return new JudgePolicy(enabled, confidence, passScore, marginalScore, minSamples, m, critical, latencyTolerance,
+        predictionTolerance, latencyFloorMillis, shadow);
+  }
+
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    if (!(confidence > 0 && confidence < 1)) {
+      problems.add("policy.judge.confidence must be in (0, 1), got " + confidence);
+    }
+    if (!(passScore >= 0 && passScore <= 100)) {
+      problems.add("policy.judge.passScore must be in [0, 100], got " + passScore);
+    }
+    if (!(marginalScore >= 0 && marginalScore <= 100)) {
+      problems.add("policy.judge.marginalScore must be in [0, 100], got " + marginalScore);
+    } else if (marginalScore > passScore) {
+      problems.add("policy.judge.marginalScore (" + marginalScore + ") must not exceed passScore (" + passScore + ")");
+    }
+    if (minSamples < 2) {
+      problems.add("policy.judge.minSamples must be at least 2, got " + minSamples);
+    }
+    if (metrics.stream().anyMatch(Objects::isNull) || criticalMetrics.stream().anyMatch(Objects::isNull)) {
+      problems.add("policy.judge.metrics must not contain null");
+    }
+    if (enabled && metrics.isEmpty()) {
+      problems.add("policy.judge.metrics must name at least one metric when the judge is enabled");
+    }
+    for (JudgeMetric m : criticalMetrics) {
+      if (m != null && !metrics.contains(m)) {
+        problems.add("policy.judge.criticalMetrics: " + m + " is not among policy.judge.metrics " + metrics);
+      }
+    }
+    if (!(latencyTolerance >= 0) || latencyTolerance.isInfinite()) {
+      problems.add("policy.judge.latencyTolerance must be zero or more, got " + latencyTolerance);
+    }
+    if (!(predictionTolerance >= 0) || predictionTolerance.isInfinite()) {
+      problems.add("policy.judge.predictionTolerance must be zero or more, got " + predictionTolerance);
+    }
+    if (!(latencyFloorMillis >= 0) || latencyFloorMillis.isInfinite()) {
+      problems.add("policy.judge.latencyFloorMillis must be zero or more, got " + latencyFloorMillis);
+    }
+    if (shadow.isNegative()) {
+      problems.add("policy.judge.shadow must not be negative, got " + shadow);
+    }
+    return problems;
+  }
+}
