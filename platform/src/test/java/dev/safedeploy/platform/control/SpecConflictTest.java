@@ -26,7 +26,7 @@ class SpecConflictTest {
 
   @Test
   void aDifferentSpecUnderATakenNameIsAConflictNamingEveryDifference(@TempDir Path home) {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       String train = models.data.train().toString();
       assertThat(c.createTrainingJob(training("m-v1-train", Map.of("num_round", "5"), train)).created()).isTrue();

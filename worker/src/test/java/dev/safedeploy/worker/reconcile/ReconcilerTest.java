@@ -44,7 +44,7 @@ class ReconcilerTest {
 
   @Test
   void findsWhatNoOpenRunOwnsAndRemovesOnlyThat(@TempDir Path home) {
-    try (LocalPlatform p = LocalPlatform.start(PlatformConfig.of(home))) {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
       for (String m : List.of("m-v1", "m-v2", "m-v3", "q-v1", "q-v2")) {
         c.createModel(new ModelRecord(m, models.good.artifact().toString(), m.substring(0, 1), m.substring(2), 1.7,

@@ -48,7 +48,7 @@ class LocalJudgeActivitiesTest {
   @BeforeAll
   static void start() throws Exception {
     models = TestModels.get();
-    platform = LocalPlatform.start(PlatformConfig.of(home));
+    platform = LocalPlatform.start(PlatformConfig.of(home).withDataRoots(java.util.List.of(models.dir, home)));
     client = PlatformClient.forHome(platform.url(), platform.home());
     client.createModel(new ModelRecord("good", models.good.artifact().toString(), "m", "v1", 5.0, null));
     client.createModel(new ModelRecord("wrong", models.wrongLayout.artifact().toString(), "m", "v2", 5.0, null));

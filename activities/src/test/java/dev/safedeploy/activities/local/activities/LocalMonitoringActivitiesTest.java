@@ -59,7 +59,7 @@ class LocalMonitoringActivitiesTest {
   @BeforeAll
   static void start() throws Exception {
     models = TestModels.get();
-    platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")));
+    platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")).withDataRoots(java.util.List.of(models.dir, home)));
     client = PlatformClient.forHome(platform.url(), platform.home());
     // a long interval: the test runs the drift checks itself
     LocalBackendConfig config = LocalBackendConfig.of(platform.url().toString(), platform.home())

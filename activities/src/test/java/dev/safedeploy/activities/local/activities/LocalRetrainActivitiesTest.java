@@ -62,7 +62,7 @@ class LocalRetrainActivitiesTest {
   static void start() {
     models = TestModels.get();
     platformHome = home.resolve("platform");
-    platform = LocalPlatform.start(PlatformConfig.of(platformHome));
+    platform = LocalPlatform.start(PlatformConfig.of(platformHome).withDataRoots(java.util.List.of(models.dir, home)));
     client = PlatformClient.forHome(platform.url(), platform.home());
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new LocalRetrainActivitiesImpl(client, platform.home()));
