@@ -92,7 +92,8 @@ class AlarmActivitiesTest {
       alarms.deleteCanaryAlarms(new AlarmWatch("deploy-taxi-v2", "taxi", "v2", "taxi-prod", "v2",
           List.of("team-slo")));
       assertThat(cw.describeAlarms(b -> b.alarmNames("team-slo")).metricAlarms()).hasSize(1);
-      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).hasSize(2);
+      assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms())
+          .hasSize(AlarmNames.canary("taxi-prod", "v2").size());
       alarms.deleteCanaryAlarms(WATCH);
       alarms.deleteCanaryAlarms(WATCH);
       assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms()).isEmpty();

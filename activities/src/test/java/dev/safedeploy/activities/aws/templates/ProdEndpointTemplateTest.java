@@ -28,13 +28,4 @@ class ProdEndpointTemplateTest {
         .contains("JsonContentTypes:\n            - application/json");
   }
 
-  /** The stack's drift alarm watches the metric Model Monitor publishes for the target, with its dimensions. */
-  @Test
-  void theTargetDriftAlarmWatchesAPublishedMetric() throws IOException {
-    String body = Files.readString(CfnLintTest.templatesDir().resolve("monitoring.yml"));
-    String alarm = body.substring(body.indexOf("  DriftAlarm:"), body.indexOf("\nOutputs:"));
-    assertThat(alarm).contains("Namespace: aws/sagemaker/Endpoints/data-metrics")
-        .contains("MetricName: feature_baseline_drift_total_amount")
-        .contains("- Name: Endpoint").contains("- Name: MonitoringSchedule");
-  }
 }
