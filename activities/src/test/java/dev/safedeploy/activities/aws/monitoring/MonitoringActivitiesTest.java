@@ -124,8 +124,8 @@ class MonitoringActivitiesTest {
           null));
       assertThat(stacks.describe(STACK).map(s -> s.stackStatusAsString()).orElse("DELETE_COMPLETE"))
           .isEqualTo("DELETE_COMPLETE");
-      assertThat(driftAlarms(cw).keySet()).containsExactlyInAnyOrder("taxi-prod-drift-x-5xx",
-          "taxi-prod-drift-x-latency-p99");
+      assertThat(driftAlarms(cw).keySet()).containsExactlyInAnyOrderElementsOf(AlarmNames.canary("taxi-prod",
+          "drift-x"));
 
       assertThat(ActivityTesting.failure(() -> monitoring.enableMonitoring(request("v2", v2Stats, 0.0))).getType())
           .isEqualTo(Failures.BAD_DATA);
