@@ -86,7 +86,8 @@ public final class JudgeBench {
     JudgePolicy policy = JudgePolicy.defaults();
     BenchReport report = new BenchReport("judge");
     ExecutorService pool = Executors.newFixedThreadPool(options.threads());
-    try (LocalPlatform platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform")))) {
+    try (LocalPlatform platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform"))
+        .withDataRoots(java.util.List.of(home)))) {
       PlatformClient client = PlatformClient.forHome(platform.url(), platform.home());
       client.createModel(new ModelRecord(MODEL + "-v1", blue.artifact().toString(), MODEL, "v1",
           blue.validationRmse(), null));
