@@ -28,8 +28,8 @@ public final class ReconcileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     WorkerConfig config = WorkerConfig.fromEnv();
     try (TemporalConnection connection = config.connect(null)) {
-      Reconciler reconciler = new Reconciler(new PlatformClient(URI.create(config.platformUrl()),
-          dev.safedeploy.platform.client.ControlToken.resolve(config.home().resolve("platform"))),
+      Reconciler reconciler = new Reconciler(PlatformClient.forHome(URI.create(config.platformUrl()),
+          config.home().resolve("platform")),
           new OpenRuns(connection.client()));
       Reconciler.Report report = apply ? reconciler.apply()
           : new Reconciler.Report(reconciler.orphans(), List.of(), List.of());

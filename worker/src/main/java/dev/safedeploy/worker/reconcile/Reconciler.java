@@ -1,6 +1,7 @@
 package dev.safedeploy.worker.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.safedeploy.activities.local.activities.LocalAlarmActivitiesImpl;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -165,7 +166,7 @@ public final class Reconciler {
       return null;
     }
     String rest = alarm.substring(endpointPrefix.length());
-    for (String suffix : List.of("-5xx", "-latency-p99")) {
+    for (String suffix : List.of(LocalAlarmActivitiesImpl.ERROR_SUFFIX, LocalAlarmActivitiesImpl.LATENCY_SUFFIX)) {
       if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
         return rest.substring(0, rest.length() - suffix.length());
       }

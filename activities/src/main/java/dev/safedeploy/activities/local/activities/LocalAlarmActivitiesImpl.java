@@ -29,29 +29,43 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
     this.config = config;
   }
 
+  /** How the default canary alarms' names end, after {@code <endpoint>-<variant>}. */
+  public static final String ERROR_SUFFIX = "-5xx";
+  public static final String LATENCY_SUFFIX = "-latency-p99";
+
   public static String errorAlarm(String endpoint, String variant) {
-    return endpoint + "-" + variant + "-5xx";
+    return endpoint + "-" + variant + ERROR_SUFFIX;
   }
 
   public static String latencyAlarm(String endpoint, String variant) {
-    return endpoint + "-" + variant + "-latency-p99";
+    return endpoint + "-" + variant + LATENCY_SUFFIX;
+  }
+
+  /** The backend's default canary alarms of one variant (made by watch, deleted when it leaves production). */
+  public static List<String> canaryAlarms(String endpoint, String variant) {
+    return List.of(errorAlarm(endpoint, variant), latencyAlarm(endpoint, variant));
+  }
+
+  /** The alarms a watch covers: the policy's names, else the variant's defaults. */
+  private static List<String> names(AlarmWatch watch) {
+    return named(watch) ? watch.alarmNames() : canaryAlarms(watch.endpointName(), watch.greenVariant());
+  }
+
+  private static boolean named(AlarmWatch watch) {
+    return watch.alarmNames() != null && !watch.alarmNames().isEmpty();
   }
 
   @Override
   public List<String> watchAlarms(AlarmWatch watch) {
     try {
-      List<String> names;
-      if (watch.alarmNames() == null || watch.alarmNames().isEmpty()) {
+      if (!named(watch)) {
         double period = config.alarmPeriod().toMillis() / 1000.0;
         platform.putAlarm(errorAlarmDefinition(watch, period));
         platform.putAlarm(new AlarmDefinition(latencyAlarm(watch.endpointName(), watch.greenVariant()),
             "ModelLatency", watch.endpointName(), watch.greenVariant(), "p99", period, 2, 2,
             config.latencyThreshold().toNanos() / 1000.0, "GreaterThanThreshold", "notBreaching"));
-        names = List.of(errorAlarm(watch.endpointName(), watch.greenVariant()),
-            latencyAlarm(watch.endpointName(), watch.greenVariant()));
-      } else {
-        names = List.copyOf(watch.alarmNames());
       }
+      List<String> names = List.copyOf(names(watch));
       for (String name : names) {
         platform.watch(name, watch.workflowId());
       }
@@ -79,11 +93,10 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
 
   @Override
   public void deleteCanaryAlarms(AlarmWatch watch) {
-    if (watch.alarmNames() != null && !watch.alarmNames().isEmpty()) {
+    if (named(watch)) {
       return; // the policy's alarms are the user's
     }
-    for (String name : List.of(errorAlarm(watch.endpointName(), watch.greenVariant()),
-        latencyAlarm(watch.endpointName(), watch.greenVariant()))) {
+    for (String name : canaryAlarms(watch.endpointName(), watch.greenVariant())) {
       try {
         platform.deleteAlarm(name);
       } catch (PlatformClientException e) {
@@ -123,11 +136,7 @@ public class LocalAlarmActivitiesImpl implements AlarmActivities {
 
   @Override
   public void unwatchAlarms(AlarmWatch watch) {
-    List<String> names = watch.alarmNames() == null || watch.alarmNames().isEmpty()
-        ? List.of(errorAlarm(watch.endpointName(), watch.greenVariant()),
-            latencyAlarm(watch.endpointName(), watch.greenVariant()))
-        : watch.alarmNames();
-    for (String name : names) {
+    for (String name : names(watch)) {
       try {
         platform.unwatch(name, watch.workflowId());
       } catch (PlatformClientException e) {
