@@ -8,6 +8,7 @@ import dev.safedeploy.starter.cli.ForwardedCommand;
 import dev.safedeploy.starter.cli.GatewayCommand;
 import dev.safedeploy.starter.cli.HistoryCommand;
 import dev.safedeploy.starter.cli.ListCommand;
+import dev.safedeploy.starter.cli.ReportCommand;
 import dev.safedeploy.starter.cli.RetrainCommand;
 import dev.safedeploy.starter.cli.RollbackCommand;
 import dev.safedeploy.starter.cli.StartCommand;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Mixin;
         + "deploy, approval, canary prod deploy, watch; any alarm during the canary rolls production back.",
     subcommands = {
         StartCommand.class, DecisionCommand.Approve.class, DecisionCommand.Reject.class, RollbackCommand.class,
-        StatusCommand.class, WatchCommand.class, ListCommand.class, HistoryCommand.class, RetrainCommand.class,
+        StatusCommand.class, WatchCommand.class, ListCommand.class, HistoryCommand.class, ReportCommand.class,
+        RetrainCommand.class,
         GatewayCommand.class},
     footer = {"", "Connection: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_API_KEY, "
         + "TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH, TEMPORAL_PROFILE / temporal.toml;"

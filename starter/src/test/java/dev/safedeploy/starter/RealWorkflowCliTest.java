@@ -132,6 +132,17 @@ class RealWorkflowCliTest {
     assertThat(status.out()).contains("judge     1 judgement", "canary 10% bake: PASS (score 100)",
         "PREDICTION        PASS         blue 900 / green 100: green median answer");
 
+    // the judgement is in the audit trail, and the report shows its evidence with blue and green plotted
+    assertThat(history.toString()).contains("\"kind\":\"JUDGEMENT\"", "canary 10% bake: PASS (score 100)");
+    Path page = dir.resolve("report-v1.html");
+    CliRun report = cli("bob", "report", "nyctaxi/v1", "-o", page.toString());
+    assertThat(report.exitCode()).as(report.toString()).isZero();
+    assertThat(report.out()).contains("wrote", "(1 judgement)");
+    assertThat(java.nio.file.Files.readString(page)).contains("<!DOCTYPE html>", "deploy-nyctaxi-v1",
+        "canary 10% bake", "Mann-Whitney U", "<polyline class=\"blue\"", "<polyline class=\"green\"",
+        "(900 samples)", "(100 samples)", "PROMOTED");
+    assertThat(cli("bob", "report", "nyctaxi/v99", "-o", "-").exitCode()).isEqualTo(ExitCodes.UNKNOWN_RUN);
+
     JsonNode list = awaitListed("deploy-nyctaxi-v1", "--outcome", "PROMOTED", "--model", "nyctaxi");
     assertThat(list.path("source").asText()).isEqualTo(temporal.isReal() ? "visibility-query"
         : "open+closed listing");

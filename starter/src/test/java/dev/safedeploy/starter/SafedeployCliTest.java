@@ -338,7 +338,7 @@ class SafedeployCliTest {
   void helpListsEveryCommandAndTheExitCodes() {
     CliRun r = CliRun.run(Map.of(), "--help");
     assertThat(r.exitCode()).isZero();
-    for (String c : List.of("start", "approve", "reject", "rollback", "status", "watch", "list", "history",
+    for (String c : List.of("start", "approve", "reject", "rollback", "status", "watch", "list", "history", "report",
         "gateway", "dev", "demo", "worker", "data", "bench", "teardown")) {
       assertThat(r.out()).containsPattern("(?m)^  " + c + "\\s");
     }

@@ -29,12 +29,13 @@ public final class CanaryJudge {
     JudgePolicy policy = request.policy();
     List<MetricJudgement> out = new ArrayList<>();
     for (JudgeMetric m : policy.metrics()) {
+      // Each metric keeps both sides' distributions, so the evidence can be plotted after the samples are gone.
       out.add(switch (m) {
         case ERROR_RATE -> errorRate(policy, blue, green);
-        case LATENCY_P50 -> latencyP50(policy, blue, green);
-        case LATENCY_P99 -> latencyP99(policy, blue, green);
-        case PREDICTION -> prediction(policy, blue, green);
-        case PREDICTION_PAIRED -> paired(policy, bluePaired, greenPaired);
+        case LATENCY_P50 -> latencyP50(policy, blue, green).withQuantiles(blue.latencyMillis(), green.latencyMillis());
+        case LATENCY_P99 -> latencyP99(policy, blue, green).withQuantiles(blue.latencyMillis(), green.latencyMillis());
+        case PREDICTION -> prediction(policy, blue, green).withQuantiles(blue.predictions(), green.predictions());
+        case PREDICTION_PAIRED -> paired(policy, bluePaired, greenPaired).withQuantiles(bluePaired, greenPaired);
       });
     }
     return Judgement.score(request, out);

@@ -55,6 +55,21 @@ class CanaryJudgeTest {
   }
 
   @Test
+  void eachSampledMetricKeepsBothDistributionsForTheReport() {
+    Random r = new Random(3);
+    Judgement j = CanaryJudge.judge(REQUEST, variant(r, 1800, 1.0, 20, 8, 0), variant(r, 200, 1.0, 24, 8, 0),
+        null, null);
+    MetricJudgement p = metric(j, JudgeMetric.PREDICTION);
+    assertThat(p.blueQuantiles().count()).isEqualTo(1800);
+    assertThat(p.greenQuantiles().count()).isEqualTo(200);
+    assertThat(p.blueQuantiles().values().get(10)).isEqualTo(p.blueValue()); // the median is the judged value
+    assertThat(p.greenQuantiles().values().get(10)).isGreaterThan(p.blueQuantiles().values().get(10));
+    assertThat(metric(j, JudgeMetric.LATENCY_P50).greenQuantiles().count()).isEqualTo(200);
+    assertThat(metric(j, JudgeMetric.ERROR_RATE).blueQuantiles()).as("a share has no distribution").isNull();
+    assertThat(metric(j, JudgeMetric.PREDICTION_PAIRED).blueQuantiles()).as("no mirrored pairs").isNull();
+  }
+
+  @Test
   void differentAnswersFailTheCriticalPredictionMetric() {
     Random r = new Random(2);
     Judgement j = CanaryJudge.judge(REQUEST, variant(r, 1800, 1.0, 20, 8, 0), variant(r, 200, 1.0, 24, 8, 0),

@@ -1,6 +1,7 @@
 package dev.safedeploy.starter.runs;
 
 import com.google.protobuf.Timestamp;
+import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
@@ -47,6 +48,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -327,6 +329,7 @@ public final class RunService {
     PipelineStatus status = "query".equals(view.source()) || "result".equals(view.source()) ? view.status() : null;
     List<AuditEntry> entries = new ArrayList<>();
     List<String> stageUpserts = new ArrayList<>();
+    Map<Long, String> activityTypes = new HashMap<>();
     for (HistoryEvent e : history.getEvents()) {
       Instant at = instant(e.getEventTime());
       switch (e.getEventType()) {
@@ -372,6 +375,18 @@ public final class RunService {
                   r == null ? "" : r.reason()));
             }
             default -> entries.add(new AuditEntry(at, "SIGNAL", a.getIdentity(), a.getSignalName()));
+          }
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> activityTypes.put(e.getEventId(),
+            e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> {
+          // Without a status (no worker answers the query, no result) the judgements are read from the judge's results.
+          var a = e.getActivityTaskCompletedEventAttributes();
+          if (status == null && JUDGE_ACTIVITY.equals(activityTypes.get(a.getScheduledEventId()))) {
+            Judgement j = decode(a.hasResult() ? a.getResult() : null, Judgement.class);
+            if (j != null) {
+              entries.add(judgementEntry(at, j));
+            }
           }
         }
         case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED -> {
@@ -435,6 +450,9 @@ public final class RunService {
           x -> x.kind().equals(accepted.approved() ? "APPROVED" : "REJECTED"))) {
         entries.add(approvalEntry(accepted.at(), accepted));
       }
+      for (Judgement j : status.judgements()) {
+        entries.add(judgementEntry(j.to(), j));
+      }
       for (AlarmRecord a : status.alarms() == null ? List.<AlarmRecord>of() : status.alarms()) {
         entries.add(new AuditEntry(a.receivedAt() != null ? a.receivedAt() : a.transitionedAt(), "ALARM",
             a.alarmName(), a.state() + (a.reason() == null ? "" : ": " + a.reason()) + " (" + a.source()
@@ -443,6 +461,16 @@ public final class RunService {
     }
     entries.sort(Comparator.comparing(AuditEntry::at, Comparator.nullsLast(Comparator.naturalOrder())));
     return new AuditTrail(workflowId, d.getExecution().getRunId(), executionStatus(d.getStatus()), entries);
+  }
+
+  /** The judge's activity type ({@code JudgeActivities.judge}), for reading judgements out of a history. */
+  static final String JUDGE_ACTIVITY = "Judge";
+
+  /** A judgement as one line: the step, the verdict and score, and why (the failing metrics' evidence). */
+  private static AuditEntry judgementEntry(Instant at, Judgement j) {
+    return new AuditEntry(at != null ? at : j.to(), "JUDGEMENT", null, j.step() + ": " + j.verdict()
+        + (j.score() == null ? "" : String.format(java.util.Locale.ROOT, " (score %.0f)", j.score()))
+        + (j.reason() == null || j.reason().isBlank() ? "" : " - " + j.reason()));
   }
 
   private static AuditEntry approvalEntry(Instant at, ApprovalRecord r) {

@@ -12,6 +12,9 @@ package dev.safedeploy.workflows.judge;
  * @param greenValue green's summary, same unit
  * @param verdict PASS, FAIL or INCONCLUSIVE
  * @param detail one line a person reads
+ * @param blueQuantiles blue's distribution of the metric's samples (latency in ms, answers), for plots; null for
+ *     error rates, with too few samples, and in judgements recorded before it existed
+ * @param greenQuantiles green's, the same way
  */
 public record MetricJudgement(
     JudgeMetric metric,
@@ -23,7 +26,22 @@ public record MetricJudgement(
     Double blueValue,
     Double greenValue,
     Verdict verdict,
-    String detail) {
+    String detail,
+    Quantiles blueQuantiles,
+    Quantiles greenQuantiles) {
+
+  /** Without distributions (error rates, summaries). */
+  public MetricJudgement(JudgeMetric metric, long blueSamples, long greenSamples, String test, Double statistic,
+      Double pValue, Double blueValue, Double greenValue, Verdict verdict, String detail) {
+    this(metric, blueSamples, greenSamples, test, statistic, pValue, blueValue, greenValue, verdict, detail, null,
+        null);
+  }
+
+  /** This judgement with the samples' distributions attached. */
+  public MetricJudgement withQuantiles(double[] blue, double[] green) {
+    return new MetricJudgement(metric, blueSamples, greenSamples, test, statistic, pValue, blueValue, greenValue,
+        verdict, detail, Quantiles.of(blue), Quantiles.of(green));
+  }
 
   public static MetricJudgement inconclusive(JudgeMetric metric, long blue, long green, String why) {
     return new MetricJudgement(metric, blue, green, null, null, null, null, null, Verdict.INCONCLUSIVE, why);

@@ -69,10 +69,20 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
     Verdict metricVerdict = verdict == Verdict.PASS ? Verdict.PASS : Verdict.FAIL;
     MetricJudgement m = new MetricJudgement(JudgeMetric.PREDICTION, 900, 100, "Mann-Whitney U", 3100.0,
         metricVerdict == Verdict.PASS ? 0.41 : 0.0004, 20.1, metricVerdict == Verdict.PASS ? 20.2 : 26.5,
-        metricVerdict, "green median answer 26.5 vs blue 20.1, Mann-Whitney U two-sided p=0.0004");
+        metricVerdict, "green median answer 26.5 vs blue 20.1, Mann-Whitney U two-sided p=0.0004")
+        .withQuantiles(answers(900, 20.1), answers(100, metricVerdict == Verdict.PASS ? 20.2 : 26.5));
     double score = verdict == Verdict.PASS ? 100 : verdict == Verdict.MARGINAL ? 75 : 0;
     return new Judgement(r.step(), r.from(), r.to(), score, verdict, "judge " + verdict + ": score " + (int) score
         + (metricVerdict == Verdict.FAIL ? ": PREDICTION " + m.detail() : ""), List.of(m));
+  }
+
+  /** {@code n} answers spread evenly around {@code median} (±10%), a stand-in for a variant's predictions. */
+  private static double[] answers(int n, double median) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = median * (0.9 + 0.2 * i / (n - 1));
+    }
+    return a;
   }
 
   /** A production endpoint already serving {@code version} at 100%, as a previous run would have left it. */
