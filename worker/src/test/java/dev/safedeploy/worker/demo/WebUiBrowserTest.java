@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebUiBrowserTest {
 
   @Test
-  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void theDemosRunsAreFilterableAndReadableInTheWebUi(@TempDir Path dir) throws Exception {
     RealTemporal.cli();
     Path playwright = Path.of(System.getProperty(TemporalCli.TOOLS_PROPERTY, ".tools"), "node", "node_modules");
@@ -46,7 +46,7 @@ class WebUiBrowserTest {
     try (TemporalDevServer server = RealTemporal.start(dir, dir.resolve("temporal.db"))) {
       // the demo, on this server (it reuses a server already listening on its port)
       Demo.Report report = new Demo(new Demo.Options(dir.resolve("demo"), 20_000, false, TemporalServers.Mode.CLI,
-          server.port(), 0, Duration.ofSeconds(20), Duration.ofSeconds(2), 100, false),
+          server.port(), 0, Duration.ofSeconds(20), Duration.ofSeconds(2), 100, false, true),
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
       assertThat(report.asExpected()).as(report.toString()).isTrue();
 
@@ -72,6 +72,20 @@ class WebUiBrowserTest {
             .contains("traffic: {v1=100}").contains("ROLLED_BACK");
         assertThat(out.resolve("workflow-list.png")).exists();
         assertThat(out.resolve("user-metadata.png")).exists();
+
+        // the run the drift alarm started carries its cause: in the list's summary and in the run's metadata
+        assertThat(report.retrain()).as(report.toString()).isNotNull();
+        String v3 = report.retrain().retrainRun();
+        Path retrainOut = Files.createDirectories(out.resolve("retrain"));
+        JsonNode retrain = browse(playwright, server.webUi().toString(), retrainOut, v3,
+            connection.client().newUntypedWorkflowStub(v3).describe().getExecution().getRunId(),
+            "SafedeployModel = \"nyctaxi\" AND SafedeployVersion = \"v3\"");
+        assertThat(retrain.path("error").isMissingNode()).as(retrain.toPrettyString()).isTrue();
+        assertThat(retrain.path("list").asText()).contains(v3);
+        assertThat(retrain.path("userMetadata").asText())
+            .contains("retrain nyctaxi v3: drift alarm " + report.retrain().driftAlarm())
+            .contains("Cause ALARM").contains("PROMOTED");
+        assertThat(retrainOut.resolve("user-metadata.png")).exists();
       }
     }
   }
