@@ -334,7 +334,7 @@ class SlackGatewayTest {
   }
 
   @Test
-  void userMapParsingNamesTheBadEntryAndSignaturesAgeOutAfterFiveMinutes() {
+  void userMapParsingNamesTheBadEntryAndSignaturesAgeOutAfterFiveMinutes() throws Exception {
     assertThat(SlackUsers.parseList("U1=alice, U2=bob")).containsExactly(Map.entry("U1", "alice"),
         Map.entry("U2", "bob"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlackUsers.parseList("U1=alice,U2"))
@@ -342,17 +342,23 @@ class SlackGatewayTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of(), null))
         .hasMessageContaining("SLACK_BOT_TOKEN").hasMessageContaining("SLACK_SIGNING_SECRET")
         .hasMessageContaining("SLACK_CHANNEL");
-    SlackSignature verifier = new SlackSignature(SECRET, Clock.fixed(Instant.ofEpochSecond(1_700_000_000),
-        java.time.ZoneOffset.UTC));
-    byte[] body = "token=x&text=status".getBytes(StandardCharsets.UTF_8);
-    assertThat(verifier.verify("1700000000", verifier.sign("1700000000", body), body))
-        .isEqualTo(SlackSignature.Verdict.OK);
-    assertThat(verifier.verify("1699999699", verifier.sign("1699999699", body), body))
-        .isEqualTo(SlackSignature.Verdict.STALE);
-    assertThat(verifier.verify("1700000300", verifier.sign("1700000300", body), body))
-        .isEqualTo(SlackSignature.Verdict.OK);
-    assertThat(verifier.verify("soon", "v0=00", body)).isEqualTo(SlackSignature.Verdict.MISMATCH);
-    assertThat(verifier.verify(null, "v0=00", body)).isEqualTo(SlackSignature.Verdict.MISSING);
+    SlackRequestVerification verifier = new SlackRequestVerification(SECRET,
+        Clock.fixed(Instant.ofEpochSecond(1_700_000_000), java.time.ZoneOffset.UTC), new GatewayMetrics());
+    String body = "token=x&text=status";
+    assertThat(verifier.verify("1700000000", slackSignature(SECRET, "1700000000", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.OK);
+    assertThat(verifier.verify("1699999699", slackSignature(SECRET, "1699999699", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.STALE);
+    assertThat(verifier.verify("1700000300", slackSignature(SECRET, "1700000300", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.OK);
+    // more than 5 minutes ahead is as stale as behind (Bolt's own check would accept any future timestamp)
+    assertThat(verifier.verify("1700000301", slackSignature(SECRET, "1700000301", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.STALE);
+    assertThat(verifier.verify("soon", "v0=00", body)).isEqualTo(SlackRequestVerification.Verdict.MISMATCH);
+    assertThat(verifier.verify(null, "v0=00", body)).isEqualTo(SlackRequestVerification.Verdict.MISSING);
+    // the same signed request again, inside the window, is a replay
+    assertThat(verifier.verify("1700000000", slackSignature(SECRET, "1700000000", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.REPLAYED);
   }
 
   private String scrapeMetrics() throws Exception {
