@@ -251,6 +251,33 @@ class SlackGatewayTest {
   }
 
   @Test
+  void whatIsNotASlackRequestIsRefusedClearlyAndOtherInteractionsAreOnlyAcknowledged() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    // signed, but no payload Slack sends: 400 (unsigned garbage is a 401, see above)
+    HttpResponse<String> garbage = postSigned("/slack/actions", "payload=%7Bnot-json", now);
+    assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(400);
+    // another app's button: acknowledged, nothing decided, nothing posted
+    slackApi.clear();
+    HttpResponse<String> other = postSigned("/slack/actions",
+        buttonPayload("someone_elses_button", "deploy-x-v1", "U0ALICE", "1.1"), now);
+    assertThat(other.statusCode()).isEqualTo(200);
+    // Slack's certificate check on the command URL carries no signature and is only answered
+    assertThat(post("/slack/commands", "ssl_check=1&token=t", Map.of()).statusCode()).isEqualTo(200);
+    // more than 1 MiB is refused before anything reads it
+    HttpResponse<String> big = post("/internal/notify", "x".repeat((1 << 20) + 1), Map.of());
+    assertThat(big.statusCode()).isEqualTo(413);
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + gateway.port() + "/slack/actions")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(scrapeMetrics()).contains(
+        "safedeploy_gateway_requests_seconds_count{path=\"/slack/actions\",status=\"400\"}",
+        "safedeploy_gateway_requests_seconds_count{path=\"/internal/notify\",status=\"413\"}",
+        "safedeploy_gateway_requests_seconds_count{path=\"/slack/actions\",status=\"405\"}");
+    assertThat(slackApi.calls()).as("nothing reached Slack's Web API").isEmpty();
+  }
+
+  @Test
   void theGatewayBindsLoopbackUnlessItHasItsNotifyToken() {
     Map<String, String> slack = Map.of("SLACK_BOT_TOKEN", "xoxb-t", "SLACK_SIGNING_SECRET", SECRET,
         "SLACK_CHANNEL", "C1");
