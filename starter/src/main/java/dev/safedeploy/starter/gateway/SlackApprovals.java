@@ -67,7 +67,6 @@ final class SlackApprovals {
     AppConfig appConfig = AppConfig.builder()
         .signingSecret(config.signingSecret())
         .singleTeamBotToken(config.botToken())
-        .verificationToken(null)
         .threadPoolSize(2)
         // Slack needs only the ack for interactions that are not ours (other buttons, shortcuts)
         .unmatchedRequestHandler(req -> Response.ok())
