@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ final class ApprovalPosts {
   }
 
   /** Edits the run's remembered message if there is one; a failure is logged, the decision already stands. */
-  void tryUpdate(String workflowId, java.util.function.Function<Notification, List<LayoutBlock>> blocks,
+  void tryUpdate(String workflowId, Function<Notification, List<LayoutBlock>> blocks,
       String text) {
     PostedMessage m = messages.get(workflowId);
     if (m == null) {

@@ -22,6 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpFields;
@@ -268,16 +270,16 @@ public final class SlackGateway implements AutoCloseable {
       byte[] want = sha.digest(("Bearer " + config.notifyToken()).getBytes(StandardCharsets.UTF_8));
       byte[] got = sha.digest(authorization.trim().getBytes(StandardCharsets.UTF_8));
       return MessageDigest.isEqual(want, got);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
   }
 
   private static final class TextServlet extends HttpServlet {
     private final String contentType;
-    private final transient java.util.function.Supplier<String> text;
+    private final transient Supplier<String> text;
 
-    TextServlet(String contentType, java.util.function.Supplier<String> text) {
+    TextServlet(String contentType, Supplier<String> text) {
       this.contentType = contentType;
       this.text = text;
     }
