@@ -81,6 +81,11 @@ final class FakeSlackApi implements AutoCloseable {
     calls.clear();
   }
 
+  /** The calls recorded so far (and not yet taken by {@link #next}). */
+  java.util.List<Call> calls() {
+    return java.util.List.copyOf(calls);
+  }
+
   @Override
   public void close() {
     server.stop(0);

@@ -251,6 +251,33 @@ class SlackGatewayTest {
   }
 
   @Test
+  void whatIsNotASlackRequestIsRefusedClearlyAndOtherInteractionsAreOnlyAcknowledged() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    // signed, but no payload Slack sends: 400 (unsigned garbage is a 401, see above)
+    HttpResponse<String> garbage = postSigned("/slack/actions", "payload=%7Bnot-json", now);
+    assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(400);
+    // another app's button: acknowledged, nothing decided, nothing posted
+    slackApi.clear();
+    HttpResponse<String> other = postSigned("/slack/actions",
+        buttonPayload("someone_elses_button", "deploy-x-v1", "U0ALICE", "1.1"), now);
+    assertThat(other.statusCode()).isEqualTo(200);
+    // Slack's certificate check on the command URL carries no signature and is only answered
+    assertThat(post("/slack/commands", "ssl_check=1&token=t", Map.of()).statusCode()).isEqualTo(200);
+    // more than 1 MiB is refused before anything reads it
+    HttpResponse<String> big = post("/internal/notify", "x".repeat((1 << 20) + 1), Map.of());
+    assertThat(big.statusCode()).isEqualTo(413);
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + gateway.port() + "/slack/actions")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(scrapeMetrics()).contains(
+        "safedeploy_gateway_requests_seconds_count{path=\"/slack/actions\",status=\"400\"}",
+        "safedeploy_gateway_requests_seconds_count{path=\"/internal/notify\",status=\"413\"}",
+        "safedeploy_gateway_requests_seconds_count{path=\"/slack/actions\",status=\"405\"}");
+    assertThat(slackApi.calls()).as("nothing reached Slack's Web API").isEmpty();
+  }
+
+  @Test
   void theGatewayBindsLoopbackUnlessItHasItsNotifyToken() {
     Map<String, String> slack = Map.of("SLACK_BOT_TOKEN", "xoxb-t", "SLACK_SIGNING_SECRET", SECRET,
         "SLACK_CHANNEL", "C1");
@@ -334,7 +361,7 @@ class SlackGatewayTest {
   }
 
   @Test
-  void userMapParsingNamesTheBadEntryAndSignaturesAgeOutAfterFiveMinutes() {
+  void userMapParsingNamesTheBadEntryAndSignaturesAgeOutAfterFiveMinutes() throws Exception {
     assertThat(SlackUsers.parseList("U1=alice, U2=bob")).containsExactly(Map.entry("U1", "alice"),
         Map.entry("U2", "bob"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlackUsers.parseList("U1=alice,U2"))
@@ -342,17 +369,23 @@ class SlackGatewayTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of(), null))
         .hasMessageContaining("SLACK_BOT_TOKEN").hasMessageContaining("SLACK_SIGNING_SECRET")
         .hasMessageContaining("SLACK_CHANNEL");
-    SlackSignature verifier = new SlackSignature(SECRET, Clock.fixed(Instant.ofEpochSecond(1_700_000_000),
-        java.time.ZoneOffset.UTC));
-    byte[] body = "token=x&text=status".getBytes(StandardCharsets.UTF_8);
-    assertThat(verifier.verify("1700000000", verifier.sign("1700000000", body), body))
-        .isEqualTo(SlackSignature.Verdict.OK);
-    assertThat(verifier.verify("1699999699", verifier.sign("1699999699", body), body))
-        .isEqualTo(SlackSignature.Verdict.STALE);
-    assertThat(verifier.verify("1700000300", verifier.sign("1700000300", body), body))
-        .isEqualTo(SlackSignature.Verdict.OK);
-    assertThat(verifier.verify("soon", "v0=00", body)).isEqualTo(SlackSignature.Verdict.MISMATCH);
-    assertThat(verifier.verify(null, "v0=00", body)).isEqualTo(SlackSignature.Verdict.MISSING);
+    SlackRequestVerification verifier = new SlackRequestVerification(SECRET,
+        Clock.fixed(Instant.ofEpochSecond(1_700_000_000), java.time.ZoneOffset.UTC), new GatewayMetrics());
+    String body = "token=x&text=status";
+    assertThat(verifier.verify("1700000000", slackSignature(SECRET, "1700000000", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.OK);
+    assertThat(verifier.verify("1699999699", slackSignature(SECRET, "1699999699", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.STALE);
+    assertThat(verifier.verify("1700000300", slackSignature(SECRET, "1700000300", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.OK);
+    // more than 5 minutes ahead is as stale as behind (Bolt's own check would accept any future timestamp)
+    assertThat(verifier.verify("1700000301", slackSignature(SECRET, "1700000301", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.STALE);
+    assertThat(verifier.verify("soon", "v0=00", body)).isEqualTo(SlackRequestVerification.Verdict.MISMATCH);
+    assertThat(verifier.verify(null, "v0=00", body)).isEqualTo(SlackRequestVerification.Verdict.MISSING);
+    // the same signed request again, inside the window, is a replay
+    assertThat(verifier.verify("1700000000", slackSignature(SECRET, "1700000000", body), body))
+        .isEqualTo(SlackRequestVerification.Verdict.REPLAYED);
   }
 
   private String scrapeMetrics() throws Exception {
