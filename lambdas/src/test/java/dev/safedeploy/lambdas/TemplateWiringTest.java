@@ -50,4 +50,24 @@ class TemplateWiringTest {
     }
     assertThat(template).contains("AutoPublishAlias: live").contains("CloudWatch Alarm State Change");
   }
+
+  @Test
+  void theBridgeCanUseEverySecretItReadsAndRunInAVpc() throws Exception {
+    String template = Files.readString(TEMPLATE);
+    String bridge = template.substring(template.indexOf("  AlarmBridgeFunction:"),
+        template.indexOf("  AlarmStateChangeRule:"));
+    // the template sets every *_SECRET_ARN the bridge resolves (API key, mTLS client cert and key, server CA)...
+    for (String variable : dev.safedeploy.lambdas.alarms.TemporalSettings.secretArnVariables()) {
+      assertThat(bridge).as(variable).contains(variable + ":");
+    }
+    // ...and lets it read each of them, only when given
+    for (String parameter : List.of("TemporalApiKeySecretArn", "TemporalTlsClientCertSecretArn",
+        "TemporalTlsClientKeySecretArn", "TemporalTlsServerCaCertSecretArn")) {
+      assertThat(template).contains("  " + parameter + ":\n    Type: String\n    Default: \"\"");
+      assertThat(bridge.split("!Ref " + parameter + "\\b", -1).length - 1).as("%s in the env and the policy",
+          parameter).isGreaterThanOrEqualTo(2);
+    }
+    assertThat(bridge).contains("TEMPORAL_TLS_SERVER_NAME:", "VpcConfig: !If", "- HasBridgeVpc",
+        "SubnetIds: !Ref BridgeSubnetIds", "SecurityGroupIds: !Ref BridgeSecurityGroupIds", "ec2:CreateNetworkInterface");
+  }
 }

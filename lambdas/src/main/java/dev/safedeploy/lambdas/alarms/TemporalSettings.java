@@ -28,6 +28,11 @@ public final class TemporalSettings {
 
   public static final String API_KEY_SECRET_ARN = "TEMPORAL_API_KEY_SECRET_ARN";
 
+  /** The variables naming a secret to read (what a deployment template sets for the bridge). */
+  public static java.util.Set<String> secretArnVariables() {
+    return SECRETS.keySet();
+  }
+
   private TemporalSettings() {}
 
   /**
