@@ -12,6 +12,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -30,7 +31,8 @@ public record AwsClients(
     CodeDeployClient codeDeploy,
     LambdaClient lambda,
     S3Client s3,
-    SnsClient sns) {
+    SnsClient sns,
+    KmsClient kms) {
 
   public static AwsClients create(AwsBackendConfig config) {
     return create(config, UrlConnectionHttpClient.builder().build(), DefaultCredentialsProvider.builder().build());
@@ -58,7 +60,8 @@ public record AwsClients(
         configure(S3Client.builder(), region, endpoint, credentials, interceptors)
             // path-style so emulators (and dotted bucket names) work without wildcard DNS
             .forcePathStyle(endpoint != null).httpClient(http).build(),
-        configure(SnsClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build());
+        configure(SnsClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build(),
+        configure(KmsClient.builder(), region, endpoint, credentials, interceptors).httpClient(http).build());
   }
 
   private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, URI endpoint,

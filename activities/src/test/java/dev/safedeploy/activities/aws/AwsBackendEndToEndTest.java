@@ -117,7 +117,7 @@ class AwsBackendEndToEndTest {
         .overrideConfiguration(o -> o.addExecutionInterceptor(new FinishedTrainingJobs()))
         .build();
     return new AwsClients(sm, runtime, c.cloudFormation(), c.cloudWatch(), c.codeDeploy(), c.lambda(), c.s3(),
-        c.sns());
+        c.sns(), c.kms());
   }
 
   private static void data(MotoServer moto) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code safedeploy teardown MODEL [--apply]}: everything a model left on AWS (stacks, endpoints, endpoint configs,
  * SageMaker models of every version, the worker-made alarms), read from the AWS backend's environment. A dry run by
- * default: it lists, and deletes only with {@code --apply}.
+ * default: it lists, and deletes only with {@code --apply}; the capture keys the prod stacks retain are scheduled for
+ * deletion only with {@code --delete-keys} as well, since the captured data cannot be read without them.
  */
 @Command(name = "teardown", mixinStandardHelpOptions = true,
     description = "List (dry run) or delete (--apply) everything MODEL left on AWS (SAFEDEPLOY_BACKEND=aws settings).")
@@ -23,8 +24,21 @@ public final class TeardownCommand implements Callable<Integer> {
   @Option(names = "--apply", description = "Delete what is listed (default: only list it)")
   boolean apply;
 
+  @Option(names = "--delete-keys", description = "With --apply, also schedule the data-capture KMS keys the prod "
+      + "stacks retained for deletion (captured data in S3 encrypted with them becomes unreadable once they are gone)")
+  boolean deleteKeys;
+
+  @Option(names = "--key-deletion-days", paramLabel = "DAYS", defaultValue = "30",
+      description = "KMS's waiting period before a scheduled key is deleted, 7-30 (default: ${DEFAULT-VALUE}); "
+          + "aws kms cancel-key-deletion undoes it until then")
+  int keyDeletionDays;
+
   @Override
   public Integer call() {
+    if (keyDeletionDays < 7 || keyDeletionDays > 30) {
+      System.err.println("safedeploy teardown: --key-deletion-days must be 7 to 30, got " + keyDeletionDays);
+      return 2;
+    }
     AwsBackendConfig config = AwsBackendConfig.fromEnv();
     AwsTeardown teardown = new AwsTeardown(AwsClients.create(config), config);
     AwsTeardown.Plan plan = teardown.plan(model);
@@ -35,10 +49,14 @@ public final class TeardownCommand implements Callable<Integer> {
           + " in " + config.region() + ":");
       plan.lines().forEach(l -> System.out.println("  " + l));
     }
-    plan.retainedKeys().forEach(k -> System.out.println("  kept: KMS key " + k + " (data capture in S3 is encrypted "
-        + "with it; aws kms schedule-key-deletion --key-id " + k + " once the capture is no longer needed)"));
-    if (apply && !plan.isEmpty()) {
-      teardown.apply(plan);
+    boolean keys = apply && deleteKeys;
+    plan.retainedKeys().forEach(k -> System.out.println(keys
+        ? "  KMS key " + k + ": scheduled for deletion in " + keyDeletionDays + " days (aws kms cancel-key-deletion "
+            + "--key-id " + k + " undoes it until then)"
+        : "  kept: KMS key " + k + " (data capture in S3 is encrypted with it; --apply --delete-keys schedules its "
+            + "deletion once the capture is no longer needed)"));
+    if (apply && (!plan.isEmpty() || keys && !plan.retainedKeys().isEmpty())) {
+      teardown.apply(plan, keys ? keyDeletionDays : null);
       System.out.println("done");
     }
     return 0;

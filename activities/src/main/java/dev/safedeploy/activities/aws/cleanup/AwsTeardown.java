@@ -12,6 +12,13 @@ import java.util.Optional;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.kms.model.KeyListEntry;
+import software.amazon.awssdk.services.kms.model.KeyManagerType;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
+import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.sagemaker.model.EndpointConfigSummary;
 import software.amazon.awssdk.services.sagemaker.model.EndpointSummary;
 import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
@@ -31,6 +38,7 @@ public final class AwsTeardown {
   public record Plan(String model, List<String> stacks, List<String> endpoints, List<String> endpointConfigs,
       List<String> models, List<String> alarms, List<String> retainedKeys) {
 
+    /** Nothing to delete; retained keys do not count (they go only when asked, see {@link #apply(Plan, Integer)}). */
     public boolean isEmpty() {
       return stacks.isEmpty() && endpoints.isEmpty() && endpointConfigs.isEmpty() && models.isEmpty()
           && alarms.isEmpty();
@@ -84,6 +92,12 @@ public final class AwsTeardown {
         s.outputs().stream().filter(o -> "CaptureKeyArn".equals(o.outputKey())).forEach(o -> keys.add(o.outputValue()));
       }
     }
+    // keys the stack retained when it was deleted earlier (a rolled-back or torn-down prod stack): by description
+    for (String arn : retainedCaptureKeys(prod)) {
+      if (!keys.contains(arn)) {
+        keys.add(arn);
+      }
+    }
     // what the stacks own goes with them; only what is outside them is listed on its own
     java.util.Set<String> stackOwned = new java.util.HashSet<>();
     for (String name : stackNames) {
@@ -119,8 +133,51 @@ public final class AwsTeardown {
     return new Plan(model, stackNames, endpoints, configs, models, alarms, keys);
   }
 
-  /** Deletes what the plan lists (stacks first, each waited on); what is already gone is skipped. */
+  /** The most keys a plan looks at: teardown is for one model, not an audit of the account's keys. */
+  static final int MAX_KEYS_EXAMINED = 2_000;
+
+  /** How prod-endpoint.yml describes its capture key (its keys carry no tags; their description names the endpoint). */
+  public static String captureKeyDescription(String endpoint) {
+    return "safedeploy data capture and endpoint storage for " + endpoint;
+  }
+
+  /** Customer keys of this endpoint's data capture that are not already pending deletion. */
+  private List<String> retainedCaptureKeys(String endpoint) {
+    String description = captureKeyDescription(endpoint);
+    List<String> found = new ArrayList<>();
+    int examined = 0;
+    for (KeyListEntry k : clients.kms().listKeysPaginator(b -> { }).keys()) {
+      if (++examined > MAX_KEYS_EXAMINED) {
+        break;
+      }
+      KeyMetadata m;
+      try {
+        m = clients.kms().describeKey(b -> b.keyId(k.keyArn())).keyMetadata();
+      } catch (KmsException e) {
+        continue; // deleted meanwhile, or another team's key we may not describe
+      }
+      if (description.equals(m.description()) && m.keyManager() == KeyManagerType.CUSTOMER
+          && m.keyState() != KeyState.PENDING_DELETION && m.keyState() != KeyState.PENDING_REPLICA_DELETION) {
+        found.add(m.arn());
+      }
+    }
+    return found;
+  }
+
+  /** Deletes what the plan lists (stacks first, each waited on); what is already gone is skipped. Keys stay. */
   public void apply(Plan plan) {
+    apply(plan, null);
+  }
+
+  /**
+   * As {@link #apply(Plan)}, and when {@code keyDeletionDays} is set, schedules the retained keys for deletion after
+   * that many days (7-30, KMS's pending window; {@code aws kms cancel-key-deletion} undoes it until then). Captured
+   * data in S3 encrypted with them cannot be read once they are gone.
+   */
+  public void apply(Plan plan, Integer keyDeletionDays) {
+    if (keyDeletionDays != null && (keyDeletionDays < 7 || keyDeletionDays > 30)) {
+      throw new IllegalArgumentException("key deletion window must be 7 to 30 days, got " + keyDeletionDays);
+    }
     plan.stacks().forEach(stacks::delete);
     for (String e : plan.endpoints()) {
       ignoreMissing(() -> clients.sageMaker().deleteEndpoint(b -> b.endpointName(e)));
@@ -134,6 +191,19 @@ public final class AwsTeardown {
     for (int i = 0; i < plan.alarms().size(); i += 100) {
       List<String> batch = plan.alarms().subList(i, Math.min(plan.alarms().size(), i + 100));
       clients.cloudWatch().deleteAlarms(b -> b.alarmNames(batch));
+    }
+    if (keyDeletionDays != null) {
+      for (String k : plan.retainedKeys()) {
+        try {
+          // by key id: KMS takes the id or the ARN of a key in this account and region (moto only the id)
+          String id = k.substring(k.lastIndexOf('/') + 1);
+          clients.kms().scheduleKeyDeletion(b -> b.keyId(id).pendingWindowInDays(keyDeletionDays));
+        } catch (NotFoundException e) {
+          // gone already
+        } catch (KmsInvalidStateException e) {
+          // already pending deletion
+        }
+      }
     }
   }
 

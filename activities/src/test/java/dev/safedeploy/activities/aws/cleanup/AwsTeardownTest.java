@@ -60,6 +60,43 @@ class AwsTeardownTest {
   }
 
   @Test
+  void retainedCaptureKeysAreScheduledForDeletionOnlyWhenAsked(MotoServer moto) throws Exception {
+    var kms = moto.clients().kms();
+    // a capture key a deleted prod stack retained, another model's, and one of ours already pending deletion
+    String left = kms.createKey(b -> b.description(AwsTeardown.captureKeyDescription("cab-prod"))).keyMetadata().arn();
+    String other = kms.createKey(b -> b.description(AwsTeardown.captureKeyDescription("cab-x-prod")))
+        .keyMetadata().arn();
+    String pending = kms.createKey(b -> b.description(AwsTeardown.captureKeyDescription("cab-prod")))
+        .keyMetadata().keyId();
+    kms.scheduleKeyDeletion(b -> b.keyId(pending).pendingWindowInDays(7));
+
+    AwsTeardown teardown = new AwsTeardown(moto.clients(), moto.config());
+    AwsTeardown.Plan plan = teardown.plan("cab");
+    assertThat(plan.retainedKeys()).containsExactly(left);
+    assertThat(plan.isEmpty()).as("keys alone are nothing to delete by default").isTrue();
+
+    teardown.apply(plan);
+    assertThat(kms.describeKey(b -> b.keyId(left)).keyMetadata().keyStateAsString()).isEqualTo("Enabled");
+
+    assertThatThrownBy(() -> teardown.apply(plan, 3)).hasMessageContaining("7 to 30 days");
+    teardown.apply(plan, 30);
+    var m = kms.describeKey(b -> b.keyId(left)).keyMetadata();
+    assertThat(m.keyStateAsString()).isEqualTo("PendingDeletion");
+    assertThat(m.deletionDate()).isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(29)));
+    assertThat(kms.describeKey(b -> b.keyId(other)).keyMetadata().keyStateAsString()).isEqualTo("Enabled");
+    assertThat(teardown.plan("cab").retainedKeys()).as("pending keys are not listed again").isEmpty();
+    teardown.apply(plan, 30); // again: already pending, no error
+  }
+
+  @Test
+  void theTemplateDescribesItsCaptureKeyTheWayTeardownLooksForIt() throws Exception {
+    String template = java.nio.file.Files.readString(
+        dev.safedeploy.activities.aws.templates.CfnLintTest.templatesDir().resolve("prod-endpoint.yml"));
+    assertThat(template).contains("Description: !Sub \"" + AwsTeardown.captureKeyDescription("${EndpointName}")
+        + "\"");
+  }
+
+  @Test
   void aBadModelNameIsRefused(MotoServer moto) {
     assertThatThrownBy(() -> new AwsTeardown(moto.clients(), moto.config()).plan("Taxi Prod"))
         .hasMessageContaining("not a model name");

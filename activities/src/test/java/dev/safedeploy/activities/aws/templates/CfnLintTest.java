@@ -18,9 +18,9 @@ import org.junit.jupiter.api.TestFactory;
  * cfn-lint on every template in {@code templates/}: no errors and no warnings (exit code 0). Skipped with a message when
  * cfn-lint is not installed, except under CI ({@code CI=true}), where that is a failure.
  */
-class CfnLintTest {
+public class CfnLintTest {
 
-  static Path templatesDir() {
+  public static Path templatesDir() {
     Path fromModule = Path.of("..", "templates");
     return Files.isDirectory(fromModule) ? fromModule : Path.of("templates");
   }

@@ -44,7 +44,7 @@ class WorkerIamTemplateTest {
   }
 
   @Test
-  void onlyCreateKeyIsUnscopedAndTheKmsKeyHandlerHasWhatItCalls() throws IOException {
+  void onlyCreateKeyAndListKeysAreUnscopedAndTheKmsKeyHandlerHasWhatItCalls() throws IOException {
     String worker = Files.readString(CfnLintTest.templatesDir().resolve("worker-iam.yml"))
         .split("Type: AWS::IAM::Role")[2];
     String create = statement(worker, "StackResourcesKmsCreate");
@@ -55,6 +55,8 @@ class WorkerIamTemplateTest {
       assertThat(keys).contains("kms:" + action);
     }
     assertThat(keys).contains(":key/*").doesNotContain("Resource: \"*\"");
+    // teardown lists keys to find the capture keys that deleted stacks retained; a list call has no resource scope
+    assertThat(statement(worker, "ValidateTemplatesAndList")).contains("kms:ListKeys").contains("Resource: \"*\"");
     assertThat(statement(worker, "StackResourcesKmsGrantsForSageMaker"))
         .contains("kms:CreateGrant").contains("kms:GrantIsForAWSResource");
   }
