@@ -12,6 +12,7 @@ import dev.safedeploy.worker.temporal.TemporalServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.workflows.client.PipelineRuns;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -333,7 +334,7 @@ public final class Demo {
 
   /** The one JSON line `--json` ends with. */
   public static String toJson(Report report) {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMapping.mapper();
     ObjectNode root = json.createObjectNode();
     ArrayNode runs = root.putArray("runs");
     for (RunSummary r : report.runs()) {

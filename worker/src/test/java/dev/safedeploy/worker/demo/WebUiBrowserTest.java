@@ -3,7 +3,6 @@ package dev.safedeploy.worker.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.bench.InstantBackend;
 import dev.safedeploy.worker.config.WorkerConfig;
@@ -12,6 +11,7 @@ import dev.safedeploy.worker.temporal.TemporalCli;
 import dev.safedeploy.worker.temporal.TemporalDevServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.client.TemporalConnection;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import io.temporal.common.SearchAttributeKey;
 import java.io.ByteArrayOutputStream;
@@ -96,7 +96,7 @@ class WebUiBrowserTest {
     assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(stderr).isZero();
     String[] lines = stdout.strip().split("\n");
-    return new ObjectMapper().readTree(lines[lines.length - 1]);
+    return JsonMapping.mapper().readTree(lines[lines.length - 1]);
   }
 
   private static void requireTool(boolean present, String what) {

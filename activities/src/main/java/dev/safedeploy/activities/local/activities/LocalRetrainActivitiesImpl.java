@@ -12,6 +12,7 @@ import dev.safedeploy.platform.serving.GroundTruth;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.RetrainActivities;
 import dev.safedeploy.workflows.client.PipelineRuns;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
@@ -52,7 +53,7 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
   static final String MANIFEST = "manifest.json";
   /** The join ids of captured requests already in a data set, so a later retrain from it does not add them twice. */
   static final String CAPTURED_IDS = "captured-ids.txt";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final PlatformClient platform;
   private final Path home;
