@@ -3,6 +3,7 @@ package dev.safedeploy.starter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.starter.cli.ExitCodes;
 import dev.safedeploy.starter.cli.Json;
 import dev.safedeploy.starter.fake.TemporalFixture;
@@ -147,8 +148,8 @@ class RealWorkflowCliTest {
     assertThat(list.path("source").asText()).isEqualTo(temporal.isReal() ? "visibility-query"
         : "open+closed listing");
     if (temporal.isReal()) {
-      assertThat(list.path("query").asText()).contains("SafedeployModel = 'nyctaxi'")
-          .contains("SafedeployOutcome = 'PROMOTED'");
+      assertThat(list.path("query").asText()).contains(SearchAttributes.MODEL.getName() + " = 'nyctaxi'")
+          .contains(SearchAttributes.OUTCOME.getName() + " = 'PROMOTED'");
     }
   }
 

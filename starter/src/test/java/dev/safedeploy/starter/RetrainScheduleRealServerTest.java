@@ -7,6 +7,7 @@ import dev.safedeploy.starter.cli.ExitCodes;
 import dev.safedeploy.starter.cli.Json;
 import dev.safedeploy.starter.fake.TemporalFixture;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflowImpl;
+import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.workflows.retrain.FakeRetrainActivities;
 import dev.safedeploy.workflows.retrain.RetrainJournalEntry;
 import dev.safedeploy.workflows.retrain.RetrainScheduleWorkflowImpl;
@@ -103,6 +104,11 @@ class RetrainScheduleRealServerTest {
     assertThat(started.run()).isEqualTo("deploy-nyctaxi-v2");
     assertThat(started.trigger().kind()).isEqualTo(RetrainTrigger.Kind.SCHEDULE);
     assertThat(started.trigger().scheduleId()).isEqualTo("retrain-schedule-nyctaxi");
+    // the run the schedule led to carries what every run carries (PipelineRuns.childOptions)
+    var run = temporal.client().newUntypedWorkflowStub("deploy-nyctaxi-v2").describe();
+    assertThat(run.getStaticSummary()).isEqualTo("retrain nyctaxi v2: schedule retrain-schedule-nyctaxi");
+    assertThat(run.getTypedSearchAttributes().get(SearchAttributes.MODEL)).isEqualTo("nyctaxi");
+    assertThat(run.getTypedSearchAttributes().get(SearchAttributes.VERSION)).isEqualTo("v2");
     CliRun history = cli("history", "deploy-nyctaxi-v2");
     assertThat(history.out()).as(history.toString()).contains("RETRAIN_CAUSE")
         .contains("schedule retrain-schedule-nyctaxi");

@@ -3,6 +3,7 @@ package dev.safedeploy.starter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.starter.cli.ExitCodes;
 import dev.safedeploy.starter.cli.Json;
 import dev.safedeploy.starter.fake.FakeWorkerCli;
@@ -187,7 +188,7 @@ class SafedeployCliTest {
     assertThat(all.exitCode()).as(all.toString()).isZero();
     JsonNode j = Json.MAPPER.readTree(all.out());
     assertThat(j.path("source").asText()).isEqualTo("open+closed listing");
-    assertThat(j.path("query").asText()).contains("SafedeployModel = 'lst'");
+    assertThat(j.path("query").asText()).contains(SearchAttributes.MODEL.getName() + " = 'lst'");
     List<String> ids = new ArrayList<>();
     j.path("runs").forEach(r -> ids.add(r.path("workflowId").asText()));
     assertThat(ids).containsExactlyInAnyOrder("deploy-lst-v1", "deploy-lst-v2");
@@ -248,11 +249,8 @@ class SafedeployCliTest {
   @Test
   void aDecisionNobodyValidatesTimesOutInsteadOfHanging() {
     // A run on a task queue no worker polls: the update can never be validated.
-    var stub = temporal.client().newWorkflowStub(dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow.class,
-        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId("deploy-orphan-v1")
-            .setTaskQueue("nobody-polls-this").build());
-    io.temporal.client.WorkflowClient.start(stub::run, new dev.safedeploy.workflows.pipeline.PipelineRequest(
-        "orphan", "v1", null, null, "carol", null));
+    dev.safedeploy.workflows.client.PipelineRuns.start(temporal.client(), "nobody-polls-this",
+        new dev.safedeploy.workflows.pipeline.PipelineRequest("orphan", "v1", null, null, "carol", null));
     RunService runs = new RunService(temporal.client(), Duration.ofSeconds(2));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.decide("deploy-orphan-v1",
             dev.safedeploy.workflows.pipeline.ApprovalDecision.approve("alice", null, "cli")))

@@ -2,6 +2,7 @@ package dev.safedeploy.activities.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,7 @@ public final class GatewayNotifier {
   public static final String ENV_URL = "SAFEDEPLOY_GATEWAY_URL";
   public static final String ENV_TOKEN = "SAFEDEPLOY_GATEWAY_TOKEN";
   private static final Logger log = LoggerFactory.getLogger(GatewayNotifier.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final URI endpoint;
   private final String token;

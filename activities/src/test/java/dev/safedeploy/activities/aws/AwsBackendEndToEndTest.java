@@ -1,5 +1,6 @@
 package dev.safedeploy.activities.aws;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safedeploy.activities.aws.cloudwatch.AlarmNames;
@@ -18,7 +19,6 @@ import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.Strategy;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -221,9 +221,7 @@ class AwsBackendEndToEndTest {
 
   private static PipelineResult run(WorkflowClient client, PipelineRequest request,
       java.util.function.Consumer<SafeDeploymentWorkflow> duringCanary) throws Exception {
-    SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(request.workflowId()).setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = PipelineRuns.start(client, request).workflow();
     await(wf, s -> s.stage() == Stage.AWAIT_APPROVAL || s.outcome() != null, "approval of " + request.version());
     assertThat(wf.status().outcome()).as(String.valueOf(wf.status().reason())).isNull();
     wf.decide(ApprovalDecision.approve("bob", "ship it", "e2e"));

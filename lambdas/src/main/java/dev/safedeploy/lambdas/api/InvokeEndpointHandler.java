@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ public class InvokeEndpointHandler
   static final Set<String> SUPPORTED_MEDIA_TYPES = Set.of("text/csv", "application/json");
 
   private static final Logger log = LoggerFactory.getLogger(InvokeEndpointHandler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final EndpointInvoker invoker;
   private final String endpointName;

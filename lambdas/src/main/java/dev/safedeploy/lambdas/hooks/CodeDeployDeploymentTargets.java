@@ -2,6 +2,7 @@ package dev.safedeploy.lambdas.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.util.Iterator;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.services.codedeploy.model.RevisionLocation;
  */
 public final class CodeDeployDeploymentTargets implements DeploymentTargets {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final CodeDeployClient client;
 

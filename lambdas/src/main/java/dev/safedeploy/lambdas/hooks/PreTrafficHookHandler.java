@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -19,7 +20,7 @@ import java.util.function.LongSupplier;
  */
 public class PreTrafficHookHandler implements RequestHandler<Map<String, Object>, Map<String, String>> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final LifecycleHook hook;
 

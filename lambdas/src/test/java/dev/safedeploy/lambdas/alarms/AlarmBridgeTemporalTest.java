@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bridge against Temporal's in-memory test server: the real {@link TemporalAlarmSignaller} on the untyped stub,
- * and a tiny workflow with a signal named "alarm" taking {@link AlarmSignal}, as SafeDeploymentWorkflow does, proving
+ * and a tiny workflow with a signal named {@link SafeDeploymentWorkflow#ALARM} taking {@link AlarmSignal}, as SafeDeploymentWorkflow does, proving
  * the signal's name and payload arrive intact, and that a closed workflow is recognised as such.
  */
 class AlarmBridgeTemporalTest {
@@ -39,7 +40,7 @@ class AlarmBridgeTemporalTest {
     @WorkflowMethod
     List<AlarmSignal> collect(int expected);
 
-    @SignalMethod(name = "alarm")
+    @SignalMethod(name = SafeDeploymentWorkflow.ALARM)
     void alarm(AlarmSignal alarm);
   }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.lambdas.LambdaRuntime;
 import dev.safedeploy.lambdas.api.EndpointInvoker.Answer;
 import dev.safedeploy.lambdas.api.InvocationException.Kind;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiMetricsTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
   private final RecordingEndpointInvoker invoker = new RecordingEndpointInvoker();
   private final List<String> lines = new ArrayList<>();
   private final InvokeEndpointHandler handler = new InvokeEndpointHandler(invoker, "nyctaxi-prod", "v2",

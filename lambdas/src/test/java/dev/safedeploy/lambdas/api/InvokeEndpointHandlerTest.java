@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.lambdas.LambdaRuntime;
 import dev.safedeploy.lambdas.api.EndpointInvoker.Answer;
 import dev.safedeploy.lambdas.api.InvocationException.Kind;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class InvokeEndpointHandlerTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
   private static final String ENDPOINT = "nyctaxi-prod";
 
   private final RecordingEndpointInvoker invoker = new RecordingEndpointInvoker();

@@ -1,6 +1,7 @@
 package dev.safedeploy.platform.alarms;
 
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.retrain.RetrainStarter;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -9,13 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signals {@code alarm} to the watching workflow through its untyped stub, the local twin of the CloudWatch-alarm
+ * Signals {@link SafeDeploymentWorkflow#ALARM} to the watching workflow through its untyped stub, the local twin of the CloudWatch-alarm
  * bridge Lambda. A watcher that is a model's retrain workflow ({@code retrain-<model>}, the drift alarms' watcher)
  * is signalled with start: the first drift alarm of a model creates its retrain entity. Retries a few times; never
  * throws (the evaluator must keep evaluating).
  */
 public final class TemporalAlarmSink implements AlarmSink {
-  public static final String SIGNAL = "alarm";
   private static final Logger log = LoggerFactory.getLogger(TemporalAlarmSink.class);
   private static final int ATTEMPTS = 4;
 
@@ -35,7 +35,7 @@ public final class TemporalAlarmSink implements AlarmSink {
           log.info("drift alarm {} signalled (with start) to {}", signal.alarmName(), workflowId);
           return;
         }
-        client.newUntypedWorkflowStub(workflowId).signal(SIGNAL, signal);
+        client.newUntypedWorkflowStub(workflowId).signal(SafeDeploymentWorkflow.ALARM, signal);
         log.info("alarm {} signalled to workflow {}", signal.alarmName(), workflowId);
         return;
       } catch (WorkflowNotFoundException e) {

@@ -2,10 +2,10 @@ package dev.safedeploy.platform.baseline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safedeploy.platform.data.BadDataException;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ public final class BaselineAnalyzer {
   /** Model Monitor's default drift threshold for numerical distributions. */
   public static final double COMPARISON_THRESHOLD = 0.1;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private BaselineAnalyzer() {}
 
@@ -131,7 +131,8 @@ public final class BaselineAnalyzer {
 
   private static Path write(JsonNode node, Path target) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), node);
+    // pretty, as SageMaker writes its baseline files: people read them beside the data they describe
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
     return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

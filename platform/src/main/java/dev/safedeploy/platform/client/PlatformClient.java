@@ -1,11 +1,8 @@
 package dev.safedeploy.platform.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.safedeploy.platform.api.Alarm;
 import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.AlarmState;
@@ -20,6 +17,7 @@ import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.serving.GroundTruth;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -38,9 +36,7 @@ import java.util.Map;
  * callers treat as retryable.
  */
 public final class PlatformClient {
-  static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON = JsonMapping.mapper();
 
   /** A create's answer. */
   public record Created<T>(T resource, boolean created) {}

@@ -18,6 +18,7 @@ import dev.safedeploy.platform.api.Variant;
 import dev.safedeploy.platform.serving.GroundTruth;
 import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.platform.serving.Router;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -244,7 +245,7 @@ final class ControlApi implements AutoCloseable {
     if (n == 3 && s.get(2).equals("shadow")) {
       switch (m) {
         case "PUT" -> {
-          JsonNode b = StateStore.JSON.readTree(readBody(ex));
+          JsonNode b = JsonMapping.mapper().readTree(readBody(ex));
           return p.setShadow(name, b == null ? null : b.path("variant").asText(null));
         }
         case "GET" -> {
@@ -266,7 +267,7 @@ final class ControlApi implements AutoCloseable {
       return e == null ? Map.of("endpoint", name, "deleted", true) : e;
     }
     if (n == 3 && s.get(2).equals("weights") && m.equals("PUT")) {
-      JsonNode w = StateStore.JSON.readTree(readBody(ex)).path("weights");
+      JsonNode w = JsonMapping.mapper().readTree(readBody(ex)).path("weights");
       if (!w.isObject()) {
         throw PlatformException.badRequest("body must be {\"weights\":{\"<variant>\":<weight>,...}}");
       }
@@ -337,7 +338,7 @@ final class ControlApi implements AutoCloseable {
 
   /** A request body: JSON of the type, fields it does not have refused (a typo is not silently a default). */
   private static <T> T body(HttpExchange ex, Class<T> type) throws IOException {
-    T value = StateStore.JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+    T value = JsonMapping.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .readValue(readBody(ex));
     if (value == null) {
       throw PlatformException.badRequest("request body is required");
@@ -372,7 +373,7 @@ final class ControlApi implements AutoCloseable {
       if (body == null) {
         HttpExchanges.send(ex, status, null, null);
       } else {
-        HttpExchanges.send(ex, status, "application/json", StateStore.JSON.writeValueAsBytes(body));
+        HttpExchanges.send(ex, status, "application/json", JsonMapping.mapper().writeValueAsBytes(body));
       }
     } catch (IOException e) {
       log.debug("control API reply failed: {}", e.toString());

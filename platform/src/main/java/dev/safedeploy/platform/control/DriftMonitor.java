@@ -5,6 +5,7 @@ import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.baseline.BaselineAnalyzer;
 import dev.safedeploy.platform.serving.DataCapture;
 import dev.safedeploy.platform.serving.MetricsRegistry;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ final class DriftMonitor implements AutoCloseable {
 
   static String[] featureNames(Path statistics) {
     try {
-      JsonNode root = StateStore.JSON.readTree(statistics.toFile());
+      JsonNode root = JsonMapping.mapper().readTree(statistics.toFile());
       List<String> names = new ArrayList<>();
       root.path("features").forEach(f -> names.add(f.path("name").asText()));
       if (names.isEmpty()) {
@@ -147,7 +148,7 @@ final class DriftMonitor implements AutoCloseable {
           JsonNode record;
           long at;
           try {
-            record = StateStore.JSON.readTree(line);
+            record = JsonMapping.mapper().readTree(line);
             at = Instant.parse(record.path("eventMetadata").path("inferenceTime").asText()).toEpochMilli();
           } catch (IOException | RuntimeException e) {
             continue; // a line cut short by a crash of the writer

@@ -1,5 +1,6 @@
 package dev.safedeploy.platform.control;
 
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class PlatformState {
       return new Inventory();
     }
     try {
-      return StateStore.JSON.readValue(f.toFile(), Inventory.class);
+      return JsonMapping.mapper().readValue(f.toFile(), Inventory.class);
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
       String problem = store.quarantine(INVENTORY, f, m.lines().findFirst().orElse(m))

@@ -2,6 +2,7 @@ package dev.safedeploy.platform.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
 
 /** Reads the CSV requests {@link DataCapture} wrote for an endpoint (every variant), oldest file first. */
 public final class CapturedRequests {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   /**
    * One captured CSV request.

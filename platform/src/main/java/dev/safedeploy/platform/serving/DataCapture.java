@@ -2,6 +2,7 @@ package dev.safedeploy.platform.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class DataCapture implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataCapture.class);
   private static final DateTimeFormatter HOUR_DIRS =
       DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = JsonMapping.mapper();
 
   /** @param inferenceId the caller's InferenceId (null when none was given) */
   record Event(String endpoint, String variant, Instant at, String inputType, byte[] input, String outputType,

@@ -2,6 +2,7 @@ package dev.safedeploy.platform.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.Locale;
 public final class Payloads {
   public static final String CSV = "text/csv";
   public static final String JSON = "application/json";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = JsonMapping.mapper();
 
   private Payloads() {}
 

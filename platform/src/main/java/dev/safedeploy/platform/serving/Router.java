@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,7 +35,7 @@ public final class Router implements AutoCloseable {
   public static final String ENDPOINT_HEADER = "X-SageMaker-Endpoint";
   public static final String VARIANT_HEADER = "X-SageMaker-Variant";
   private static final Logger log = LoggerFactory.getLogger(Router.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = JsonMapping.mapper();
 
   private final Map<String, RoutingTable> tables = new ConcurrentHashMap<>();
   /** endpoint -> the variant that gets a mirrored copy of every request another variant serves. */

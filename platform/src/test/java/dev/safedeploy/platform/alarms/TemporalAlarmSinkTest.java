@@ -11,6 +11,7 @@ import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.retrain.RetrainInput;
 import dev.safedeploy.workflows.retrain.RetrainPolicy;
 import dev.safedeploy.workflows.retrain.RetrainStatus;
@@ -42,7 +43,7 @@ class TemporalAlarmSinkTest {
     @WorkflowMethod
     AlarmSignal awaitAlarm();
 
-    @SignalMethod(name = "alarm")
+    @SignalMethod(name = SafeDeploymentWorkflow.ALARM)
     void alarm(AlarmSignal signal);
   }
 

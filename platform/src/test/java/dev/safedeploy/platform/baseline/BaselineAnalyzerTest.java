@@ -10,6 +10,7 @@ import dev.safedeploy.platform.data.BadDataException;
 import dev.safedeploy.platform.data.DataPreparation;
 import dev.safedeploy.platform.data.PreparedData;
 import dev.safedeploy.platform.data.TripGenerator;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BaselineAnalyzerTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
   @TempDir Path dir;
 
   private BaselineAnalyzer.BaselineFiles tiny() throws Exception {

@@ -15,6 +15,7 @@ import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.platform.testing.TestModels;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -227,7 +228,7 @@ class LocalPlatformTest {
       assertThat(rel.toString()).matches("\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.jsonl");
       List<String> lines = Files.readAllLines(files.get(0));
       assertThat(lines).hasSize(5); // the refused request is not captured
-      JsonNode r = StateStore.JSON.readTree(lines.get(0));
+      JsonNode r = JsonMapping.mapper().readTree(lines.get(0));
       assertThat(r.at("/captureData/endpointInput/observedContentType").asText()).isEqualTo("text/csv");
       assertThat(r.at("/captureData/endpointInput/mode").asText()).isEqualTo("INPUT");
       assertThat(r.at("/captureData/endpointInput/encoding").asText()).isEqualTo("CSV");

@@ -189,7 +189,7 @@ class RouterTest {
     PlatformClient.Invocation inv = client.invoke("split", null, "application/json", body.getBytes());
     assertThat(inv.status()).isEqualTo(200);
     assertThat(inv.contentType()).startsWith("application/json");
-    JsonNode preds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(inv.body()).path("predictions");
+    JsonNode preds = dev.safedeploy.workflows.json.JsonMapping.mapper().readTree(inv.body()).path("predictions");
     assertThat(preds).hasSize(2);
     assertThat(preds.get(0).path("score").asDouble()).isEqualTo(preds.get(1).path("score").asDouble()).isPositive();
     PlatformClient.Invocation single = client.invoke("split", null, "application/json",

@@ -1,31 +1,33 @@
 package dev.safedeploy.starter.cli;
 
-import dev.safedeploy.workflows.pipeline.DurationText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.safedeploy.workflows.json.JsonMapping;
+import dev.safedeploy.workflows.pipeline.DurationText;
 import java.io.IOException;
 import java.time.Duration;
 
-/** The one place that decides how the CLI and the gateway write and read JSON (Instants and Durations as ISO-8601). */
+/**
+ * How the CLI and the gateway write and read JSON and YAML: the shared {@link JsonMapping} settings, made strict for
+ * what people write (policy files, arguments): an unknown field is a typo and fails, enums are case-insensitive
+ * ("canary"), and a duration may be written as the CLI prints it ("5m", or seconds).
+ */
 public final class Json {
 
-  public static final ObjectMapper MAPPER =
-      configure(JsonMapper.builder().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build());
-  public static final ObjectMapper YAML =
-      configure(YAMLMapper.builder().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build());
+  public static final ObjectMapper MAPPER = forPeople(JsonMapping.configure(JsonMapper.builder())).build();
+  public static final ObjectMapper YAML = forPeople(JsonMapping.configure(YAMLMapper.builder())).build();
 
   private Json() {}
 
-  private static ObjectMapper configure(ObjectMapper m) {
+  private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B forPeople(B builder) {
     SimpleModule durations = new SimpleModule("safedeploy-durations");
     durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
       @Override
@@ -40,10 +42,8 @@ public final class Json {
         }
       }
     });
-    return m.registerModule(new JavaTimeModule())
-        .registerModule(durations)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+    return builder.addModule(durations)
+        .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 

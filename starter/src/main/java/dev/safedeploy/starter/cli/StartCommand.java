@@ -1,7 +1,7 @@
 package dev.safedeploy.starter.cli;
 
 import dev.safedeploy.workflows.lease.LeaseMode;
-import dev.safedeploy.workflows.pipeline.DurationText;
+import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.starter.runs.RunService;
 import dev.safedeploy.workflows.pipeline.DataLocations;
@@ -13,10 +13,7 @@ import dev.safedeploy.workflows.pipeline.Strategy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,22 +247,9 @@ public class StartCommand extends ClientCommand {
   @Override
   protected int run(TemporalConnection conn, RunService runs) {
     String id = request.workflowId();
-    DeploymentPolicy p = request.policy();
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setWorkflowId(id)
-        .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-            .set(SearchAttributes.MODEL, request.model())
-            .set(SearchAttributes.VERSION, request.version())
-            .build())
-        .setStaticSummary(summary(request))
-        .setStaticDetails(details(request))
-        .build();
-    SafeDeploymentWorkflow workflow = conn.client().newWorkflowStub(SafeDeploymentWorkflow.class, options);
     WorkflowExecution execution;
     try {
-      execution = WorkflowClient.start(workflow::run, request);
+      execution = PipelineRuns.start(conn.client(), request).execution();
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw CliFailure.badArguments("run " + id + " already exists (a version deploys once; `safedeploy status "
           + id + "` shows it, or start a new version)");
@@ -292,43 +276,12 @@ public class StartCommand extends ClientCommand {
     } else {
       out().println("started " + id + " (run " + execution.getRunId() + ") on " + conn.address() + "/"
           + conn.namespace());
-      out().println("  " + summary(request));
+      out().println("  " + PipelineRuns.summary(request));
       out().println("follow it:  safedeploy watch " + request.model() + "/" + request.version());
       out().println("approve:    safedeploy approve " + request.model() + "/" + request.version()
           + " --comment \"...\"");
     }
     return ExitCodes.OK;
-  }
-
-  static String summary(PipelineRequest r) {
-    DeploymentPolicy p = r.policy();
-    return r.model() + " " + r.version() + ": " + p.strategy() + " "
-        + p.trafficSteps().stream().map(s -> s + "%").collect(Collectors.joining(" > "))
-        + ", requested by " + r.requestedBy();
-  }
-
-  static String details(PipelineRequest r) {
-    DeploymentPolicy p = r.policy();
-    StringBuilder b = new StringBuilder();
-    b.append("**Model** `").append(r.model()).append("` **version** `").append(r.version()).append("`\n\n");
-    b.append("**Requested by** ").append(r.requestedBy()).append("\n\n");
-    b.append("**Data**\n");
-    b.append("- train: ").append(r.data().train()).append('\n');
-    b.append("- validation: ").append(r.data().validation()).append('\n');
-    b.append("- test: ").append(r.data().test()).append('\n');
-    b.append("- baseline: ").append(r.data().baseline()).append("\n\n");
-    b.append("**Hyperparameters** ").append(r.hyperparameters().entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))).append("\n\n");
-    b.append("**Policy** ").append(p.strategy()).append(", traffic steps ").append(p.trafficSteps())
-        .append(", bake ").append(DurationText.format(p.stepBake()))
-        .append(", final bake ").append(DurationText.format(p.finalBake()))
-        .append(", approvers ").append(p.approvers().isEmpty() ? "anyone" : String.join(", ", p.approvers()))
-        .append(p.fourEyes() ? " (four-eyes)" : "")
-        .append(", approval timeout ").append(DurationText.format(p.approvalTimeout()))
-        .append(", RMSE < ").append(p.rmseThreshold()).append(" (tolerance ").append(p.rmseTolerance())
-        .append(")").append(", alarms ").append(p.alarmNames().isEmpty() ? "backend default" : p.alarmNames())
-        .append('\n');
-    return b.toString();
   }
 
   private static StatusRuntimeException findStatus(Throwable t) {

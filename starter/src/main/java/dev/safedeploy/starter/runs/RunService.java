@@ -356,20 +356,20 @@ public final class RunService {
           var a = e.getWorkflowExecutionSignaledEventAttributes();
           Payloads input = a.hasInput() ? a.getInput() : null;
           switch (a.getSignalName()) {
-            case "approve", "reject" -> {
+            case SafeDeploymentWorkflow.APPROVE, SafeDeploymentWorkflow.REJECT -> {
               ApprovalDecision dec = decode(input, ApprovalDecision.class);
               entries.add(new AuditEntry(at, a.getSignalName().toUpperCase() + "_SIGNAL",
                   dec == null ? a.getIdentity() : dec.approver(),
                   dec == null ? "" : describeDecision(dec)));
             }
-            case "alarm" -> {
+            case SafeDeploymentWorkflow.ALARM -> {
               if (status == null) {
                 AlarmSignal alarm = decode(input, AlarmSignal.class);
                 entries.add(new AuditEntry(at, "ALARM", alarm == null ? null : alarm.alarmName(),
                     alarm == null ? "" : alarm.state() + ": " + alarm.reason() + " (signal)"));
               }
             }
-            case "rollback" -> {
+            case SafeDeploymentWorkflow.ROLLBACK -> {
               RollbackRequest r = decode(input, RollbackRequest.class);
               entries.add(new AuditEntry(at, "ROLLBACK_REQUESTED", r == null ? a.getIdentity() : r.operator(),
                   r == null ? "" : r.reason()));

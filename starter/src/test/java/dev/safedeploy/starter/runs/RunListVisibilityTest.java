@@ -59,8 +59,8 @@ class RunListVisibilityTest {
       RunService runs = new RunService(WorkflowClient.newInstance(stubs,
           WorkflowClientOptions.newBuilder().setNamespace("prod").build()));
       RunList list = runs.list(new RunFilter("taxi", null, Outcome.ROLLED_BACK));
-      assertThat(queries).containsExactly("prod|WorkflowType = 'SafeDeploymentWorkflow' AND SafedeployModel = 'taxi'"
-          + " AND SafedeployOutcome = 'ROLLED_BACK'");
+      assertThat(queries).containsExactly("prod|WorkflowType = 'SafeDeploymentWorkflow' AND "
+          + SearchAttributes.MODEL.getName() + " = 'taxi' AND " + SearchAttributes.OUTCOME.getName() + " = 'ROLLED_BACK'");
       assertThat(list.source()).isEqualTo("visibility-query");
       assertThat(list.runs()).extracting(RunSummary::workflowId).containsExactly("deploy-taxi-v2", "deploy-taxi-v1");
       RunSummary newest = list.runs().get(0);

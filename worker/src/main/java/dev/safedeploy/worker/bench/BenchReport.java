@@ -2,6 +2,7 @@ package dev.safedeploy.worker.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 public final class BenchReport {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final String name;
   private final Map<String, Object> figures = new LinkedHashMap<>();

@@ -16,7 +16,6 @@ import dev.safedeploy.workflows.pipeline.PipelineStatus;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.Strategy;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -184,8 +183,7 @@ public final class CanaryRollbackBench {
         .watchWindow(Duration.ZERO).build();
     PipelineRequest request = new PipelineRequest(MODEL, version, BenchData.locations(data), Map.of(),
         BenchRequests.REQUESTER, policy).validated();
-    SafeDeploymentWorkflow wf = EmbeddedPipeline.newRun(stack.client(), request);
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = EmbeddedPipeline.start(stack.client(), request);
     long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
     boolean approved = false;
     while (System.nanoTime() < deadline) {

@@ -6,7 +6,6 @@ import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +68,7 @@ public final class ConcurrencyBench {
       long startAll = System.nanoTime();
       List<Future<?>> started = new ArrayList<>();
       for (PipelineRequest request : requests) {
-        started.add(pool.submit(() -> WorkflowClient.start(temporal.newRun(request)::run, request)));
+        started.add(pool.submit(() -> temporal.start(request)));
       }
       await(started, "start");
       long allStarted = System.nanoTime();

@@ -6,6 +6,7 @@ import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.worker.temporal.TemporalServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
 import java.nio.file.Path;
+import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.client.TemporalConnection;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
@@ -13,7 +14,6 @@ import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -71,15 +71,12 @@ final class EmbeddedPipeline implements AutoCloseable {
     return server;
   }
 
-  SafeDeploymentWorkflow newRun(PipelineRequest request) {
-    return newRun(client(), request);
+  SafeDeploymentWorkflow start(PipelineRequest request) {
+    return start(client(), request);
   }
 
-  static SafeDeploymentWorkflow newRun(WorkflowClient client, PipelineRequest request) {
-    return client.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(request.workflowId())
-        .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
-        .build());
+  static SafeDeploymentWorkflow start(WorkflowClient client, PipelineRequest request) {
+    return PipelineRuns.start(client, request).workflow();
   }
 
   /**
@@ -88,9 +85,8 @@ final class EmbeddedPipeline implements AutoCloseable {
    */
   static PipelineResult runApproved(WorkflowClient client, PipelineRequest request, Duration limit)
       throws InterruptedException, TimeoutException {
-    SafeDeploymentWorkflow wf = newRun(client, request);
     long deadline = System.nanoTime() + limit.toNanos();
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = start(client, request);
     while (System.nanoTime() < deadline) {
       Stage stage = wf.status().stage();
       if (stage == Stage.AWAIT_APPROVAL) {

@@ -6,7 +6,6 @@ import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,9 +73,8 @@ public final class OverheadBench {
         boolean measured = i >= warmup;
         String version = (measured ? "v" : "w") + (measured ? i - warmup + 1 : i + 1);
         PipelineRequest request = BenchRequests.instant(MODEL, version, BenchRequests.zeroBakes());
-        SafeDeploymentWorkflow wf = temporal.newRun(request);
         long start = System.nanoTime();
-        WorkflowClient.start(wf::run, request);
+        SafeDeploymentWorkflow wf = temporal.start(request);
         PipelineResult result = WorkflowStub.fromTyped(wf).getResult(2, TimeUnit.MINUTES, PipelineResult.class);
         long end = System.nanoTime();
         if (result.outcome() != Outcome.PROMOTED) {

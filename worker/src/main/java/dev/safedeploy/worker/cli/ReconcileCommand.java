@@ -1,11 +1,11 @@
 package dev.safedeploy.worker.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.worker.config.WorkerConfig;
 import dev.safedeploy.worker.reconcile.OpenRuns;
 import dev.safedeploy.worker.reconcile.Reconciler;
 import dev.safedeploy.workflows.client.TemporalConnection;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,7 +34,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       Reconciler.Report report = apply ? reconciler.apply()
           : new Reconciler.Report(reconciler.orphans(), List.of(), List.of());
       if (json) {
-        System.out.println(new ObjectMapper().writeValueAsString(report));
+        System.out.println(JsonMapping.mapper().writeValueAsString(report));
       } else {
         System.out.print(render(report, apply));
       }

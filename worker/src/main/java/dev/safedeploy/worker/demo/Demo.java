@@ -11,6 +11,8 @@ import dev.safedeploy.worker.dev.DevEnvironment;
 import dev.safedeploy.worker.temporal.TemporalServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.workflows.client.PipelineRuns;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -30,7 +32,6 @@ import dev.safedeploy.workflows.retrain.RetrainStatus;
 import dev.safedeploy.workflows.retrain.RetrainTrigger;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -162,7 +163,7 @@ public final class Demo {
         MONITORING_INTERVAL), noticeStream())) {
       TemporalServer server = dev.temporalServer();
       String webUi = server.webUi() == null ? null : server.webUi() + "/namespaces/default/workflows?query="
-          + URLEncoder.encode("SafedeployModel=\"" + MODEL + "\"", StandardCharsets.UTF_8);
+          + URLEncoder.encode(SearchAttributes.MODEL.getName() + "=\"" + MODEL + "\"", StandardCharsets.UTF_8);
       say(server.description() + " on " + dev.temporalAddress() + "; local platform control "
           + dev.platform().url() + ", router " + dev.platform().routerUrl());
       if (webUi != null) {
@@ -263,6 +264,13 @@ public final class Demo {
 
   private RunSummary deploy(WorkflowClient client, String version, PreparedData data) {
     long started = System.nanoTime();
+    say("starting " + PipelineRequest.workflowId(MODEL, version));
+    start(client, options, version, data);
+    return follow(client, version, started);
+  }
+
+  /** The demo's run of {@code version} (canary, four-eyes approval), started the way every run starts. */
+  static PipelineRuns.Started start(WorkflowClient client, Options options, String version, PreparedData data) {
     DeploymentPolicy policy = DeploymentPolicy.builder()
         .strategy(Strategy.CANARY)
         .canaryPercent(10)
@@ -278,17 +286,7 @@ public final class Demo {
     PipelineRequest request = new PipelineRequest(MODEL, version,
         new DataLocations(uri(data.train()), uri(data.validation()), uri(data.test()), uri(data.baseline())),
         Map.of(), REQUESTER, policy).validated();
-    SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(request.workflowId())
-        .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
-        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-            .set(SearchAttributes.MODEL, MODEL).set(SearchAttributes.VERSION, version).build())
-        .setStaticSummary("deploy " + MODEL + " " + version + " (demo)")
-        .setStaticDetails("requested by " + REQUESTER + ", strategy CANARY " + policy.canaryPercent() + "%")
-        .build());
-    say("starting " + request.workflowId());
-    WorkflowClient.start(wf::run, request);
-    return follow(client, version, started);
+    return PipelineRuns.start(client, request);
   }
 
   /** Prints the run's events, approves it when it asks, and waits for its end. */
@@ -336,7 +334,7 @@ public final class Demo {
 
   /** The one JSON line `--json` ends with. */
   public static String toJson(Report report) {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMapping.mapper();
     ObjectNode root = json.createObjectNode();
     ArrayNode runs = root.putArray("runs");
     for (RunSummary r : report.runs()) {

@@ -3,7 +3,6 @@ package dev.safedeploy.worker.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.worker.PipelineWorker;
 import dev.safedeploy.worker.bench.InstantBackend;
 import dev.safedeploy.worker.config.WorkerConfig;
@@ -12,6 +11,9 @@ import dev.safedeploy.worker.temporal.TemporalCli;
 import dev.safedeploy.worker.temporal.TemporalDevServer;
 import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.workflows.client.TemporalConnection;
+import dev.safedeploy.workflows.json.JsonMapping;
+import dev.safedeploy.workflows.pipeline.SearchAttributes;
+import io.temporal.common.SearchAttributeKey;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,15 +61,16 @@ class WebUiBrowserTest {
         Path out = Path.of("target", "webui").toAbsolutePath();
         Files.createDirectories(out);
         JsonNode page = browse(playwright, server.webUi().toString(), out, "deploy-nyctaxi-v2", runId,
-            "SafedeployModel = \"nyctaxi\"");
+            SearchAttributes.MODEL.getName() + " = \"nyctaxi\"");
         assertThat(page.path("error").isMissingNode()).as(page.toPrettyString()).isTrue();
 
         assertThat(page.path("list").asText()).contains("deploy-nyctaxi-v1", "deploy-nyctaxi-v2",
             "SafeDeploymentWorkflow");
-        assertThat(page.path("searchAttributes").asText()).contains("\"SafedeployModel\": \"nyctaxi\"",
-            "\"SafedeployVersion\": \"v2\"", "\"SafedeployStage\": \"DONE\"", "\"SafedeployOutcome\": \"ROLLED_BACK\"");
+        assertThat(page.path("searchAttributes").asText()).contains(
+            attribute(SearchAttributes.MODEL, "nyctaxi"), attribute(SearchAttributes.VERSION, "v2"),
+            attribute(SearchAttributes.STAGE, "DONE"), attribute(SearchAttributes.OUTCOME, "ROLLED_BACK"));
         assertThat(page.path("userMetadata").asText())
-            .contains("Summary", "deploy nyctaxi v2 (demo)")
+            .contains("Summary", "nyctaxi v2: CANARY 10% > 100%, requested by " + Demo.REQUESTER)
             .contains("Current Details").containsPattern("stage\\s+DONE")
             .contains("traffic: {v1=100}").contains("ROLLED_BACK");
         assertThat(out.resolve("workflow-list.png")).exists();
@@ -90,6 +93,11 @@ class WebUiBrowserTest {
     }
   }
 
+  /** As the Web UI's search attributes panel shows one. */
+  private static String attribute(SearchAttributeKey<String> key, String value) {
+    return "\"" + key.getName() + "\": \"" + value + "\"";
+  }
+
   private static JsonNode browse(Path nodeModules, String ui, Path out, String workflowId, String runId,
       String query) throws Exception {
     Path script = Path.of("src", "test", "js", "webui-check.cjs").toAbsolutePath();
@@ -102,7 +110,7 @@ class WebUiBrowserTest {
     assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(stderr).isZero();
     String[] lines = stdout.strip().split("\n");
-    return new ObjectMapper().readTree(lines[lines.length - 1]);
+    return JsonMapping.mapper().readTree(lines[lines.length - 1]);
   }
 
   private static void requireTool(boolean present, String what) {

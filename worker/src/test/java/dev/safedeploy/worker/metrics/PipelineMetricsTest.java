@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.metrics;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safedeploy.worker.PipelineWorker;
@@ -15,8 +16,6 @@ import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.testing.FakeBackend;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.List;
@@ -42,10 +41,7 @@ class PipelineMetricsTest {
           .build();
       PipelineRequest request = new PipelineRequest("nyctaxi", "v2", new DataLocations("file:/t", "file:/v",
           "file:/s", "file:/b"), null, "alice", policy);
-      SafeDeploymentWorkflow wf = connection.client().newWorkflowStub(SafeDeploymentWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId(request.workflowId())
-              .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-      WorkflowClient.start(wf::run, request);
+      SafeDeploymentWorkflow wf = PipelineRuns.start(connection.client(), request).workflow();
       while (wf.status().stage() != Stage.AWAIT_APPROVAL) {
         Thread.sleep(50);
       }

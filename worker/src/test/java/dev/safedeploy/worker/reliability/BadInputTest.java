@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.reliability;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,9 +22,7 @@ import dev.safedeploy.workflows.pipeline.PipelineStatus;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.net.URI;
@@ -150,11 +149,10 @@ class BadInputTest {
     // the requester is also an approver, so that four-eyes (not the approver list) has to refuse them
     PipelineRequest request = new PipelineRequest("msgs", "v1", BenchData.locations(data.good()), Map.of(),
         REQUESTER, policy().toBuilder().approvers(List.of(APPROVER, REQUESTER)).build()).validated();
-    SafeDeploymentWorkflow wf = stub(request);
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = PipelineRuns.start(stack.client(), request).workflow();
 
     // duplicate start: refused by Temporal, the first run goes on
-    assertThatThrownBy(() -> WorkflowClient.start(stub(request)::run, request))
+    assertThatThrownBy(() -> PipelineRuns.start(stack.client(), request))
         .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
     rejected.add("duplicate start");
 
@@ -175,9 +173,9 @@ class BadInputTest {
 
     // malformed alarm signals are recorded and ignored
     WorkflowStub untyped = WorkflowStub.fromTyped(wf);
-    untyped.signal("alarm", new AlarmSignal(null, "ALARM", "no name", Instant.now()));
-    untyped.signal("alarm", new AlarmSignal("msgs-prod-v1-5xx", "ON_FIRE", "bad state", Instant.now()));
-    untyped.signal("alarm", (Object) null);
+    untyped.signal(SafeDeploymentWorkflow.ALARM, new AlarmSignal(null, "ALARM", "no name", Instant.now()));
+    untyped.signal(SafeDeploymentWorkflow.ALARM, new AlarmSignal("msgs-prod-v1-5xx", "ON_FIRE", "bad state", Instant.now()));
+    untyped.signal(SafeDeploymentWorkflow.ALARM, (Object) null);
     PipelineStatus waiting = await(wf, s -> s.stage() == Stage.AWAIT_APPROVAL);
     assertThat(waiting.alarms()).filteredOn(a -> a.action().startsWith("ignored: malformed")).hasSize(3)
         .extracting(AlarmRecord::reason)
@@ -271,14 +269,8 @@ class BadInputTest {
     return new DataLocations(train.toUri().toString(), good.validation(), good.test(), good.baseline());
   }
 
-  private static SafeDeploymentWorkflow stub(PipelineRequest request) {
-    return stack.client().newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(request.workflowId()).setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-  }
-
   private static PipelineResult run(PipelineRequest request) {
-    SafeDeploymentWorkflow wf = stub(request);
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = PipelineRuns.start(stack.client(), request).workflow();
     try {
       return WorkflowStub.fromTyped(wf).getResult(LIMIT.toSeconds(), TimeUnit.SECONDS, PipelineResult.class);
     } catch (java.util.concurrent.TimeoutException e) {

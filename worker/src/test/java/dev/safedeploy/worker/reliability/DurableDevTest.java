@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.reliability;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -20,8 +21,6 @@ import dev.safedeploy.workflows.pipeline.ResourceNames;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.Strategy;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -132,10 +131,7 @@ class DurableDevTest {
         .watchWindow(Duration.ZERO).build();
     PipelineRequest request = new PipelineRequest(model, version, BenchData.locations(data), Map.of(),
         "durable-requester", policy).validated();
-    SafeDeploymentWorkflow wf = dev.client().newWorkflowStub(SafeDeploymentWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId())
-            .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = PipelineRuns.start(dev.client(), request).workflow();
     if (approve) {
       awaitStatus(wf, s -> s.stage() == Stage.AWAIT_APPROVAL, model + " " + version + " at approval");
       wf.decide(ApprovalDecision.approve(APPROVER, "durable suite", "test"));

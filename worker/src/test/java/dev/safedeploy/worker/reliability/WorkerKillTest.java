@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.reliability;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -19,8 +20,6 @@ import dev.safedeploy.workflows.pipeline.ResourceNames;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.Strategy;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -188,10 +187,7 @@ class WorkerKillTest {
   private static SafeDeploymentWorkflow start(String version, PreparedData prepared, DeploymentPolicy policy) {
     PipelineRequest request = new PipelineRequest(MODEL, version, BenchData.locations(prepared), Map.of(),
         REQUESTER, policy).validated();
-    SafeDeploymentWorkflow wf = stack.client().newWorkflowStub(SafeDeploymentWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(request.workflowId())
-            .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-    WorkflowClient.start(wf::run, request);
+    SafeDeploymentWorkflow wf = PipelineRuns.start(stack.client(), request).workflow();
     if (!version.equals("v1")) {
       awaitRun(wf, h -> h.inStage("AWAIT_APPROVAL"), Stage.AWAIT_APPROVAL, "approval");
       wf.decide(ApprovalDecision.approve(APPROVER, "reliability suite", "test"));

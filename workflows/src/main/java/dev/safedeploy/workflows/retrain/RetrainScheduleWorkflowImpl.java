@@ -1,12 +1,10 @@
 package dev.safedeploy.workflows.retrain;
 
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
-import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -29,13 +27,8 @@ public class RetrainScheduleWorkflowImpl implements RetrainScheduleWorkflow {
     if (signalled(id, trigger)) {
       return new Result(id, false);
     }
-    RetrainWorkflow entity = Workflow.newChildWorkflowStub(RetrainWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(id)
-            .setTaskQueue(RetrainWorkflow.TASK_QUEUE)
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setStaticSummary("retraining of " + request.model())
-            .build());
+    RetrainWorkflow entity =
+        Workflow.newChildWorkflowStub(RetrainWorkflow.class, RetrainStarter.childOptions(request.model()));
     Async.procedure(entity::run, RetrainInput.fresh(request.model()).withPending(trigger));
     try {
       Workflow.getWorkflowExecution(entity).get();

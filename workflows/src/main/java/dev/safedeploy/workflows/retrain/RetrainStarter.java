@@ -3,9 +3,11 @@ package dev.safedeploy.workflows.retrain;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.workflow.ChildWorkflowOptions;
 
 /**
  * How clients (CLI, alarm evaluator, alarm bridge) reach a model's retrain workflow: signal-with-start, so the first
@@ -24,8 +26,22 @@ public final class RetrainStarter {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(RetrainWorkflow.workflowId(model))
         .setTaskQueue(RetrainWorkflow.TASK_QUEUE)
-        .setStaticSummary("retraining of " + model)
+        .setStaticSummary(summary(model))
         .build();
+  }
+
+  /** The entity as a schedule's workflow starts it: abandoned, so it outlives the short schedule run. */
+  public static ChildWorkflowOptions childOptions(String model) {
+    return ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(RetrainWorkflow.workflowId(model))
+        .setTaskQueue(RetrainWorkflow.TASK_QUEUE)
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+        .setStaticSummary(summary(model))
+        .build();
+  }
+
+  static String summary(String model) {
+    return "retraining of " + model;
   }
 
   public static WorkflowExecution trigger(WorkflowClient client, String model, RetrainTrigger trigger) {

@@ -44,7 +44,7 @@ public interface RetrainWorkflow {
    * deliver alike). ALARM becomes a trigger; during an open run it is forwarded to that run instead; OK and
    * INSUFFICIENT_DATA are ignored.
    */
-  @SignalMethod
+  @SignalMethod(name = SafeDeploymentWorkflow.ALARM)
   void alarm(AlarmSignal alarm);
 
   /** Replace the policy; a shorter cool-down ends a cool-down in progress early. A malformed policy is refused. */

@@ -1,6 +1,7 @@
 package dev.safedeploy.workflows.retrain;
 
 import dev.safedeploy.workflows.activities.Failures;
+import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.activities.RetrainActivities;
 import dev.safedeploy.workflows.activities.RetrainActivities.DataRequest;
 import dev.safedeploy.workflows.activities.RetrainActivities.LiveModel;
@@ -10,12 +11,9 @@ import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
-import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.workflows.retrain.RetrainJournalEntry.Event;
 import dev.safedeploy.workflows.retrain.RetrainStatus.State;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -24,7 +22,6 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
@@ -49,7 +46,6 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   static final int MAX_VERSION_ATTEMPTS = 5;
   /** Idle entities continue as new after this many signals, so alarm chatter cannot grow one history forever. */
   static final int MAX_SIGNALS_PER_RUN = 500;
-  private static final int MAX_SUMMARY = 200;
   private static final Logger log = Workflow.getLogger(RetrainWorkflowImpl.class);
 
   private static final RetryOptions RETRY = RetryOptions.newBuilder()
@@ -167,20 +163,9 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   private boolean runChild(PipelineRequest request, RetrainTrigger trigger, LiveModel live, TrainingData data,
       List<String> taken) {
     String id = request.workflowId();
+    // PipelineRuns gives the child what a client start gives a run; its summary is the retrain cause's (as before)
     SafeDeploymentWorkflow child = Workflow.newChildWorkflowStub(SafeDeploymentWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(id)
-            .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
-            // the run is a normal pipeline run: it outlives this entity's continue-as-new, termination or reset
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-            .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                .set(SearchAttributes.MODEL, request.model())
-                .set(SearchAttributes.VERSION, request.version())
-                .build())
-            .setStaticSummary(summary(request, trigger))
-            .setStaticDetails(details(request, trigger, live, data))
-            .build());
+        PipelineRuns.childOptions(SafeDeploymentWorkflow.TASK_QUEUE, request, details(request, trigger, live, data)));
     Promise<PipelineResult> result = Async.function(child::run, request);
     try {
       Workflow.getWorkflowExecution(child).get();
@@ -345,11 +330,6 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
       journal.remove(0);
     }
     log.info("retrain {}: {} {}", model, event, detail);
-  }
-
-  static String summary(PipelineRequest request, RetrainTrigger trigger) {
-    String s = "retrain " + request.model() + " " + request.version() + ": " + trigger.describe();
-    return s.length() <= MAX_SUMMARY ? s : s.substring(0, MAX_SUMMARY - 1) + "…";
   }
 
   static String details(PipelineRequest r, RetrainTrigger t, LiveModel live, TrainingData data) {

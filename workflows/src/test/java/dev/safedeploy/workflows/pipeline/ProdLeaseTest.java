@@ -109,12 +109,16 @@ class ProdLeaseTest {
     });
   }
 
+  private LeaseState leaseState() {
+    return harness.client.newWorkflowStub(EndpointLeaseWorkflow.class, LEASE).state();
+  }
+
   private void assertLeaseWorkflowEnds() {
     WorkflowStub lease = harness.client.newUntypedWorkflowStub(LEASE);
     try {
       lease.getResult(30, TimeUnit.SECONDS, Void.class);
     } catch (TimeoutException e) {
-      throw new AssertionError("lease workflow still open: " + lease.query("state", LeaseState.class), e);
+      throw new AssertionError("lease workflow still open: " + leaseState(), e);
     }
     assertThat(lease.describe().getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
@@ -132,7 +136,7 @@ class ProdLeaseTest {
     assertThat(queued.prodLease()).isEqualTo(
         new ProdLease(PROD, ProdLease.State.QUEUED, "deploy-nyctaxi-v2", "v2", 1));
     assertThat(queued.step()).contains("behind deploy-nyctaxi-v2 (v2)");
-    assertThat(harness.client.newUntypedWorkflowStub(LEASE).query("state", LeaseState.class).queue())
+    assertThat(leaseState().queue())
         .extracting(h -> h.workflowId()).containsExactly("deploy-nyctaxi-v3");
 
     PipelineResult first = result(v2);

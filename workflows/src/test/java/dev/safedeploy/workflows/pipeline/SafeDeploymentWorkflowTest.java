@@ -621,8 +621,8 @@ class SafeDeploymentWorkflowTest {
             .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("deploy-nyctaxi-v2"))
             .build());
     var fields = description.getWorkflowExecutionInfo().getSearchAttributes().getIndexedFieldsMap();
-    assertThat(fields).containsKeys("SafedeployModel", "SafedeployVersion", "SafedeployStage", "SafedeployOutcome");
-    assertThat(fields.get("SafedeployOutcome").getData().toStringUtf8()).contains("PROMOTED");
+    assertThat(fields).containsKeys(SearchAttributes.ALL.stream().map(k -> k.getName()).toArray(String[]::new));
+    assertThat(fields.get(SearchAttributes.OUTCOME.getName()).getData().toStringUtf8()).contains("PROMOTED");
   }
 
   private static void await(CountDownLatch latch) {

@@ -2,6 +2,7 @@ package dev.safedeploy.workflows.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
@@ -13,7 +14,7 @@ import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.workflows.retrain.RetrainJournalEntry.Event;
 import dev.safedeploy.workflows.retrain.RetrainStatus.State;
 import dev.safedeploy.workflows.retrain.RetrainTrigger.Kind;
-import io.temporal.api.enums.v1.IndexedValueType;
+import dev.safedeploy.workflows.testing.PipelineHarness;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -47,8 +48,7 @@ class RetrainWorkflowTest {
   @BeforeEach
   void setUp() {
     env = TestWorkflowEnvironment.newInstance();
-    SearchAttributes.ALL.forEach(k ->
-        env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    PipelineHarness.registerSearchAttributes(env);
     Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(RetrainWorkflowImpl.class, RetrainScheduleWorkflowImpl.class,
         FakePipelineRun.class);
@@ -387,9 +387,7 @@ class RetrainWorkflowTest {
   @Test
   void aVersionThatAlreadyHadARunIsSkipped() {
     // someone deployed v2 by hand; the backend does not know yet
-    SafeDeploymentWorkflow manual = client.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId("deploy-nyctaxi-v2").setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-    WorkflowClient.start(manual::run, new dev.safedeploy.workflows.pipeline.PipelineRequest(MODEL, "v2",
+    PipelineRuns.start(client, new dev.safedeploy.workflows.pipeline.PipelineRequest(MODEL, "v2",
         FakeRetrainActivities.data("manual"), null, "carol", null));
 
     RetrainStarter.trigger(client, MODEL, RetrainTrigger.manual("alice", null, null));

@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.testing;
 
+import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.lease.EndpointLeases;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -11,7 +12,6 @@ import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.workflows.pipeline.Stage;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -36,14 +36,19 @@ public final class PipelineHarness implements AutoCloseable {
   public PipelineHarness(FakeBackend backend, Duration leaseLiveness, Integer leaseHistoryLimit) {
     this.backend = backend;
     this.env = TestWorkflowEnvironment.newInstance();
-    SearchAttributes.ALL.forEach(k ->
-        env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    registerSearchAttributes(env);
     Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(backend);
     EndpointLeases.register(worker, env.getWorkflowClient(), leaseLiveness, leaseHistoryLimit);
     env.start();
     client = env.getWorkflowClient();
+  }
+
+  /** What the dev server does at start: without them, a start with search attributes is refused. */
+  public static void registerSearchAttributes(TestWorkflowEnvironment env) {
+    SearchAttributes.ALL.forEach(k ->
+        env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
   }
 
   public static PipelineRequest request(String version, DeploymentPolicy policy) {
@@ -54,13 +59,7 @@ public final class PipelineHarness implements AutoCloseable {
   }
 
   public SafeDeploymentWorkflow start(PipelineRequest request) {
-    SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(request.workflowId())
-            .setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE)
-            .build());
-    WorkflowClient.start(wf::run, request);
-    return wf;
+    return PipelineRuns.start(client, request).workflow();
   }
 
   /** Polls the status query (without skipping time) until it matches; activities in the fake are instant. */

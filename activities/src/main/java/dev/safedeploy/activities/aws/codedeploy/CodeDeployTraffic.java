@@ -11,6 +11,7 @@ import dev.safedeploy.activities.aws.traffic.WeightsTraffic;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
 import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
+import dev.safedeploy.workflows.json.JsonMapping;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ public class CodeDeployTraffic {
   static final List<DeploymentStatus> ACTIVE =
       List.of(DeploymentStatus.CREATED, DeploymentStatus.QUEUED, DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final CodeDeployClient codeDeploy;
   private final LambdaClient lambda;

@@ -12,6 +12,7 @@ import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.SageMakerImages;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public class AwsMonitoringActivitiesImpl implements MonitoringActivities {
   static final String TARGET = "total_amount";
   private static final Logger log = LoggerFactory.getLogger(AwsMonitoringActivitiesImpl.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final StackDeployer stacks;
   private final CloudWatchClient cloudWatch;

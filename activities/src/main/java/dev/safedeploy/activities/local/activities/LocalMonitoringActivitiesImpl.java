@@ -13,6 +13,7 @@ import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
 import io.temporal.failure.ApplicationFailure;
@@ -31,7 +32,7 @@ import java.util.List;
  */
 public class LocalMonitoringActivitiesImpl implements MonitoringActivities {
   static final String TARGET = "total_amount";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
   private final PlatformClient platform;
   private final LocalBackendConfig config;
 

@@ -3,6 +3,7 @@ package dev.safedeploy.activities.local.activities;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.activities.gateway.GatewayNotifier;
 import dev.safedeploy.workflows.activities.NotificationActivities;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public class LocalNotificationActivitiesImpl implements NotificationActivities {
   private static final Logger log = LoggerFactory.getLogger(LocalNotificationActivitiesImpl.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
   private final Path file;
   private final GatewayNotifier gateway;
 

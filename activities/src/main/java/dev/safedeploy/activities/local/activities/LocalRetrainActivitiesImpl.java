@@ -1,7 +1,6 @@
 package dev.safedeploy.activities.local.activities;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.safedeploy.activities.runs.PipelineRuns;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.TrainingJob;
@@ -12,10 +11,14 @@ import dev.safedeploy.platform.serving.CapturedRequests;
 import dev.safedeploy.platform.serving.GroundTruth;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.RetrainActivities;
+import dev.safedeploy.workflows.client.PipelineRuns;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
 import dev.safedeploy.workflows.retrain.VersionNames;
+import io.temporal.activity.Activity;
+import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -50,7 +53,7 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
   static final String MANIFEST = "manifest.json";
   /** The join ids of captured requests already in a data set, so a later retrain from it does not add them twice. */
   static final String CAPTURED_IDS = "captured-ids.txt";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapping.mapper();
 
   private final PlatformClient platform;
   private final Path home;
@@ -80,7 +83,7 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
       }
       ModelRecord m = modelOrNull(live.modelName());
       String version = m != null && m.version() != null ? m.version() : live.name();
-      PipelineRequest run = PipelineRuns.request(model, version).orElse(null);
+      PipelineRequest run = startedWith(model, version);
       if (run != null && run.data() != null) {
         return new LiveModel(model, version, run.data(), run.hyperparameters(), run.policy());
       }
@@ -91,6 +94,17 @@ public class LocalRetrainActivitiesImpl implements RetrainActivities {
   }
 
   /** Without the run's request: the training job's files and hyperparameters; test and baseline sit beside train. */
+  /** The live version's run request, through the client of the worker running this activity; null if unknown. */
+  private static PipelineRequest startedWith(String model, String version) {
+    WorkflowClient client;
+    try {
+      client = Activity.getExecutionContext().getWorkflowClient();
+    } catch (RuntimeException e) {
+      return null; // not in an activity with a client (a unit test's activity environment)
+    }
+    return PipelineRuns.request(client, PipelineRequest.workflowId(model, version)).orElse(null);
+  }
+
   private LiveModel fromTrainingJob(String model, String version) {
     String jobName = new ResourceNames(model, version).trainingJob();
     TrainingJob job;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safedeploy.activities.local.LocalBackend;
 import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.platform.client.PlatformClient;
@@ -25,6 +24,7 @@ import dev.safedeploy.workflows.activities.MonitoringActivities;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.TrafficActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities;
+import dev.safedeploy.workflows.json.JsonMapping;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
 import io.temporal.activity.ActivityOptions;
@@ -131,7 +131,7 @@ class LocalActivitiesTest {
     baseline = stub(BaselineActivities.class).createBaseline(new BaselineActivities.BaselineRequest(
         v1.baselineJob(), "taxi", "v1", uri(models.data.baseline())));
     Path stats = Path.of(java.net.URI.create(baseline.statisticsUri()));
-    JsonNode s = new ObjectMapper().readTree(stats.toFile());
+    JsonNode s = JsonMapping.mapper().readTree(stats.toFile());
     assertThat(s.path("features")).extracting(f -> f.path("name").asText())
         .containsExactly("total_amount", "duration_minutes", "passenger_count", "trip_distance");
     assertThat(Path.of(java.net.URI.create(baseline.constraintsUri()))).isRegularFile();
@@ -292,7 +292,7 @@ class LocalActivitiesTest {
         NotificationActivities.Kind.APPROVAL_REQUESTED, "deploy-taxi-v1", "taxi", "v1", "approve please",
         Map.of("rmse", "1.7")));
     List<String> lines = Files.readAllLines(platform.home().resolve("notifications.jsonl"));
-    JsonNode n = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode n = JsonMapping.mapper().readTree(lines.get(lines.size() - 1));
     assertThat(n.path("kind").asText()).isEqualTo("APPROVAL_REQUESTED");
     assertThat(n.path("workflowId").asText()).isEqualTo("deploy-taxi-v1");
     assertThat(n.path("fields").path("rmse").asText()).isEqualTo("1.7");

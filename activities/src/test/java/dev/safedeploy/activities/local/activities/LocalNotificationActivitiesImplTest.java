@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
 import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
+import dev.safedeploy.workflows.json.JsonMapping;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class LocalNotificationActivitiesImplTest {
       gateway.stop(0);
     }
     assertThat(received).hasSize(1);
-    JsonNode body = new ObjectMapper().readTree(received.get(0));
+    JsonNode body = JsonMapping.mapper().readTree(received.get(0));
     assertThat(body.path("kind").asText()).isEqualTo("ROLLED_BACK");
     assertThat(body.path("workflowId").asText()).isEqualTo("deploy-taxi-v2");
     assertThat(body.path("fields").path("alarm").asText()).isEqualTo("taxi-prod-v2-5xx");

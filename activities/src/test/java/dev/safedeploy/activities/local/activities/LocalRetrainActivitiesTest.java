@@ -3,7 +3,6 @@ package dev.safedeploy.activities.local.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.safedeploy.activities.runs.PipelineRuns;
 import dev.safedeploy.platform.api.DataCaptureConfig;
 import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
@@ -20,17 +19,12 @@ import dev.safedeploy.workflows.activities.RetrainActivities.DataRequest;
 import dev.safedeploy.workflows.activities.RetrainActivities.LiveModel;
 import dev.safedeploy.workflows.activities.RetrainActivities.TrainingData;
 import dev.safedeploy.workflows.pipeline.DataLocations;
-import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
-import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,23 +198,6 @@ class LocalRetrainActivitiesTest {
     assertThatThrownBy(() -> retrain.assembleData(new DataRequest("taxi", "V6", live, false)))
         .satisfies(t -> assertThat(failure(t).getType()).isEqualTo(Failures.BAD_DATA));
     assertThat(platformHome.resolve("retrain-data").resolve("taxi-v6")).doesNotExist();
-  }
-
-  @Test
-  void theRunsRequestIsReadFromItsHistory() {
-    try (TestWorkflowEnvironment testEnv = TestWorkflowEnvironment.newInstance()) {
-      WorkflowClient wc = testEnv.getWorkflowClient();
-      DeploymentPolicy policy = DeploymentPolicy.defaults();
-      PipelineRequest request = new PipelineRequest("taxi", "v1", new DataLocations("file:///d/train.csv",
-          "file:///d/validation.csv", "file:///d/test.csv", "file:///d/baseline.csv"), Map.of("max_depth", "7"),
-          "alice", policy);
-      // no worker: the run's first event holds its input all the same
-      SafeDeploymentWorkflow wf = wc.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-          .setWorkflowId(request.workflowId()).setTaskQueue("nobody").build());
-      WorkflowClient.start(wf::run, request);
-      assertThat(PipelineRuns.request(wc, request.workflowId())).contains(request);
-      assertThat(PipelineRuns.request(wc, "deploy-taxi-v9")).isEmpty();
-    }
   }
 
   static long lines(String uri) throws Exception {
