@@ -12,6 +12,7 @@ import dev.safedeploy.worker.demo.TrafficGenerator;
 import dev.safedeploy.worker.dev.DevEnvironment;
 import dev.safedeploy.worker.reconcile.Reconciler;
 import dev.safedeploy.worker.temporal.TemporalServers;
+import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
@@ -25,7 +26,6 @@ import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.Strategy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -223,10 +223,7 @@ class ConcurrentVersionsEndToEndTest {
     PipelineRequest request = new PipelineRequest(MODEL, version, new DataLocations(data.train().toUri().toString(),
         data.validation().toUri().toString(), data.test().toUri().toString(), data.baseline().toUri().toString()),
         Map.of(), "alice", policy).validated();
-    SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(request.workflowId()).setTaskQueue(SafeDeploymentWorkflow.TASK_QUEUE).build());
-    WorkflowClient.start(wf::run, request);
-    return request.workflowId();
+    return PipelineRuns.start(client, request).execution().getWorkflowId();
   }
 
   /** Approves the run when it asks and waits for its result. */
