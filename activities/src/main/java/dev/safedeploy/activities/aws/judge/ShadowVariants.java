@@ -183,7 +183,7 @@ final class ShadowVariants {
   }
 
   /** Green's slot of the prod stack registered with Application Auto Scaling or not; no prod stack, nothing to do. */
-  private void autoScaling(String endpoint, String variant, boolean on) {
+  void autoScaling(String endpoint, String variant, boolean on) {
     String stack = AwsEndpointActivitiesImpl.stackName(endpoint);
     Map<String, String> current = stacks.parameters(stack);
     if (current.isEmpty()) {
