@@ -102,6 +102,10 @@ final class ShadowVariants {
     Optional<DescribeEndpointConfigResponse> made = describeConfig(shadowConfig);
     if (made.isEmpty()) {
       ProductionVariant blue = serving.get(0);
+      // the base config's own tags (safedeploy:model: teardown finds the config by it), not CloudFormation's aws:*
+      List<Tag> tags = new java.util.ArrayList<>(sageMaker.listTags(b -> b.resourceArn(current.endpointConfigArn()))
+          .tags().stream().filter(t -> !t.key().startsWith("aws:")).toList());
+      tags.add(Tag.builder().key(TAG_BASE).value(current.endpointConfigName()).build());
       // the shadow gets the production variant's weight: every request is mirrored
       ProductionVariant mirrored = shadow.get().toBuilder().initialVariantWeight(
           blue.initialVariantWeight() == null ? 1f : blue.initialVariantWeight()).build();
@@ -111,7 +115,7 @@ final class ShadowVariants {
             .shadowProductionVariants(mirrored)
             .dataCaptureConfig(current.dataCaptureConfig())
             .kmsKeyId(current.kmsKeyId())
-            .tags(Tag.builder().key(TAG_BASE).value(current.endpointConfigName()).build()));
+            .tags(tags));
         log.info("created shadow config {} for {}: {} serving, {} mirrored", shadowConfig, name,
             blue.variantName(), green);
       } catch (SageMakerException e) {

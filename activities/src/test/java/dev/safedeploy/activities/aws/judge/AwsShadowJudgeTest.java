@@ -68,6 +68,9 @@ class AwsShadowJudgeTest {
       + "\"ProductionVariants\":[" + variant("v1", 100) + "],\"ShadowProductionVariants\":[" + variant("v2", 100)
       + "]," + CAPTURE + "}";
 
+  private static final String BASE_TAGS = "{\"Tags\":[{\"Key\":\"safedeploy:model\",\"Value\":\"taxi\"},"
+      + "{\"Key\":\"aws:cloudformation:stack-name\",\"Value\":\"safedeploy-taxi-prod\"}]}";
+
   private static JudgeActivities judge(ActivityTesting t) {
     return t.stub(JudgeActivities.class);
   }
@@ -89,6 +92,7 @@ class AwsShadowJudgeTest {
         .onMatching("SageMaker.DescribeEndpointConfig", "\"" + SHADOW + "\"", SHADOW_CONFIG)
         .on("SageMaker.CreateEndpointConfig", "{\"EndpointConfigArn\":\"arn:x\"}")
         .on("SageMaker.UpdateEndpoint", "{\"EndpointArn\":\"arn:y\"}")
+        .on("SageMaker.ListTags", BASE_TAGS)
         .on("DescribeStacks", 400, NO_STACK);
     try (ActivityTesting t = activities(http)) {
       ShadowState s = judge(t).startShadow(new ShadowRequest(ENDPOINT, "v2"));
@@ -101,7 +105,8 @@ class AwsShadowJudgeTest {
           // every request mirrored: the shadow weighs what blue does
           .contains("\"InitialVariantWeight\":100.0}]")
           .contains("\"DestinationS3Uri\":\"s3://bucket/sd/datacapture\"")
-          .contains("{\"Key\":\"safedeploy:shadow-base-config\",\"Value\":\"" + BASE + "\"}");
+          .contains("{\"Key\":\"safedeploy:shadow-base-config\",\"Value\":\"" + BASE + "\"}")
+          .contains("{\"Key\":\"safedeploy:model\",\"Value\":\"taxi\"}").doesNotContain("aws:cloudformation");
       assertThat(http.bodiesOf("SageMaker.UpdateEndpoint")).singleElement().asString()
           .contains("\"EndpointConfigName\":\"" + SHADOW + "\"").contains("\"RetainAllVariantProperties\":true");
       assertThat(http.conformance.violations).isEmpty();
@@ -126,6 +131,7 @@ class AwsShadowJudgeTest {
         .on("SageMaker.DescribeEndpoint", endpoint(BASE, true))
         .onMatching("SageMaker.DescribeEndpointConfig", "\"" + BASE + "\"", BASE_CONFIG)
         .onMatching("SageMaker.DescribeEndpointConfig", "\"" + SHADOW + "\"", 400, NOT_FOUND)
+        .on("SageMaker.ListTags", BASE_TAGS)
         .on("SageMaker.CreateEndpointConfig", 400, "{\"__type\":\"ValidationException\",\"message\":"
             + "\"ShadowProductionVariants is not supported in this region.\"}");
     try (ActivityTesting t = activities(http)) {
