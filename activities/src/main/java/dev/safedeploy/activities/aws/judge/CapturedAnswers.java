@@ -183,6 +183,10 @@ final class CapturedAnswers {
   }
 
   private static RuntimeException failure(S3Exception e, String doing, String uri, String action) {
+    if (e instanceof software.amazon.awssdk.services.s3.model.NoSuchBucketException) {
+      return ApplicationFailure.newNonRetryableFailure("no bucket for data capture " + uri + " (the prod endpoint's"
+          + " DataCaptureS3Uri): nothing to judge", dev.safedeploy.workflows.activities.Failures.NOT_FOUND);
+    }
     if (S3Errors.isAccessDenied(e)) {
       return ApplicationFailure.newNonRetryableFailure("access denied " + doing + " data capture " + uri
           + ": the worker role needs " + action, dev.safedeploy.workflows.activities.Failures.INFRASTRUCTURE_FAILED);

@@ -139,8 +139,18 @@ final class ShadowVariants {
           + (config.endpointOverride() == null ? "" : " on " + config.endpointOverride()) + ")");
     }
     autoScaling(name, green, false);
-    sageMaker.updateEndpoint(b -> b.endpointName(name).endpointConfigName(shadowConfig)
-        .retainAllVariantProperties(true));
+    try {
+      sageMaker.updateEndpoint(b -> b.endpointName(name).endpointConfigName(shadowConfig)
+          .retainAllVariantProperties(true));
+    } catch (SageMakerException e) {
+      if (!mentionsShadow(e)) {
+        throw e;
+      }
+      // refused outright (e.g. an instance type without shadow support): the endpoint never left its config
+      autoScaling(name, green, true);
+      deleteConfig(shadowConfig);
+      return notMirroring(request, "SageMaker refused to move " + name + " onto the shadow config: " + message(e));
+    }
     log.info("{}: live traffic mirrored to shadow {} (config {})", name, green, shadowConfig);
     DescribeEndpointResponse after = waitInService(name);
     if (!shadowConfig.equals(after.endpointConfigName())) {

@@ -269,6 +269,18 @@ class AwsJudgeActivitiesTest {
   }
 
   @Test
+  void aMissingCaptureBucketIsAClearError(MotoServer moto) {
+    AwsClients c = moto.clients();
+    try (ActivityTesting t = new ActivityTesting(new AwsJudgeActivitiesImpl(c.sageMaker(), c.s3(), c.cloudWatch(),
+        new StackDeployer(c.cloudFormation(), moto.config()), moto.config(), "s3://no-such-bucket/sd/datacapture"))) {
+      var f = ActivityTesting.failure(() -> t.stub(JudgeActivities.class).judge(request(null)));
+      assertThat(f.getType()).isEqualTo(Failures.NOT_FOUND);
+      assertThat(f.getOriginalMessage()).startsWith("no bucket for data capture s3://no-such-bucket/sd/datacapture/"
+          + ENDPOINT + "/v1/2026/12/03/09/");
+    }
+  }
+
+  @Test
   void answersParseFromCsvJsonAndBase64() throws Exception {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     assertThat(CapturedAnswers.predictions(json.readTree(

@@ -144,6 +144,28 @@ class AwsShadowJudgeTest {
   }
 
   @Test
+  void anUpdateRefusedForTheShadowLeavesTheEndpointAsItWas() {
+    RecordedHttpClient http = new RecordedHttpClient()
+        .on("SageMaker.DescribeEndpoint", endpoint(BASE, true))
+        .onMatching("SageMaker.DescribeEndpointConfig", "\"" + BASE + "\"", BASE_CONFIG)
+        .onMatching("SageMaker.DescribeEndpointConfig", "\"" + SHADOW + "\"", 400, NOT_FOUND)
+        .onMatching("SageMaker.DescribeEndpointConfig", "\"" + SHADOW + "\"", SHADOW_CONFIG)
+        .on("SageMaker.ListTags", BASE_TAGS)
+        .on("SageMaker.CreateEndpointConfig", "{\"EndpointConfigArn\":\"arn:x\"}")
+        .on("SageMaker.UpdateEndpoint", 400, "{\"__type\":\"ValidationException\",\"message\":"
+            + "\"Shadow variants are not supported for instance type ml.m5.large.\"}")
+        .on("SageMaker.DeleteEndpointConfig", "{}")
+        .on("DescribeStacks", 400, NO_STACK);
+    try (ActivityTesting t = activities(http)) {
+      ShadowState s = judge(t).startShadow(new ShadowRequest(ENDPOINT, "v2"));
+      assertThat(s.mirroring()).isFalse();
+      assertThat(s.note()).isEqualTo("SageMaker refused to move taxi-prod onto the shadow config: Shadow variants are"
+          + " not supported for instance type ml.m5.large.: no shadow step");
+      assertThat(http.bodiesOf("SageMaker.DeleteEndpointConfig")).singleElement().asString().contains(SHADOW);
+    }
+  }
+
+  @Test
   void stopGoesBackToTheBaseConfigAndDeletesTheShadowConfig() {
     RecordedHttpClient http = new RecordedHttpClient()
         .on("SageMaker.DescribeEndpoint", endpoint(SHADOW, false))
