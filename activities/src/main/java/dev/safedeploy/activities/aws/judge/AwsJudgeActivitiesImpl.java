@@ -117,6 +117,10 @@ public class AwsJudgeActivitiesImpl implements JudgeActivities {
         notes.add(r.unreadable() + " captured lines of " + r.variant() + " had no numeric answer");
       }
     }
+    if (pairs.size() > 0 && pairs.unmatched() > 0) {
+      notes.add(pairs.unmatched() + " of " + green.answers().size() + " captured answers of " + green.variant()
+          + " had no counterpart among blue's (paired " + pairs.size() + " rows)");
+    }
     if (!notes.isEmpty()) {
       j = new Judgement(j.step(), j.from(), j.to(), j.score(), j.verdict(),
           j.reason() + " (" + String.join("; ", notes) + ")", j.metrics());

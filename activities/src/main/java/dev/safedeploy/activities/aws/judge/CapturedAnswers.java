@@ -2,6 +2,7 @@ package dev.safedeploy.activities.aws.judge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.activities.aws.s3.S3Location;
 import io.temporal.failure.ApplicationFailure;
@@ -92,6 +93,10 @@ final class CapturedAnswers {
         }
         objects++;
         unreadable += readObject(o.key(), from, to, answers);
+        if (objects % 100 == 0) {
+          AwsPolling.heartbeat("read " + objects + " capture files of " + variant + " (" + answers.size()
+              + " answers)");
+        }
       }
     }
     return new Read(variant, answers, objects, unreadable, answers.size() >= maxRecords);

@@ -239,8 +239,12 @@ class AwsJudgeActivitiesTest {
       capture(moto, "v1", 15, i -> blue[i], i -> "req-" + i);
       // the shadow: the same requests, answered 20% higher; the distributions overlap, the pairs do not
       capture(moto, "v2", 15, i -> blue[i] * 1.2, i -> "req-" + i);
+      // one mirrored request blue's capture missed
+      put(moto, "v2", FROM.plusSeconds(600), "stray", line("stray", "req-x", FROM.plusSeconds(600), 24) + "\n");
       Judgement j = t.stub(JudgeActivities.class).judge(request(JudgePolicy.withShadow(java.time.Duration
           .ofMinutes(20))));
+      assertThat(j.reason()).contains("1 of 301 captured answers of v2 had no counterpart among blue's (paired 300"
+          + " rows)");
       MetricJudgement paired = metric(j, JudgeMetric.PREDICTION_PAIRED);
       assertThat(paired.verdict()).as(paired.detail()).isEqualTo(Verdict.FAIL);
       assertThat(paired.blueSamples()).isEqualTo(300);
