@@ -43,6 +43,7 @@ public final class AwsBackend {
         new AwsNotificationActivitiesImpl(clients.sns(), config.snsTopicArn(),
             GatewayNotifier.of(System.getenv(GatewayNotifier.ENV_URL))),
         new AwsMonitoringActivitiesImpl(stacks, clients.cloudWatch(), clients.s3(), config),
-        new AwsJudgeActivitiesImpl());
+        new AwsJudgeActivitiesImpl(clients.sageMaker(), clients.s3(), clients.cloudWatch(), stacks, config,
+            endpoints.captureRoot()));
   }
 }

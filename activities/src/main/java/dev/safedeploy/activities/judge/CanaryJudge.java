@@ -57,7 +57,7 @@ public final class CanaryJudge {
   }
 
   static MetricJudgement latencyP50(JudgePolicy policy, VariantData blue, VariantData green) {
-    MetricJudgement few = tooFew(JudgeMetric.LATENCY_P50, policy, blue.requests(), green.requests(), "requests");
+    MetricJudgement few = tooFew(JudgeMetric.LATENCY_P50, policy, blue.latencySamples(), green.latencySamples(), "requests");
     if (few != null) {
       return few;
     }
@@ -65,7 +65,7 @@ public final class CanaryJudge {
     double b = percentile(blue.latencyMillis(), 50);
     double g = percentile(green.latencyMillis(), 50);
     boolean fail = t.pGreenWorse() < policy.alpha() && slower(policy, g, b);
-    return new MetricJudgement(JudgeMetric.LATENCY_P50, blue.requests(), green.requests(), t.test(), t.statistic(),
+    return new MetricJudgement(JudgeMetric.LATENCY_P50, blue.latencySamples(), green.latencySamples(), t.test(), t.statistic(),
         t.pGreenWorse(), b, g, fail ? Verdict.FAIL : Verdict.PASS,
         fmt("green p50 %.3f ms vs blue %.3f ms (%+.0f%%, tolerance %.0f%% and %.2f ms), %s p=%.3g", g, b,
             change(g, b), 100 * policy.latencyTolerance(), policy.latencyFloorMillis(), t.test(), t.pGreenWorse()));
@@ -73,7 +73,7 @@ public final class CanaryJudge {
 
   /** Green's share of requests slower than blue's p99, against blue's own share (about 1%). */
   static MetricJudgement latencyP99(JudgePolicy policy, VariantData blue, VariantData green) {
-    MetricJudgement few = tooFew(JudgeMetric.LATENCY_P99, policy, blue.requests(), green.requests(), "requests");
+    MetricJudgement few = tooFew(JudgeMetric.LATENCY_P99, policy, blue.latencySamples(), green.latencySamples(), "requests");
     if (few != null) {
       return few;
     }
@@ -81,14 +81,14 @@ public final class CanaryJudge {
     double g = percentile(green.latencyMillis(), 99);
     long blueAbove = Arrays.stream(blue.latencyMillis()).filter(v -> v > b).count();
     long greenAbove = Arrays.stream(green.latencyMillis()).filter(v -> v > b).count();
-    TestResult t = Proportions.compare(blueAbove, blue.requests(), greenAbove, green.requests());
+    TestResult t = Proportions.compare(blueAbove, blue.latencySamples(), greenAbove, green.latencySamples());
     boolean fail = t.pGreenWorse() < policy.alpha() && slower(policy, g, b);
-    return new MetricJudgement(JudgeMetric.LATENCY_P99, blue.requests(), green.requests(), t.test(), t.statistic(),
+    return new MetricJudgement(JudgeMetric.LATENCY_P99, blue.latencySamples(), green.latencySamples(), t.test(), t.statistic(),
         t.pGreenWorse(), b, g, fail ? Verdict.FAIL : Verdict.PASS,
         fmt("green p99 %.3f ms vs blue %.3f ms (%+.0f%%, tolerance %.0f%% and %.2f ms); %.1f%% of green slower than"
                 + " blue's p99 vs %.1f%%, %s p=%.3g", g, b, change(g, b), 100 * policy.latencyTolerance(),
             policy.latencyFloorMillis(),
-            100.0 * greenAbove / green.requests(), 100.0 * blueAbove / blue.requests(), t.test(), t.pGreenWorse()));
+            100.0 * greenAbove / green.latencySamples(), 100.0 * blueAbove / blue.latencySamples(), t.test(), t.pGreenWorse()));
   }
 
   static MetricJudgement prediction(JudgePolicy policy, VariantData blue, VariantData green) {

@@ -5,13 +5,26 @@ import java.util.Arrays;
 /**
  * One variant's requests in a window, as the judge reads them.
  *
- * @param latencyMillis every request's latency
- * @param errors how many of them were answered 5xx
+ * @param latencyMillis the latency samples: every request's where the backend records them (local), per-period
+ *     aggregates where it keeps only those (CloudWatch on AWS)
+ * @param errors how many requests were answered 5xx
  * @param predictions the predictions of the requests answered with one
+ * @param requests how many requests the variant answered (the error rate's denominator)
  */
-public record VariantData(double[] latencyMillis, long errors, double[] predictions) {
+public record VariantData(double[] latencyMillis, long errors, double[] predictions, long requests) {
 
-  public long requests() {
+  public VariantData {
+    if (requests < 0 || errors < 0 || errors > requests) {
+      throw new IllegalArgumentException("errors must be in [0, requests], got " + errors + " of " + requests);
+    }
+  }
+
+  /** Per-request samples: one latency per request. */
+  public VariantData(double[] latencyMillis, long errors, double[] predictions) {
+    this(latencyMillis, errors, predictions, latencyMillis.length);
+  }
+
+  public int latencySamples() {
     return latencyMillis.length;
   }
 

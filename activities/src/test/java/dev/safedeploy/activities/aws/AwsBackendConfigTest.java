@@ -81,17 +81,6 @@ class AwsBackendConfigTest {
   }
 
   @Test
-  void theAwsJudgeSaysItCannotJudgeYet() {
-    var request = new dev.safedeploy.workflows.judge.JudgeRequest("m-prod", "v1", "v2",
-        java.time.Instant.parse("2026-12-03T08:00:00Z"), java.time.Instant.parse("2026-12-03T08:05:00Z"),
-        "canary 10% bake", null);
-    var j = new dev.safedeploy.activities.aws.judge.AwsJudgeActivitiesImpl().judge(request);
-    assertThat(j.verdict()).isEqualTo(dev.safedeploy.workflows.judge.Verdict.INCONCLUSIVE);
-    assertThat(j.reason()).startsWith("no canary judge on the aws backend yet");
-    assertThat(j.from()).isEqualTo(request.from());
-  }
-
-  @Test
   void backendImplementsEveryPortOnce() {
     AwsBackendConfig c = AwsBackendConfig.fromEnv(MINIMAL);
     List<Object> activities = AwsBackend.activities(c, new RecordedHttpClient().clients(c));

@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.sagemaker.model.TrainingJobStatus;
  * (3) moto's endpoints write no data capture, so an interceptor on the runtime client writes a capture object where
  * SageMaker would, under the variant holding most of the weight, for every invocation of the prod endpoint; (4) moto
  * evaluates no metrics, so the alarm is set with SetAlarmState. Real time (no time skipping) with short bakes, so the
- * alarm lands inside the canary bake.
+ * alarm lands inside the canary bake. A second run lets the canary judge roll back a green whose captured answers
+ * differ from blue's.
  */
 @ExtendWith(MotoServerExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -216,6 +217,55 @@ class AwsBackendEndToEndTest {
           .extracting(v -> v.variantName() + "=" + v.currentWeight()).containsExactly("v1=100.0");
       assertThat(moto.clients().cloudWatch().describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms())
           .as("the rolled-back variant's alarms are gone with it").isEmpty();
+    }
+  }
+
+  /**
+   * The AWS canary judge in the workflow: a second version whose captured answers run 20% above blue's during the
+   * canary bake (written where SageMaker's capture would put them, timed inside the bake) fails the judge, and
+   * production rolls back with the evidence, no alarm involved.
+   */
+  @Test
+  void canaryJudgeRollsBackAGreenAnsweringHigher(MotoServer moto) throws Exception {
+    data(moto);
+    AwsClients clients = clients(moto);
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build())) {
+      SearchAttributes.ALL.forEach(k ->
+          env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+      Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
+      worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
+      worker.registerActivitiesImplementations(AwsBackend.activities(moto.config(), clients).toArray());
+      EndpointLeases.register(worker, env.getWorkflowClient());
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      assertThat(run(client, request("v1"), null).outcome()).isEqualTo(Outcome.PROMOTED);
+
+      PipelineResult second = run(client, request("v2"), wf -> {
+        await(wf, s -> s.stage() == Stage.DEPLOY_PROD && Integer.valueOf(10).equals(s.traffic().get("v2")),
+            "canary at 10%");
+        java.time.Instant at = java.time.Instant.now().plusSeconds(1);
+        for (String v : new String[] {"v1", "v2"}) {
+          StringBuilder lines = new StringBuilder();
+          for (int i = 0; i < 100; i++) {
+            double answer = (20 + (i % 10)) * (v.equals("v2") ? 1.2 : 1.0);
+            lines.append("{\"captureData\":{\"endpointOutput\":{\"observedContentType\":\"text/csv\",")
+                .append("\"mode\":\"OUTPUT\",\"data\":\"").append(answer).append("\",\"encoding\":\"CSV\"}},")
+                .append("\"eventMetadata\":{\"eventId\":\"").append(v).append('-').append(i)
+                .append("\",\"inferenceTime\":\"").append(at.plusMillis(20L * i)).append("\"},")
+                .append("\"eventVersion\":\"0\"}\n");
+          }
+          String hour = java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd/HH")
+              .withZone(java.time.ZoneOffset.UTC).format(at);
+          moto.clients().s3().putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/datacapture/taxi-prod/" + v + "/"
+              + hour + "/judged-" + v + ".jsonl"), RequestBody.fromString(lines.toString()));
+        }
+      });
+      assertThat(second.outcome()).as(second.reason()).isEqualTo(Outcome.ROLLED_BACK);
+      assertThat(second.reason()).contains("canary judge failed green at canary 10% bake")
+          .contains("PREDICTION green median answer");
+      assertThat(moto.clients().sageMaker().describeEndpoint(b -> b.endpointName("taxi-prod")).productionVariants())
+          .extracting(v -> v.variantName() + "=" + v.currentWeight()).containsExactly("v1=100.0");
     }
   }
 

@@ -43,6 +43,8 @@ import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndC
  *   <li>PutMetricAlarm on Model Monitor's data metrics: a feature_* metric with the Endpoint and MonitoringSchedule
  *       dimensions it is published with.</li>
  *   <li>PutLifecycleEventHookExecutionStatus: Succeeded or Failed only.</li>
+ *   <li>CreateEndpointConfig with ShadowProductionVariants: exactly one production and one shadow variant, with
+ *       different names.</li>
  * </ul>
  */
 public final class AwsConformance implements ExecutionInterceptor {
@@ -74,6 +76,7 @@ public final class AwsConformance implements ExecutionInterceptor {
     } else if (r instanceof UpdateEndpointRequest u) {
       problem = blueGreen(u);
     } else if (r instanceof CreateEndpointConfigRequest c) {
+      problem = shadow(c);
       configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
           .map(ProductionVariant::variantName).toList());
     } else if (r instanceof PutMetricAlarmRequest a) {
@@ -137,6 +140,22 @@ public final class AwsConformance implements ExecutionInterceptor {
     if (known != null && !new TreeSet<>(named).equals(new TreeSet<>(known))) {
       return "a traffic shift on " + u.endpointName() + " names " + new TreeSet<>(named) + " but the endpoint has "
           + new TreeSet<>(known);
+    }
+    return null;
+  }
+
+  /** SageMaker: a config with shadow variants has exactly one production and one shadow variant, named apart. */
+  private static String shadow(CreateEndpointConfigRequest c) {
+    if (!c.hasShadowProductionVariants() || c.shadowProductionVariants().isEmpty()) {
+      return null;
+    }
+    if (c.productionVariants().size() != 1 || c.shadowProductionVariants().size() != 1) {
+      return "endpoint config " + c.endpointConfigName() + " with shadow variants needs exactly one production and one"
+          + " shadow variant, got " + c.productionVariants().size() + " and " + c.shadowProductionVariants().size();
+    }
+    if (c.productionVariants().get(0).variantName().equals(c.shadowProductionVariants().get(0).variantName())) {
+      return "endpoint config " + c.endpointConfigName() + ": the shadow variant's name must differ from the"
+          + " production variant's";
     }
     return null;
   }

@@ -54,7 +54,12 @@ public final class RecordedHttpClient implements SdkHttpClient {
    * deployment id among several); these win over the plain answers of the operation.
    */
   public RecordedHttpClient onMatching(String operation, String contains, String body) {
-    answers.computeIfAbsent(operation + MATCH + contains, k -> new ArrayDeque<>()).add(new Answer(200, body));
+    return onMatching(operation, contains, 200, body);
+  }
+
+  /** As {@link #onMatching(String, String, String)}, with a status (e.g. a 400 "not found" first, then the thing). */
+  public RecordedHttpClient onMatching(String operation, String contains, int status, String body) {
+    answers.computeIfAbsent(operation + MATCH + contains, k -> new ArrayDeque<>()).add(new Answer(status, body));
     return this;
   }
 
