@@ -142,7 +142,8 @@ public class AwsJudgeActivitiesImpl implements JudgeActivities {
     }
     return new MetricJudgement(m.metric(), m.blueSamples(), m.greenSamples(), m.test(), m.statistic(), m.pValue(),
         m.blueValue(), m.greenValue(), m.verdict(), "on per-minute ModelLatency averages (CloudWatch, " + nb
-            + " blue and " + ng + " green minutes; no per-request latency on SageMaker): " + m.detail());
+            + " blue and " + ng + " green minutes; no per-request latency on SageMaker): " + m.detail(),
+        m.blueQuantiles(), m.greenQuantiles());
   }
 
   /** Blue's and green's answers to the same requests, matched by id, row by row. */
