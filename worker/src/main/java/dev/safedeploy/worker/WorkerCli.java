@@ -1,7 +1,6 @@
 package dev.safedeploy.worker;
 
 import dev.safedeploy.platform.serving.HttpExchanges;
-import dev.safedeploy.worker.bench.BenchCommand;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
 import dev.safedeploy.worker.cli.DevCommand;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true,
     subcommands = {DevCommand.class, DemoCommand.class, WorkerCommand.class, PlatformCommand.class,
-        DataCommand.class, ReconcileCommand.class, BenchCommand.class, TeardownCommand.class})
+        DataCommand.class, ReconcileCommand.class, TeardownCommand.class})
 public final class WorkerCli {
 
   public static void main(String[] args) {
