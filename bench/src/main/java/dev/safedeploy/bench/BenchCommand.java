@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code safedeploy bench <name> [--json]}: each benchmark is bounded in time and count and stops by itself. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    header = "Benchmarks (throughput, alarm-to-rollback latency, recovery).", description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
     + "router, judge. Prints a table, or one JSON line with --json.",
     subcommands = {BenchCommand.Overhead.class, BenchCommand.Concurrency.class, BenchCommand.Rollback.class,
         BenchCommand.Detection.class, BenchCommand.Pipeline.class, BenchCommand.Router.class,
@@ -76,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trips", description = "Synthetic trips for training (default: ${DEFAULT-VALUE})")
     long trips = 10_000;
 
-    @Option(names = "--alarm-period", converter = dev.safedeploy.worker.cli.DurationConverter.class,
+    @Option(names = "--alarm-period", converter = dev.safedeploy.starter.cli.Durations.class,
         description = "Period of the canary alarms (default: ${DEFAULT-VALUE})")
     java.time.Duration alarmPeriod;
 
@@ -137,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", description = "Concurrent connections (default: ${DEFAULT-VALUE})")
     int connections = 16;
 
-    @Option(names = "--duration", converter = dev.safedeploy.worker.cli.DurationConverter.class,
+    @Option(names = "--duration", converter = dev.safedeploy.starter.cli.Durations.class,
         description = "Load per target (default: ${DEFAULT-VALUE})")
     java.time.Duration duration = java.time.Duration.ofSeconds(10);
 

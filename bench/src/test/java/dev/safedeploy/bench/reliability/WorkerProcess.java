@@ -41,7 +41,7 @@ final class WorkerProcess implements AutoCloseable {
     Path log = stack.home().resolve("worker-" + started + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "dev.safedeploy.worker.WorkerCli", "worker")
+        "dev.safedeploy.starter.SafedeployCli", "worker")
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();

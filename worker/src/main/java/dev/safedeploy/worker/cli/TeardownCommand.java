@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
  * default: it lists, and deletes only with {@code --apply}.
  */
 @Command(name = "teardown", mixinStandardHelpOptions = true,
+    header = "List (dry run) or delete (--apply) everything a model left on AWS.",
     description = "List (dry run) or delete (--apply) everything MODEL left on AWS (SAFEDEPLOY_BACKEND=aws settings).")
 public final class TeardownCommand implements Callable<Integer> {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.safedeploy.starter.cli.ExitCodes;
 import dev.safedeploy.starter.cli.Json;
 import dev.safedeploy.starter.fake.TemporalFixture;
+import dev.safedeploy.worker.temporal.RealTemporal;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflowImpl;
 import dev.safedeploy.workflows.retrain.FakeRetrainActivities;
 import dev.safedeploy.workflows.retrain.RetrainJournalEntry;
@@ -44,7 +45,7 @@ class RetrainScheduleRealServerTest {
   @BeforeAll
   void start() {
     backend = new FakeBackend().withLive("nyctaxi", "v1", 4.5);
-    temporal = TemporalFixture.real(List.of(SafeDeploymentWorkflowImpl.class, RetrainWorkflowImpl.class,
+    temporal = RealTemporal.fixture(List.of(SafeDeploymentWorkflowImpl.class, RetrainWorkflowImpl.class,
         RetrainScheduleWorkflowImpl.class), backend, new FakeRetrainActivities());
     schedules = ScheduleClient.newInstance(temporal.client().getWorkflowServiceStubs(),
         ScheduleClientOptions.newBuilder().setNamespace("default").build());

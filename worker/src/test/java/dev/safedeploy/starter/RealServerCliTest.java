@@ -1,6 +1,7 @@
 package dev.safedeploy.starter;
 
 import dev.safedeploy.starter.fake.TemporalFixture;
+import dev.safedeploy.worker.temporal.RealTemporal;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflowImpl;
 import dev.safedeploy.workflows.testing.FakeBackend;
 
@@ -12,6 +13,6 @@ class RealServerCliTest extends RealWorkflowCliTest {
 
   @Override
   TemporalFixture fixture(FakeBackend fake) {
-    return TemporalFixture.real(SafeDeploymentWorkflowImpl.class, fake);
+    return RealTemporal.fixture(SafeDeploymentWorkflowImpl.class, fake);
   }
 }
