@@ -2,41 +2,59 @@ package dev.safedeploy.bench;
 
 import java.util.Arrays;
 import java.util.Collection;
+import org.HdrHistogram.DoubleHistogram;
 
-/** Nearest-rank percentiles over measured samples (milliseconds, usually). */
+/**
+ * Percentiles over measured samples (milliseconds, usually), from an HdrHistogram kept to three significant digits;
+ * count, min, max, mean and sum are exact.
+ */
 public final class Stats {
 
-  private final double[] sorted;
+  private static final int SIGNIFICANT_DIGITS = 3;
 
-  private Stats(double[] sorted) {
-    this.sorted = sorted;
+  private final DoubleHistogram histogram;
+  private final double[] samples;
+
+  private Stats(double[] samples) {
+    this.samples = samples;
+    this.histogram = new DoubleHistogram(SIGNIFICANT_DIGITS);
+    for (double v : samples) {
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("a sample must be a finite number >= 0, got " + v);
+      }
+      histogram.recordValue(v);
+    }
   }
 
   public static Stats of(Collection<? extends Number> samples) {
-    double[] values = samples.stream().mapToDouble(Number::doubleValue).sorted().toArray();
-    return new Stats(values);
+    return new Stats(samples.stream().mapToDouble(Number::doubleValue).toArray());
   }
 
   public static Stats of(double... samples) {
-    double[] values = samples.clone();
-    Arrays.sort(values);
-    return new Stats(values);
+    return new Stats(samples.clone());
   }
 
   public int count() {
-    return sorted.length;
+    return samples.length;
   }
 
-  /** Nearest rank: the smallest sample with at least p% of the samples at or below it. NaN when empty. */
+  /**
+   * The smallest recorded value with at least p% of the samples at or below it (nearest rank), to three significant
+   * digits; NaN when empty.
+   */
   public double percentile(double p) {
-    if (sorted.length == 0) {
+    if (samples.length == 0) {
       return Double.NaN;
     }
     if (p <= 0) {
-      return sorted[0];
+      return min();
     }
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+    if (p >= 100) {
+      return max();
+    }
+    double v = histogram.lowestEquivalentValue(histogram.getValueAtPercentile(p));
+    // the bucket's lower bound may sit just under the smallest sample; never report below it or above the largest
+    return Math.min(max(), Math.max(min(), v));
   }
 
   public double p50() {
@@ -48,18 +66,18 @@ public final class Stats {
   }
 
   public double max() {
-    return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
+    return samples.length == 0 ? Double.NaN : Arrays.stream(samples).max().getAsDouble();
   }
 
   public double min() {
-    return sorted.length == 0 ? Double.NaN : sorted[0];
+    return samples.length == 0 ? Double.NaN : Arrays.stream(samples).min().getAsDouble();
   }
 
   public double mean() {
-    return sorted.length == 0 ? Double.NaN : Arrays.stream(sorted).sum() / sorted.length;
+    return samples.length == 0 ? Double.NaN : sum() / samples.length;
   }
 
   public double sum() {
-    return Arrays.stream(sorted).sum();
+    return Arrays.stream(samples).sum();
   }
 }

@@ -21,6 +21,22 @@ class StatsAndReportTest {
   }
 
   @Test
+  void percentilesOfMillisecondTimingsHoldThreeSignificantDigits() {
+    double[] samples = new double[1000];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = 0.5 + i * 1.237; // 0.5 .. 1236.3 ms
+    }
+    Stats s = Stats.of(samples);
+    assertThat(s.count()).isEqualTo(1000);
+    assertThat(s.p50()).isCloseTo(samples[499], org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(s.p99()).isCloseTo(samples[989], org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(s.percentile(100)).isEqualTo(s.max()).isEqualTo(samples[999]);
+    assertThat(s.percentile(0)).isEqualTo(s.min()).isEqualTo(0.5);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stats.of(1.0, -2.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-2.0");
+  }
+
+  @Test
   void reportPrintsATableAndOneJsonLine() {
     BenchReport r = new BenchReport("demo").put("runs", 3).put("p50Millis", 1.23456).note("a note");
     assertThat(r.json()).isEqualTo("{\"bench\":\"demo\",\"runs\":3,\"p50Millis\":1.235,\"notes\":[\"a note\"]}");
