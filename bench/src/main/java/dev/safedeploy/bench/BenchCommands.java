@@ -16,6 +16,11 @@ public final class BenchCommands implements CommandProvider {
   }
 
   @Override
+  public void beforeRun() {
+    new RuntimeCommands().beforeRun();
+  }
+
+  @Override
   public IExecutionExceptionHandler failureHandler() {
     return RuntimeCommands.FAILURE;
   }

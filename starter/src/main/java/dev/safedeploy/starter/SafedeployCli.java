@@ -116,6 +116,18 @@ public class SafedeployCli implements Runnable {
       err.flush();
       return f.exitCode();
     };
+    cl.setExecutionStrategy(parsed -> {
+      // the provider's JVM settings before its command runs; help and version run nothing
+      boolean help = false;
+      for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+        help |= p.isUsageHelpRequested() || p.isVersionHelpRequested();
+      }
+      CommandProvider owner = parsed.subcommand() == null ? null : owners.get(parsed.subcommand().commandSpec().name());
+      if (owner != null && !help) {
+        owner.beforeRun();
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     cl.setParameterExceptionHandler((e, args) -> {
       CommandProvider owner = owners.get(topLevelName(e.getCommandLine()));
       CommandLine.IParameterExceptionHandler handler = owner == null ? null : owner.badArgumentsHandler();

@@ -322,6 +322,7 @@ class SafedeployCliTest {
     CliRun help = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "--help");
     assertThat(help.out()).containsPattern("(?m)^  fakerun\\s+A provided command \\(its summary\\)\\.$")
         .containsPattern("(?m)^  start\\s");
+    FakeCommands.prepared.set(0);
     CliRun own = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "fakerun", "--help");
     assertThat(own.exitCode()).isZero();
     assertThat(own.out()).startsWith("Usage: safedeploy fakerun").contains("Records its arguments")
@@ -331,6 +332,10 @@ class SafedeployCliTest {
         "fakerun", "--json", "taxi", "extra");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(FakeCommands.lastArgs).containsExactly("--json", "taxi", "extra");
+    // prepared once before it ran; never for its help, nor for the root's own commands
+    assertThat(FakeCommands.prepared.get()).isEqualTo(1);
+    CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "--help");
+    assertThat(FakeCommands.prepared.get()).isEqualTo(1);
 
     CliRun failed = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "fakerun", "--fail");
     assertThat(failed.exitCode()).isEqualTo(7);

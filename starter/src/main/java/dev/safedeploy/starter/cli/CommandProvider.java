@@ -22,6 +22,9 @@ public interface CommandProvider {
    */
   List<CommandLine> commands();
 
+  /** Called once before one of these commands runs (not for help or bad arguments): JVM-wide settings it needs. */
+  default void beforeRun() {}
+
   /** How an exception one of these commands throws is reported; null for the root's own (one line, ExitCodes). */
   default IExecutionExceptionHandler failureHandler() {
     return null;

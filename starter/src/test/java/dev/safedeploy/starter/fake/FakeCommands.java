@@ -14,6 +14,7 @@ import dev.safedeploy.starter.cli.CommandProvider;
 public final class FakeCommands implements CommandProvider {
 
   public static volatile List<String> lastArgs;
+  public static final java.util.concurrent.atomic.AtomicInteger prepared = new java.util.concurrent.atomic.AtomicInteger();
 
   @Command(name = "fakerun", mixinStandardHelpOptions = true, header = "A provided command (its summary).",
       description = "Records its arguments; --fail throws.")
@@ -44,6 +45,11 @@ public final class FakeCommands implements CommandProvider {
   @Override
   public List<CommandLine> commands() {
     return List.of(new CommandLine(new FakeRun()));
+  }
+
+  @Override
+  public void beforeRun() {
+    prepared.incrementAndGet();
   }
 
   @Override

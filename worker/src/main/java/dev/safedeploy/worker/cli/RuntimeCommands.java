@@ -35,12 +35,16 @@ public final class RuntimeCommands implements CommandProvider {
 
   @Override
   public List<CommandLine> commands() {
-    // Before any JDK HTTP server exists (metrics start before the platform): otherwise every hop waits ~40 ms.
-    HttpExchanges.noDelay();
     return List.of(new DevCommand(), new DemoCommand(), new WorkerCommand(), new PlatformCommand(),
             new DataCommand(), new ReconcileCommand(), new TeardownCommand()).stream()
         .map(command -> new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true))
         .toList();
+  }
+
+  /** Before any JDK HTTP server exists (metrics start before the platform): otherwise every hop waits ~40 ms. */
+  @Override
+  public void beforeRun() {
+    HttpExchanges.noDelay();
   }
 
   @Override
