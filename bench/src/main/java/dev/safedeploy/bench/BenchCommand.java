@@ -7,16 +7,16 @@ import picocli.CommandLine.Option;
 /** {@code safedeploy bench <name> [--json]}: each benchmark is bounded in time and count and stops by itself. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     header = "Benchmarks (throughput, alarm-to-rollback latency, recovery).", description = "Measure the pipeline: overhead, concurrency, rollback, detection, pipeline, "
-    + "router, judge. Prints a table, or one JSON line with --json.",
+    + "router, judge; code: JMH microbenchmarks. Prints a table, or one JSON line with --json.",
     subcommands = {BenchCommand.Overhead.class, BenchCommand.Concurrency.class, BenchCommand.Rollback.class,
         BenchCommand.Detection.class, BenchCommand.Pipeline.class, BenchCommand.Router.class,
-        BenchCommand.Judge.class})
+        BenchCommand.Judge.class, BenchCommand.Code.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
     System.err.println("safedeploy bench: name a benchmark: overhead, concurrency, rollback, detection, pipeline, "
-        + "router, judge");
+        + "router, judge, code");
     return 2;
   }
 
@@ -184,6 +184,29 @@ public final class BenchCommand implements Callable<Integer> {
     BenchReport measure() throws Exception {
       return new JudgeBench(new JudgeBench.Options(home, runs, requests, greenPercent, trips, worseRmse, threads),
           System.err).run();
+    }
+  }
+
+  @Command(name = "code", mixinStandardHelpOptions = true, description = "JMH microbenchmarks of the serving hot path: "
+      + "the router's weighted pick, CSV payload parse (one row, 100 rows) and format, in ns/op.")
+  static final class Code extends Bench {
+    @Option(names = "--forks", description = "JVMs forked per benchmark (default: ${DEFAULT-VALUE})")
+    int forks = 1;
+
+    @Option(names = "--warmup", description = "Warmup iterations (default: ${DEFAULT-VALUE})")
+    int warmup = 3;
+
+    @Option(names = "--iterations", description = "Measured iterations (default: ${DEFAULT-VALUE})")
+    int iterations = 5;
+
+    @Option(names = "--iteration-time", converter = dev.safedeploy.starter.cli.Durations.class,
+        description = "Length of each iteration (default: ${DEFAULT-VALUE})")
+    java.time.Duration iterationTime = java.time.Duration.ofSeconds(1);
+
+    @Override
+    BenchReport measure() throws Exception {
+      return new dev.safedeploy.bench.code.CodeBench(new dev.safedeploy.bench.code.CodeBench.Options(forks, warmup,
+          iterations, iterationTime.toMillis())).run();
     }
   }
 }
