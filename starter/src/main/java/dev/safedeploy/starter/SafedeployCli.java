@@ -1,10 +1,10 @@
 package dev.safedeploy.starter;
 
 import dev.safedeploy.starter.cli.CliFailure;
+import dev.safedeploy.starter.cli.CommandProvider;
 import dev.safedeploy.starter.cli.ConnectionOptions;
 import dev.safedeploy.starter.cli.DecisionCommand;
 import dev.safedeploy.starter.cli.ExitCodes;
-import dev.safedeploy.starter.cli.ForwardedCommand;
 import dev.safedeploy.starter.cli.GatewayCommand;
 import dev.safedeploy.starter.cli.HistoryCommand;
 import dev.safedeploy.starter.cli.ListCommand;
@@ -20,12 +20,20 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** The {@code safedeploy} command line. */
+/**
+ * The {@code safedeploy} command line: the one root of every command. The client commands are the starter's own; the
+ * runtime commands and {@code bench} are added by {@link CommandProvider}s on the classpath (the worker and bench
+ * modules, which the ./safedeploy launcher puts there).
+ */
 @Command(name = "safedeploy", mixinStandardHelpOptions = true, version = "safedeploy 0.1.0",
     description = "Safe deployment of ML models as a Temporal workflow: build, train, quality gate, baseline, dev "
         + "deploy, approval, canary prod deploy, watch; any alarm during the canary rolls production back.",
@@ -72,24 +80,35 @@ public class SafedeployCli implements Runnable {
     return commandLine(System.getenv()).execute(args);
   }
 
-  /** The command line with its environment made explicit, for tests; the worker commands forwarded by reflection. */
+  /** The command line with its environment made explicit, for tests; the providers on the classpath add theirs. */
   public static CommandLine commandLine(Map<String, String> env) {
-    return commandLine(env, ForwardedCommand.WORKER_CLI);
+    List<CommandProvider> providers = new ArrayList<>();
+    ServiceLoader.load(CommandProvider.class).forEach(providers::add);
+    return commandLine(env, providers);
   }
 
-  public static CommandLine commandLine(Map<String, String> env, String workerCliClass) {
+  public static CommandLine commandLine(Map<String, String> env, List<CommandProvider> providers) {
     CommandLine cl = new CommandLine(new SafedeployCli(env));
-    for (String[] c : ForwardedCommand.COMMANDS) {
-      cl.addSubcommand(c[0], ForwardedCommand.commandLine(c[0], c[1], workerCliClass));
+    Map<String, CommandProvider> owners = new HashMap<>();
+    for (CommandProvider provider : providers) {
+      for (CommandLine command : provider.commands()) {
+        cl.addSubcommand(command);
+        owners.put(command.getCommandName(), provider);
+      }
     }
-    cl.setParameterExceptionHandler((e, args) -> {
+    // a header is the summary in the parent's command list, not a line of the command's own help
+    List<String> sections = new ArrayList<>(cl.getHelpSectionKeys());
+    sections.removeAll(List.of(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER));
+    cl.setHelpSectionKeys(sections);
+    CommandLine.IParameterExceptionHandler badArguments = (e, args) -> {
       CommandLine c = e.getCommandLine();
       c.getErr().println("safedeploy " + c.getCommandName() + ": " + e.getMessage());
       c.getErr().println("try: " + c.getCommandSpec().qualifiedName() + " --help");
       c.getErr().flush();
       return ExitCodes.BAD_ARGUMENTS;
-    });
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+    };
+    CommandLine.IExecutionExceptionHandler failure = (e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       Failure f = classify(e);
       err.println("safedeploy " + commandLine.getCommandName() + ": " + f.message());
@@ -98,8 +117,39 @@ public class SafedeployCli implements Runnable {
       }
       err.flush();
       return f.exitCode();
+    };
+    cl.setExecutionStrategy(parsed -> {
+      // the provider's JVM settings before its command runs; help and version run nothing
+      boolean help = false;
+      for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+        help |= p.isUsageHelpRequested() || p.isVersionHelpRequested();
+      }
+      CommandProvider owner = parsed.subcommand() == null ? null : owners.get(parsed.subcommand().commandSpec().name());
+      if (owner != null && !help) {
+        owner.beforeRun();
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandProvider owner = owners.get(topLevelName(e.getCommandLine()));
+      CommandLine.IParameterExceptionHandler handler = owner == null ? null : owner.badArgumentsHandler();
+      return (handler != null ? handler : badArguments).handleParseException(e, args);
+    });
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      CommandProvider owner = owners.get(topLevelName(commandLine));
+      CommandLine.IExecutionExceptionHandler handler = owner == null ? null : owner.failureHandler();
+      return (handler != null ? handler : failure).handleExecutionException(e, commandLine, parseResult);
     });
     return cl;
+  }
+
+  /** The name of the command right below the root that {@code command} is, or is under; null for the root. */
+  private static String topLevelName(CommandLine command) {
+    CommandLine c = command;
+    while (c.getParent() != null && c.getParent().getParent() != null) {
+      c = c.getParent();
+    }
+    return c.getParent() == null ? null : c.getCommandName();
   }
 
   record Failure(int exitCode, String message) {}

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.starter.cli.ExitCodes;
 import dev.safedeploy.starter.cli.Json;
-import dev.safedeploy.starter.fake.FakeWorkerCli;
+import dev.safedeploy.starter.fake.FakeCommands;
 import dev.safedeploy.starter.fake.TemporalFixture;
 import dev.safedeploy.starter.runs.RunService;
 import dev.safedeploy.workflows.pipeline.Stage;
@@ -316,28 +316,46 @@ class SafedeployCliTest {
   }
 
   @Test
-  void workerCommandsAreForwardedWithTheirRawArguments() {
-    var cl = SafedeployCli.commandLine(Map.of(), FakeWorkerCli.class.getName());
-    CliRun r = CliRun.run(cl, "demo", "--json", "--model", "taxi", "extra");
-    assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(FakeWorkerCli.lastArgs).containsExactly("demo", "--json", "--model", "taxi", "extra");
-    assertThat(CliRun.run(SafedeployCli.commandLine(Map.of(), FakeWorkerCli.class.getName()), "bench", "--fail")
-        .exitCode()).isEqualTo(7);
-    assertThat(CliRun.run(SafedeployCli.commandLine(Map.of(), FakeWorkerCli.class.getName()), "dev", "--help")
-        .exitCode()).isZero();
-    assertThat(FakeWorkerCli.lastArgs).containsExactly("dev", "--help");
+  void providedCommandsJoinTheOneTreeAndKeepTheirOwnFailureHandling() {
+    CliRun help = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "--help");
+    assertThat(help.out()).containsPattern("(?m)^  fakerun\\s+A provided command \\(its summary\\)\\.$")
+        .containsPattern("(?m)^  start\\s");
+    FakeCommands.prepared.set(0);
+    CliRun own = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "fakerun", "--help");
+    assertThat(own.exitCode()).isZero();
+    assertThat(own.out()).startsWith("Usage: safedeploy fakerun").contains("Records its arguments")
+        .doesNotContain("its summary");
 
-    CliRun missing = CliRun.run(SafedeployCli.commandLine(Map.of(), "no.such.WorkerCli"), "worker");
+    CliRun r = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())),
+        "fakerun", "--json", "taxi", "extra");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(FakeCommands.lastArgs).containsExactly("--json", "taxi", "extra");
+    // prepared once before it ran; never for its help, nor for the root's own commands
+    assertThat(FakeCommands.prepared.get()).isEqualTo(1);
+    CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "--help");
+    assertThat(FakeCommands.prepared.get()).isEqualTo(1);
+
+    CliRun failed = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "fakerun", "--fail");
+    assertThat(failed.exitCode()).isEqualTo(7);
+    assertThat(failed.err()).isEqualTo("fake fakerun: it failed: because\n");
+    // bad arguments to it: the root's report, as the provider left that to the root
+    CliRun bad = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of(new FakeCommands())), "fakerun", "--nope");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+    assertThat(bad.err()).contains("safedeploy fakerun: Unknown option: '--nope'", "try: safedeploy fakerun --help");
+
+    // a client-only starter: no provider, no runtime command, the root's own one-line answer
+    CliRun missing = CliRun.run(SafedeployCli.commandLine(Map.of(), List.of()), "worker");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
-    assertThat(missing.err()).contains("worker module is not on the classpath");
+    assertThat(missing.err()).contains("Unmatched argument", "'worker'");
   }
 
   @Test
   void helpListsEveryCommandAndTheExitCodes() {
     CliRun r = CliRun.run(Map.of(), "--help");
     assertThat(r.exitCode()).isZero();
-    for (String c : List.of("start", "approve", "reject", "rollback", "status", "watch", "list", "history", "report",
-        "gateway", "dev", "demo", "worker", "data", "bench", "teardown")) {
+    // the runtime commands and bench come from the worker and bench modules: bench's SingleCommandTreeTest
+    for (String c : List.of("start", "approve", "reject", "rollback", "status", "watch", "list", "history",
+        "report", "retrain", "gateway")) {
       assertThat(r.out()).containsPattern("(?m)^  " + c + "\\s");
     }
     assertThat(r.out()).contains("Exit codes:", "3  unknown run", "4  Temporal server unreachable", "5  refused");

@@ -13,55 +13,31 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
-import dev.safedeploy.worker.temporal.TemporalCli;
-import dev.safedeploy.worker.temporal.TemporalDevServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A Temporal server bound to a real port — the embedded Java test server (the zero-install fallback), or the real one,
- * {@code temporal server start-dev} from the temporal CLI (what {@code safedeploy dev} runs wherever the CLI exists) —
+ * {@code temporal server start-dev} from the temporal CLI (what {@code safedeploy dev} runs wherever the CLI exists;
+ * see {@link #onRealServer}) —
  * the search attributes registered, and a worker running {@link FakeSafeDeploymentWorkflow} (or the real workflow) on
  * the "safedeploy" task queue.
  */
 public final class TemporalFixture implements AutoCloseable {
 
-  /** The real server needs the temporal CLI: skipped without it, failed without it under .ci/run. */
-  public static TemporalFixture real(Class<?> workflowImplementation, Object... activities) {
-    return real(java.util.List.of(workflowImplementation), activities);
-  }
-
-  /** The real server with several workflow implementations. */
-  public static TemporalFixture real(java.util.List<Class<?>> workflowImplementations, Object... activities) {
-    Path cli = TemporalCli.find(System.getenv()).orElse(null);
-    if (cli == null) {
-      String why = "no temporal CLI (SAFEDEPLOY_TEMPORAL_CLI, PATH, " + System.getProperty(TemporalCli.TOOLS_PROPERTY)
-          + "); run .ci/install-tools";
-      if ("1".equals(System.getenv("SAFEDEPLOY_REQUIRE_TOOLS"))) {
-        Assertions.fail(why);
-      }
-      Assumptions.abort("real-server test skipped: " + why);
-    }
-    Path log;
-    try {
-      log = Files.createTempFile("temporal-dev-server", ".log");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    TemporalDevServer dev = TemporalDevServer.start(new TemporalDevServer.Options(cli, null, 0, 0, log,
-        Duration.ofSeconds(60)));
-    return new TemporalFixture(dev, dev.port(), workflowImplementations.toArray(new Class<?>[0]), activities);
+  /**
+   * On a real server another module started ({@code temporal server start-dev}: the worker's tests, where the code
+   * that starts it lives); closing the fixture stops it.
+   */
+  public static TemporalFixture onRealServer(AutoCloseable server, int port,
+      java.util.List<Class<?>> workflowImplementations, Object... activities) {
+    return new TemporalFixture(server, port, workflowImplementations.toArray(new Class<?>[0]), activities);
   }
 
   private final AutoCloseable server;
+  private final boolean real;
   private final int port;
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
@@ -88,6 +64,7 @@ public final class TemporalFixture implements AutoCloseable {
   private TemporalFixture(AutoCloseable realServer, int port, Class<?>[] workflowImplementations,
       Object... activities) {
     this.port = port;
+    this.real = realServer != null;
     this.server = realServer != null ? realServer : TestServer.createPortBoundServer(port);
     stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
@@ -116,7 +93,7 @@ public final class TemporalFixture implements AutoCloseable {
 
   /** Whether this is the real server (visibility queries, sticky execution) rather than the Java test server. */
   public boolean isReal() {
-    return server instanceof TemporalDevServer;
+    return real;
   }
 
   public WorkflowClient client() {

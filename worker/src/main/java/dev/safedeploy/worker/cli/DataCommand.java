@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "data", mixinStandardHelpOptions = true, description = "Generate synthetic NYC taxi trips, or prepare TLC files for training.",
+@Command(name = "data", mixinStandardHelpOptions = true,
+    header = "Generate or prepare NYC taxi data (synthetic trips, TLC CSV/Parquet).", description = "Generate synthetic NYC taxi trips, or prepare TLC files for training.",
     subcommands = {DataCommand.Generate.class, DataCommand.Prepare.class})
 public final class DataCommand {
 

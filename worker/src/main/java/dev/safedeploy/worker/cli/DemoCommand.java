@@ -1,5 +1,6 @@
 package dev.safedeploy.worker.cli;
 
+import dev.safedeploy.starter.cli.Durations;
 import dev.safedeploy.worker.demo.Demo;
 import dev.safedeploy.worker.temporal.TemporalServers;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Two versions of nyctaxi through the pipeline on the local backend: "
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "The two-version demo on the local backend (train, approve, canary, alarm, rollback).", description = "Two versions of nyctaxi through the pipeline on the local backend: "
     + "v1 goes live, broken v2 is rolled back by its alarm; then drifted traffic fires v1's drift alarm, and the "
     + "retrain it starts takes v3 through the same pipeline into production.")
 public final class DemoCommand implements Callable<Integer> {
@@ -36,11 +38,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--linger", description = "Keep the Temporal server and its Web UI up after the demo, until Ctrl-C")
   boolean linger;
 
-  @Option(names = "--canary-bake", converter = DurationConverter.class,
+  @Option(names = "--canary-bake", converter = Durations.class,
       description = "Bake at the canary step (default: ${DEFAULT-VALUE})")
   Duration canaryBake = Duration.ofSeconds(20);
 
-  @Option(names = "--final-bake", converter = DurationConverter.class,
+  @Option(names = "--final-bake", converter = Durations.class,
       description = "Bake at 100%% before blue is retired (default: ${DEFAULT-VALUE})")
   Duration finalBake = Duration.ofSeconds(5);
 

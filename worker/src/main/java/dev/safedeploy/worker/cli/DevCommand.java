@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "dev", mixinStandardHelpOptions = true, description = "Temporal dev server (the temporal CLI, or the "
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    header = "Embedded Temporal server + local model platform + worker, all in one process.", description = "Temporal dev server (the temporal CLI, or the "
     + "embedded fallback) + local model platform + worker, until Ctrl-C.")
 public final class DevCommand implements Callable<Integer> {
 

@@ -14,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "platform", mixinStandardHelpOptions = true, description = "The local model platform alone (control API, router, model servers, "
+@Command(name = "platform", mixinStandardHelpOptions = true,
+    header = "The local model platform alone, for workers that run in other processes.", description = "The local model platform alone (control API, router, model servers, "
     + "alarms signalling workflows on TEMPORAL_ADDRESS), for workers that run elsewhere.")
 public final class PlatformCommand implements Callable<Integer> {
 

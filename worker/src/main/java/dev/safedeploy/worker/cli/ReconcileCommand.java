@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "reconcile", mixinStandardHelpOptions = true, description = "List what the pipeline left on the local "
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+    header = "List (--apply: remove) local platform resources that no open run owns.", description = "List what the pipeline left on the local "
     + "platform that no open run owns (dev endpoints of ended runs, 0% production variants, canary alarms of gone "
     + "variants, drift schedules of versions not live); --apply removes them. Exit 0: nothing left (or all removed); "
     + "1: orphans listed and kept, or a removal failed.")

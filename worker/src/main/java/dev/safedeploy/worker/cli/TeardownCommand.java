@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
  * deletion only with {@code --delete-keys} as well, since the captured data cannot be read without them.
  */
 @Command(name = "teardown", mixinStandardHelpOptions = true,
+    header = "List (dry run) or delete (--apply) everything a model left on AWS.",
     description = "List (dry run) or delete (--apply) everything MODEL left on AWS (SAFEDEPLOY_BACKEND=aws settings).")
 public final class TeardownCommand implements Callable<Integer> {
 

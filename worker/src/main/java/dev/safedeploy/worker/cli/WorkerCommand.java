@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
-@Command(name = "worker", mixinStandardHelpOptions = true, description = "A worker for SAFEDEPLOY_BACKEND=local|aws against TEMPORAL_ADDRESS "
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    header = "Run a worker for SAFEDEPLOY_BACKEND=local|aws against a Temporal server.", description = "A worker for SAFEDEPLOY_BACKEND=local|aws against TEMPORAL_ADDRESS "
     + "(see README for every variable).")
 public final class WorkerCommand implements Callable<Integer> {
 

@@ -295,6 +295,7 @@ public final class Demo {
         PipelineRequest.workflowId(MODEL, version));
     int printed = 0;
     boolean approved = false;
+    String reviewed = null;
     WorkflowStub stub = WorkflowStub.fromTyped(wf);
     while (true) {
       PipelineStatus status = wf.status();
@@ -307,6 +308,15 @@ public final class Demo {
         // The same validated update `safedeploy approve` sends.
         wf.decide(ApprovalDecision.approve(APPROVER, "demo: metrics look fine", "demo"));
         approved = true;
+      }
+      if (status.judgeReview() != null && !status.judgeReview().step().equals(reviewed)) {
+        // A marginal judgement waits for a person; the unattended demo plays that person, saying so. On a busy
+        // machine a second model server's latency alone can make a judgement marginal (errors and answers, the
+        // critical metrics, roll back without asking).
+        reviewed = status.judgeReview().step();
+        say(version + " | marginal judgement at " + reviewed + ": " + status.judgeReview().reason()
+            + " - the demo approves it, as `safedeploy approve` would");
+        wf.decide(ApprovalDecision.approve(APPROVER, "demo: marginal judgement accepted", "demo"));
       }
       if (status.stage() == Stage.DONE) {
         break;

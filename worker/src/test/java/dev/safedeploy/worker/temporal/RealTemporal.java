@@ -1,6 +1,11 @@
 package dev.safedeploy.worker.temporal;
 
+import dev.safedeploy.starter.fake.TemporalFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
@@ -40,5 +45,23 @@ public final class RealTemporal {
   public static TemporalDevServer start(Path dir, Path db, int port, int uiPort) {
     return TemporalDevServer.start(new TemporalDevServer.Options(cli(), db, port, uiPort,
         dir.resolve("temporal-server.log"), Duration.ofSeconds(60)));
+  }
+
+  /** The CLI's test fixture (search attributes, a worker on the task queue) on a dev server in memory. */
+  public static TemporalFixture fixture(Class<?> workflowImplementation, Object... activities) {
+    return fixture(List.of(workflowImplementation), activities);
+  }
+
+  public static TemporalFixture fixture(List<Class<?>> workflowImplementations, Object... activities) {
+    Path cli = cli();
+    Path log;
+    try {
+      log = Files.createTempFile("temporal-dev-server", ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    TemporalDevServer dev = TemporalDevServer.start(new TemporalDevServer.Options(cli, null, 0, 0, log,
+        Duration.ofSeconds(60)));
+    return TemporalFixture.onRealServer(dev, dev.port(), workflowImplementations, activities);
   }
 }

@@ -1,0 +1,253 @@
+package dev.safedeploy.bench;
+
+import dev.safedeploy.platform.api.ModelRecord;
+import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.serving.ModelServer;
+import dev.safedeploy.worker.ScratchDirectory;
+import dev.safedeploy.workflows.pipeline.Outcome;
+import dev.safedeploy.workflows.pipeline.PipelineRequest;
+import dev.safedeploy.workflows.pipeline.PipelineResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The platform's router at a 90/10 split, against calling one model server directly, and against nginx with
+ * {@code split_clients} 90/10 in front of two model servers, under the same closed-loop load in one run. nginx and wrk
+ * are installed with apt-get when missing and this is root; whatever cannot be had is reported unavailable.
+ */
+public final class RouterBench {
+
+  static final String MODEL = "rtbench";
+
+  public record Options(Path home, int connections, Duration duration, boolean install) {}
+
+  private final Options options;
+  private final PrintStream progress;
+
+  public RouterBench(Options options, PrintStream progress) {
+    if (options.connections() < 1 || options.connections() > 256) {
+      throw new IllegalArgumentException("--connections must be in [1, 256], got " + options.connections());
+    }
+    if (options.duration().isNegative() || options.duration().toSeconds() < 1
+        || options.duration().toSeconds() > 120) {
+      throw new IllegalArgumentException("--duration must be 1-120 s, got " + options.duration());
+    }
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public BenchReport run() throws Exception {
+    Path home = options.home().toAbsolutePath();
+    ScratchDirectory.wipe(home);
+    Files.createDirectories(home);
+    BenchReport report = new BenchReport("router");
+    boolean wrk = available("wrk", report);
+    boolean nginx = available("nginx", report);
+    BenchData data = BenchData.generate(home.resolve("data"), 10_000);
+    String row = Files.readAllLines(data.good().test()).get(0);
+    row = row.substring(row.indexOf(',') + 1);
+    ExecutorService serverThreads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "bench-model-server");
+      t.setDaemon(true);
+      return t;
+    });
+    List<ModelServer> servers = new ArrayList<>();
+    Process nginxProcess = null;
+    try (LocalStack stack = LocalStack.start(home.resolve("stack"), true, Duration.ofSeconds(60))) {
+      progress.println("bench router: deploying " + MODEL + " v1 through the pipeline");
+      deploy(stack, data);
+      String endpoint = MODEL + "-prod";
+      String artifact = stack.platform().model(MODEL + "-v1").artifact();
+      // a second variant of the same model, so that the split costs what a canary's costs
+      stack.platform().createModel(new ModelRecord(MODEL + "-v1b", artifact, MODEL, "v1b", 1.0, null));
+      stack.platform().addVariant(endpoint, new Variant("v1b", MODEL + "-v1b", 0, 1, null, null, null));
+      stack.platform().setWeights(endpoint, Map.of("v1", 90, "v1b", 10));
+      URI routed = stack.platform().routerUrl().resolve("/endpoints/" + endpoint + "/invocations");
+
+      ModelServer direct = ModelServer.start("bench-direct", Path.of(artifact), "127.0.0.1", serverThreads,
+          6 * 1024 * 1024);
+      servers.add(direct);
+      URI directUri = direct.uri().resolve("/invocations");
+      URI nginxUri = null;
+      if (nginx) {
+        ModelServer blue = ModelServer.start("bench-nginx-blue", Path.of(artifact), "127.0.0.1", serverThreads,
+            6 * 1024 * 1024);
+        ModelServer green = ModelServer.start("bench-nginx-green", Path.of(artifact), "127.0.0.1", serverThreads,
+            6 * 1024 * 1024);
+        servers.add(blue);
+        servers.add(green);
+        int port = freePort();
+        nginxProcess = startNginx(home.resolve("nginx"), port, blue.uri(), green.uri());
+        nginxUri = URI.create("http://127.0.0.1:" + port + "/invocations");
+      }
+
+      LoadGenerator load = new LoadGenerator(options.connections(), options.duration(), row, home);
+      progress.println("bench router: " + options.duration().toSeconds() + " s per target, " + options.connections()
+          + " connections, " + (wrk ? "wrk" : "Java load loop"));
+      load.run(directUri, wrk); // warm-up: JIT for the model servers and the client
+      LoadGenerator.Result r = load.run(routed, wrk);
+      LoadGenerator.Result d = load.run(directUri, wrk);
+      put(report, "router9010", r);
+      put(report, "direct", d);
+      report.put("routerOverDirectThroughput", r.requestsPerSecond() / d.requestsPerSecond())
+          .put("routerOverDirectP50", r.p50Millis() / d.p50Millis())
+          .put("routerOverDirectP99", r.p99Millis() / d.p99Millis());
+      if (nginxUri != null) {
+        LoadGenerator.Result n = load.run(nginxUri, wrk);
+        put(report, "nginx9010", n);
+        report.put("routerOverNginxThroughput", r.requestsPerSecond() / n.requestsPerSecond())
+            .put("routerOverNginxP50", r.p50Millis() / n.p50Millis())
+            .put("routerOverNginxP99", r.p99Millis() / n.p99Millis());
+      } else {
+        report.put("nginx9010", "unavailable");
+      }
+      report.put("connections", options.connections())
+          .put("secondsPerTarget", options.duration().toSeconds())
+          .note("one CSV row per request; every target is a model server of the platform's kind (same artifact); "
+              + "nginx: 1 worker process, keepalive upstreams, split_clients on $request_id")
+          .note("load generator, targets and servers share this machine's cores");
+      return report;
+    } finally {
+      if (nginxProcess != null) {
+        nginxProcess.destroy();
+        if (!nginxProcess.waitFor(10, TimeUnit.SECONDS)) {
+          nginxProcess.destroyForcibly();
+        }
+      }
+      servers.forEach(ModelServer::close);
+      serverThreads.shutdownNow();
+    }
+  }
+
+  private static void put(BenchReport report, String name, LoadGenerator.Result r) {
+    report.put(name + ".tool", r.tool())
+        .put(name + ".requestsPerSecond", r.requestsPerSecond())
+        .put(name + ".p50Millis", r.p50Millis())
+        .put(name + ".p99Millis", r.p99Millis())
+        .put(name + ".requests", r.requests())
+        .put(name + ".errors", r.errors());
+  }
+
+  private void deploy(LocalStack stack, BenchData data) throws Exception {
+    PipelineRequest request = new PipelineRequest(MODEL, "v1", BenchData.locations(data.good()), Map.of(),
+        BenchRequests.REQUESTER, BenchRequests.zeroBakes()).validated();
+    PipelineResult result = EmbeddedPipeline.runApproved(stack.client(), request, Duration.ofMinutes(5));
+    if (result.outcome() != Outcome.PROMOTED) {
+      throw new IllegalStateException(MODEL + " v1 did not go live: " + result.outcome() + " " + result.reason());
+    }
+  }
+
+  /** True when the tool is on PATH, installing it with apt-get when missing, allowed and root. */
+  private boolean available(String tool, BenchReport report) {
+    if (onPath(tool)) {
+      return true;
+    }
+    if (!options.install()) {
+      report.note(tool + " not installed (--no-install)");
+      return false;
+    }
+    if (!"root".equals(System.getProperty("user.name"))) {
+      report.note(tool + " not installed and not root: cannot apt-get it");
+      return false;
+    }
+    progress.println("bench router: installing " + tool + " with apt-get");
+    try {
+      Process p = new ProcessBuilder("apt-get", "install", "-y", "-q", "--no-install-recommends", tool)
+          .redirectErrorStream(true).redirectOutput(options.home().resolve("apt-" + tool + ".log").toFile())
+          .start();
+      p.getOutputStream().close();
+      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        report.note("apt-get install " + tool + " did not finish within 5 min");
+        return false;
+      }
+      if (p.exitValue() != 0 || !onPath(tool)) {
+        report.note("apt-get install " + tool + " failed (exit " + p.exitValue() + ", see "
+            + options.home().resolve("apt-" + tool + ".log") + ")");
+        return false;
+      }
+      return true;
+    } catch (IOException e) {
+      report.note("cannot run apt-get for " + tool + ": " + e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Process startNginx(Path dir, int port, URI blue, URI green) throws IOException,
+      InterruptedException {
+    Files.createDirectories(dir.resolve("logs"));
+    Path conf = dir.resolve("nginx.conf");
+    Files.writeString(conf, String.join("\n",
+        "daemon off;",
+        "worker_processes 1;",
+        "pid " + dir.resolve("nginx.pid") + ";",
+        "error_log " + dir.resolve("logs/error.log") + " warn;",
+        "events { worker_connections 1024; }",
+        "http {",
+        "  access_log off;",
+        "  client_body_temp_path " + dir.resolve("body") + ";",
+        "  proxy_temp_path " + dir.resolve("proxy") + ";",
+        "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";",
+        "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";",
+        "  scgi_temp_path " + dir.resolve("scgi") + ";",
+        "  upstream blue { server " + blue.getHost() + ":" + blue.getPort() + "; keepalive 64; }",
+        "  upstream green { server " + green.getHost() + ":" + green.getPort() + "; keepalive 64; }",
+        "  split_clients \"${request_id}\" $variant { 90% blue; * green; }",
+        "  server {",
+        "    listen 127.0.0.1:" + port + ";",
+        "    location /invocations {",
+        "      proxy_pass http://$variant;",
+        "      proxy_http_version 1.1;",
+        "      proxy_set_header Connection \"\";",
+        "      add_header X-Variant $variant;",
+        "    }",
+        "  }",
+        "}", ""));
+    Process p = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", conf.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IOException("nginx exited with " + p.exitValue() + "; see " + dir.resolve("logs"));
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return p;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    p.destroyForcibly();
+    throw new IOException("nginx did not listen on " + port + " within 20 s");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
