@@ -1,6 +1,5 @@
 package dev.safedeploy.worker;
 
-import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.worker.bench.BenchCommand;
 import dev.safedeploy.worker.cli.DataCommand;
 import dev.safedeploy.worker.cli.DemoCommand;
@@ -27,8 +26,6 @@ public final class WorkerCli {
 
   /** Runs one command, e.g. {@code run("demo", "--json")}; returns its exit code. */
   public static int run(String... args) {
-    // Before any JDK HTTP server exists (metrics start before the platform): otherwise every hop waits ~40 ms.
-    HttpExchanges.noDelay();
     return new CommandLine(new WorkerCli())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
