@@ -1,9 +1,11 @@
 package dev.safedeploy.platform.serving;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +16,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -44,6 +49,7 @@ public final class DataCapture implements AutoCloseable {
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final Map<Path, Path> currentFile = new HashMap<>();
+  private final Set<Path> madeDirs = new HashSet<>();
   private final String writerId = UUID.randomUUID().toString().substring(0, 8);
   private final Thread writer;
   private volatile boolean running = true;
@@ -88,19 +94,32 @@ public final class DataCapture implements AutoCloseable {
     return root;
   }
 
+  /**
+   * Gathers up to {@value #BATCH_MILLIS} ms of events before writing, so a busy endpoint appends hundreds of lines per
+   * open file instead of one: the writer shares the machine's cores with the router.
+   */
+  private static final long BATCH_MILLIS = 20;
+
   private void run() {
     List<Event> batch = new ArrayList<>();
     while (running || !queue.isEmpty()) {
+      Event first;
       try {
-        Event first = queue.poll(100, TimeUnit.MILLISECONDS);
+        first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, 5_000);
-        write(batch);
+        if (running) {
+          Thread.sleep(BATCH_MILLIS);
+        }
       } catch (InterruptedException e) {
-        running = false;
+        running = false; // what is queued is still written, by the loop's condition
+        continue;
+      }
+      batch.add(first);
+      queue.drainTo(batch, 50_000);
+      try {
+        write(batch);
       } catch (RuntimeException e) {
         log.error("data capture write failed; {} records lost", batch.size(), e);
       } finally {
@@ -111,49 +130,73 @@ public final class DataCapture implements AutoCloseable {
   }
 
   private void write(List<Event> batch) {
-    Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
+    Map<Path, StringWriter> byFile = new LinkedHashMap<>();
     for (Event e : batch) {
       Path dir = root.resolve(e.endpoint()).resolve(e.variant()).resolve(HOUR_DIRS.format(e.at()));
       Path file = currentFile.computeIfAbsent(dir,
           d -> d.resolve(e.at().toEpochMilli() + "-" + writerId + ".jsonl"));
-      byFile.computeIfAbsent(file, f -> new StringBuilder()).append(line(e)).append('\n');
+      StringWriter text = byFile.computeIfAbsent(file, f -> new StringWriter(8192));
+      writeLine(text, e);
+      text.append('\n');
     }
     byFile.forEach((file, text) -> {
       try {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (madeDirs.add(file.getParent())) {
+          Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, text.getBuffer(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       } catch (IOException ex) {
+        madeDirs.remove(file.getParent());
         throw new UncheckedIOException("cannot append capture file " + file, ex);
       }
     });
   }
 
-  static String line(Event e) {
-    ObjectNode root = MAPPER.createObjectNode();
-    ObjectNode data = root.putObject("captureData");
-    payload(data.putObject("endpointInput"), e.inputType(), "INPUT", e.input());
-    payload(data.putObject("endpointOutput"), e.outputType(), "OUTPUT", e.output());
-    ObjectNode meta = root.putObject("eventMetadata");
-    meta.put("eventId", UUID.randomUUID().toString());
-    if (e.inferenceId() != null) {
-      meta.put("inferenceId", e.inferenceId());
+  /** One capture record, streamed (no tree): the field order SageMaker's own records have. */
+  private static void writeLine(Writer out, Event e) {
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("captureData");
+      payload(g, "endpointInput", e.inputType(), "INPUT", e.input());
+      payload(g, "endpointOutput", e.outputType(), "OUTPUT", e.output());
+      g.writeEndObject();
+      g.writeObjectFieldStart("eventMetadata");
+      g.writeStringField("eventId", eventId().toString());
+      if (e.inferenceId() != null) {
+        g.writeStringField("inferenceId", e.inferenceId());
+      }
+      g.writeStringField("inferenceTime", e.at().toString());
+      g.writeEndObject();
+      g.writeStringField("eventVersion", "0");
+      g.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex); // a StringWriter does not fail
     }
-    meta.put("inferenceTime", e.at().toString());
-    root.put("eventVersion", "0");
-    return root.toString();
   }
 
-  private static void payload(ObjectNode node, String contentType, String mode, byte[] body) {
+  /** A random (version 4) UUID; an id, not a secret, so no SecureRandom draw per captured request. */
+  private static UUID eventId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(msb, lsb);
+  }
+
+  private static void payload(JsonGenerator g, String field, String contentType, String mode, byte[] body)
+      throws IOException {
     String media = Payloads.mediaType(contentType);
-    node.put("observedContentType", contentType == null ? Payloads.CSV : contentType);
-    node.put("mode", mode);
+    g.writeObjectFieldStart(field);
+    g.writeStringField("observedContentType", contentType == null ? Payloads.CSV : contentType);
+    g.writeStringField("mode", mode);
     if (Payloads.CSV.equals(media) || Payloads.JSON.equals(media)) {
-      node.put("data", new String(body, StandardCharsets.UTF_8));
-      node.put("encoding", Payloads.CSV.equals(media) ? "CSV" : "JSON");
+      g.writeStringField("data", new String(body, StandardCharsets.UTF_8));
+      g.writeStringField("encoding", Payloads.CSV.equals(media) ? "CSV" : "JSON");
     } else {
-      node.put("data", Base64.getEncoder().encodeToString(body));
-      node.put("encoding", "BASE64");
+      g.writeStringField("data", Base64.getEncoder().encodeToString(body));
+      g.writeStringField("encoding", "BASE64");
     }
+    g.writeEndObject();
   }
 
   @Override
