@@ -44,6 +44,9 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   private long received;
   /** Set when the request is refused; its body is read and dropped, then this is the answer. */
   private Response refusal;
+  /** A request is on the pool; what comes meanwhile waits in the backlog (reading is paused). */
+  private boolean busy;
+  private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
 
   Exchange(NettyServer server, Deadline deadline) {
     this.server = server;
@@ -52,6 +55,15 @@ final class Exchange extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (busy) {
+      // pipelined behind a request still on the pool: the decoder hands on what one socket read held
+      backlog.add(msg);
+      return;
+    }
+    read(ctx, msg);
+  }
+
+  private void read(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof HttpRequest req) {
         start(ctx, req);
@@ -168,17 +180,30 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.channel().config().setAutoRead(false);
+    busy = true;
     try {
       server.pool().execute(() -> {
         Response r = server.handle(request);
         ctx.executor().execute(() -> {
           write(ctx, r, keepAlive);
-          ctx.channel().config().setAutoRead(true);
+          resume(ctx);
         });
       });
     } catch (RejectedExecutionException e) {
-      ctx.channel().config().setAutoRead(true);
       write(ctx, Response.text(503, server.name() + " is at its limit of concurrent requests; retry"), keepAlive);
+      resume(ctx);
+    }
+  }
+
+  /** After a pooled request's answer: the requests pipelined behind it, then reading again. */
+  private void resume(ChannelHandlerContext ctx) {
+    busy = false;
+    Object next;
+    while (!busy && (next = backlog.poll()) != null) {
+      read(ctx, next);
+    }
+    if (!busy) {
+      ctx.channel().config().setAutoRead(true);
     }
   }
 
@@ -232,6 +257,10 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     releaseBody();
+    Object m;
+    while ((m = backlog.poll()) != null) {
+      io.netty.util.ReferenceCountUtil.release(m);
+    }
     super.channelInactive(ctx);
   }
 
