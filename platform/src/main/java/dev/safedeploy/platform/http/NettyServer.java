@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.1 server on Netty with the platform's {@link HttpLimits}. Handlers get whole requests and return whole
- * answers; one that throws answers 500 with the reason. All servers in the JVM share one set of I/O threads (one
- * per core).
+ * answers; one that throws answers 500 with the reason. All servers in the JVM share one set of I/O threads.
  */
 public final class NettyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
@@ -44,10 +43,12 @@ public final class NettyServer implements AutoCloseable {
    */
   public record Options(String name, int maxBodyBytes, int inlineBodyBytes, Executor pool) {}
 
-  /** The I/O threads, created on first use; daemons, so they never hold a JVM up. */
+  /**
+   * The I/O threads, created on first use: Netty's default count (two per core, or {@code -Dio.netty.eventLoopThreads});
+   * daemons, so they never hold a JVM up.
+   */
   private static final class Loops {
-    static final EventLoopGroup GROUP = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-        new DefaultThreadFactory("http-io", true));
+    static final EventLoopGroup GROUP = new NioEventLoopGroup(0, new DefaultThreadFactory("http-io", true));
   }
 
   private final Options options;

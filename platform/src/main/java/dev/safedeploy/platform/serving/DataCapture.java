@@ -22,10 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,10 @@ public final class DataCapture implements AutoCloseable {
       byte[] output, String inferenceId) {}
 
   private final Path root;
-  private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(100_000);
+  private static final int MAX_QUEUED = 100_000;
+  /** Lock-free: the router's I/O threads never wait on each other or on the writer to enqueue. */
+  private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final Map<Path, Path> currentFile = new HashMap<>();
@@ -70,9 +74,11 @@ public final class DataCapture implements AutoCloseable {
   public void submit(String endpoint, String variant, Instant at, String inputType, byte[] input, String outputType,
       byte[] output, String inferenceId) {
     String id = inferenceId == null || inferenceId.isBlank() ? null : inferenceId.trim();
-    if (queue.offer(new Event(endpoint, variant, at, inputType, input, outputType, output, id))) {
+    if (queued.incrementAndGet() <= MAX_QUEUED) {
+      queue.add(new Event(endpoint, variant, at, inputType, input, outputType, output, id));
       submitted.incrementAndGet();
     } else {
+      queued.decrementAndGet();
       log.warn("data capture queue full: dropped a capture record of {}/{}", endpoint, variant);
     }
   }
@@ -95,33 +101,31 @@ public final class DataCapture implements AutoCloseable {
   }
 
   /**
-   * Gathers up to {@value #BATCH_MILLIS} ms of events before writing, so a busy endpoint appends hundreds of lines per
-   * open file instead of one: the writer shares the machine's cores with the router.
+   * Wakes every {@value #BATCH_MILLIS} ms and writes what came meanwhile, so a busy endpoint appends hundreds of
+   * lines per open file instead of one: the writer shares the machine's cores with the router.
    */
   private static final long BATCH_MILLIS = 20;
 
   private void run() {
     List<Event> batch = new ArrayList<>();
     while (running || !queue.isEmpty()) {
-      Event first;
       try {
-        first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        if (running) {
-          Thread.sleep(BATCH_MILLIS);
-        }
+        Thread.sleep(BATCH_MILLIS);
       } catch (InterruptedException e) {
         running = false; // what is queued is still written, by the loop's condition
+      }
+      Event e;
+      while (batch.size() < 50_000 && (e = queue.poll()) != null) {
+        batch.add(e);
+      }
+      if (batch.isEmpty()) {
         continue;
       }
-      batch.add(first);
-      queue.drainTo(batch, 50_000);
+      queued.addAndGet(-batch.size());
       try {
         write(batch);
-      } catch (RuntimeException e) {
-        log.error("data capture write failed; {} records lost", batch.size(), e);
+      } catch (RuntimeException ex) {
+        log.error("data capture write failed; {} records lost", batch.size(), ex);
       } finally {
         written.addAndGet(batch.size());
         batch.clear();
