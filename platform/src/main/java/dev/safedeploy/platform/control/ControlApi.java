@@ -87,8 +87,9 @@ final class ControlApi implements AutoCloseable {
       return t;
     });
     // every call on the pool: control calls touch files and load models, never on an I/O thread
-    this.server = NettyServer.start(bindHost, port, new NettyServer.Options("control API", MAX_BODY, -1, executor),
-        this::handle);
+    this.server = NettyServer.start(bindHost, port, new NettyServer.Options("control API", MAX_BODY, -1, executor,
+        refused -> reply(refused.status(), new ApiError(refused.status() >= 500 ? PlatformException.INTERNAL
+            : PlatformException.BAD_REQUEST, new String(refused.body(), StandardCharsets.UTF_8)))), this::handle);
   }
 
   URI uri() {

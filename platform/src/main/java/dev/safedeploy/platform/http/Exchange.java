@@ -86,12 +86,13 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       Throwable cause = req.decoderResult().cause();
       Response r;
       if (cause instanceof TooLongHttpHeaderException) {
-        r = Response.text(431, "request headers are more than the limit of " + HttpLimits.MAX_HEADER_BYTES
+        r = server.refusal(431, "request headers are more than the limit of " + HttpLimits.MAX_HEADER_BYTES
             + " bytes");
       } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
-        r = Response.text(414, "request line longer than the limit of " + HttpLimits.MAX_REQUEST_LINE + " bytes");
+        r = server.refusal(414, "request line longer than the limit of " + HttpLimits.MAX_REQUEST_LINE
+            + " bytes");
       } else {
-        r = Response.text(400, "malformed HTTP request: " + cause.getMessage());
+        r = server.refusal(400, "malformed HTTP request: " + cause.getMessage());
       }
       write(ctx, r, false);
       return;
@@ -99,7 +100,8 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     head = req;
     HttpHeaders h = req.headers();
     if (h.size() > HttpLimits.MAX_HEADERS) {
-      refusal = Response.text(431, h.size() + " request headers, more than the limit of " + HttpLimits.MAX_HEADERS);
+      refusal = server.refusal(431, h.size() + " request headers, more than the limit of "
+          + HttpLimits.MAX_HEADERS);
     }
     long declared = -1;
     String cl = h.get(HttpHeaderNames.CONTENT_LENGTH);
@@ -107,7 +109,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       try {
         declared = Long.parseLong(cl.trim());
       } catch (NumberFormatException e) {
-        write(ctx, Response.text(400, "bad Content-Length '" + abbreviate(cl) + "'"), false);
+        write(ctx, server.refusal(400, "bad Content-Length '" + abbreviate(cl) + "'"), false);
         head = null;
         return;
       }
@@ -158,7 +160,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   }
 
   private Response tooLarge(long bytes) {
-    return Response.text(400, "payload of " + bytes + " bytes exceeds the limit of " + server.maxBodyBytes()
+    return server.refusal(400, "payload of " + bytes + " bytes exceeds the limit of " + server.maxBodyBytes()
         + " bytes");
   }
 
@@ -170,7 +172,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     try {
       uri = new URI(head.uri());
     } catch (URISyntaxException e) {
-      write(ctx, Response.text(400, "malformed request target: " + e.getMessage()), keepAlive);
+      write(ctx, server.refusal(400, "malformed request target: " + e.getMessage()), keepAlive);
       return;
     }
     Request request = new Request(head.method().name(), uri, head.headers(), bytes);
@@ -190,7 +192,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
         });
       });
     } catch (RejectedExecutionException e) {
-      write(ctx, Response.text(503, server.name() + " is at its limit of concurrent requests; retry"), keepAlive);
+      write(ctx, server.refusal(503, server.name() + " is at its limit of concurrent requests; retry"), keepAlive);
       resume(ctx);
     }
   }

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +41,19 @@ public final class NettyServer implements AutoCloseable {
    * @param inlineBodyBytes requests with a body up to this size run on the I/O thread (quick handlers, small
    *     bodies); -1: every request runs on the pool (handlers that block: files, model loading)
    * @param pool where the other requests run; full, it answers 503
+   * @param refusals shapes the server's own answers (431, 414, 400 for a body over the limit or a malformed request,
+   *     503, 500 for a handler that threw), which come as text; e.g. into the control API's JSON errors
    */
-  public record Options(String name, int maxBodyBytes, int inlineBodyBytes, Executor pool) {}
+  public record Options(String name, int maxBodyBytes, int inlineBodyBytes, Executor pool,
+      UnaryOperator<Response> refusals) {
+    public Options(String name, int maxBodyBytes, int inlineBodyBytes, Executor pool) {
+      this(name, maxBodyBytes, inlineBodyBytes, pool, UnaryOperator.identity());
+    }
+  }
 
   /**
-   * The I/O threads, created on first use: Netty's default count (two per core, or {@code -Dio.netty.eventLoopThreads});
-   * daemons, so they never hold a JVM up.
+   * The I/O threads, created on first use: Netty's default count (two per core, or
+   * {@code -Dio.netty.eventLoopThreads}); daemons, so they never hold a JVM up.
    */
   private static final class Loops {
     static final EventLoopGroup GROUP = new NioEventLoopGroup(0, new DefaultThreadFactory("http-io", true));
@@ -131,11 +139,16 @@ public final class NettyServer implements AutoCloseable {
   Response handle(Request r) {
     try {
       Response answer = handler.handle(r);
-      return answer == null ? Response.text(500, options.name() + " gave no answer") : answer;
+      return answer == null ? refusal(500, options.name() + " gave no answer") : answer;
     } catch (Exception | StackOverflowError e) {
       log.warn("{}: {} {} failed", options.name(), r.method(), r.uri(), e);
-      return Response.text(500, options.name() + " failed: " + e);
+      return refusal(500, options.name() + " failed: " + e);
     }
+  }
+
+  /** One of the server's own answers, shaped by {@link Options#refusals}. */
+  Response refusal(int status, String text) {
+    return options.refusals().apply(Response.text(status, text));
   }
 
   @Override

@@ -294,7 +294,7 @@ class HostileInputTest {
     String big = "{\"name\":\"" + "x".repeat(2 << 20) + "\"}";
     RawHttp.Answer bigBody = controlCall("POST", "/models", big, Map.of());
     assertThat(bigBody.status()).isEqualTo(400);
-    assertThat(bigBody.body()).contains("exceeds the limit");
+    assertThat(bigBody.body()).contains("exceeds the limit").contains("\"type\":\"BadRequest\""); // an ApiError
     RawHttp.Answer bigInvocation = invoke(PROD, (row + "\n").repeat(600_000), "text/csv", Map.of());
     assertThat(bigInvocation.status()).isEqualTo(400);
     assertThat(bigInvocation.body()).contains("exceeds the limit");
