@@ -1,11 +1,12 @@
 package dev.safedeploy.platform.serving;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class DataCapture implements AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
-  private final Map<Path, Path> currentFile = new HashMap<>();
+  private final Map<HourKey, Path> currentFile = new HashMap<>();
   private final Set<Path> madeDirs = new HashSet<>();
   private final String writerId = UUID.randomUUID().toString().substring(0, 8);
   private final Thread writer;
@@ -133,23 +134,45 @@ public final class DataCapture implements AutoCloseable {
     }
   }
 
+  /** The capture file of one variant for one hour: named by its first record, as SageMaker names its objects. */
+  private record HourKey(String endpoint, String variant, long hour) {}
+
+  /** One file's share of a batch: its lines, streamed as UTF-8. */
+  private record Chunk(ByteArrayOutputStream bytes, JsonGenerator json) {}
+
   private void write(List<Event> batch) {
-    Map<Path, StringWriter> byFile = new LinkedHashMap<>();
-    for (Event e : batch) {
-      Path dir = root.resolve(e.endpoint()).resolve(e.variant()).resolve(HOUR_DIRS.format(e.at()));
-      Path file = currentFile.computeIfAbsent(dir,
-          d -> d.resolve(e.at().toEpochMilli() + "-" + writerId + ".jsonl"));
-      StringWriter text = byFile.computeIfAbsent(file, f -> new StringWriter(8192));
-      writeLine(text, e);
-      text.append('\n');
+    Map<Path, Chunk> byFile = new LinkedHashMap<>();
+    try {
+      for (Event e : batch) {
+        long millis = e.at().toEpochMilli();
+        Path file = currentFile.computeIfAbsent(new HourKey(e.endpoint(), e.variant(), millis / 3_600_000L),
+            k -> root.resolve(e.endpoint()).resolve(e.variant()).resolve(HOUR_DIRS.format(e.at()))
+                .resolve(millis + "-" + writerId + ".jsonl"));
+        Chunk chunk = byFile.get(file);
+        if (chunk == null) {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+          JsonGenerator g = MAPPER.getFactory().createGenerator(bytes, JsonEncoding.UTF8);
+          g.setRootValueSeparator(null);
+          chunk = new Chunk(bytes, g);
+          byFile.put(file, chunk);
+        }
+        writeRecord(chunk.json(), e);
+        chunk.json().writeRaw('\n');
+      }
+      for (Chunk c : byFile.values()) {
+        c.json().close();
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex); // into memory: does not fail
     }
-    byFile.forEach((file, text) -> {
+    byFile.forEach((file, chunk) -> {
       try {
         if (madeDirs.add(file.getParent())) {
           Files.createDirectories(file.getParent());
         }
-        Files.writeString(file, text.getBuffer(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+          chunk.bytes().writeTo(out);
+        }
       } catch (IOException ex) {
         madeDirs.remove(file.getParent());
         throw new UncheckedIOException("cannot append capture file " + file, ex);
@@ -158,25 +181,21 @@ public final class DataCapture implements AutoCloseable {
   }
 
   /** One capture record, streamed (no tree): the field order SageMaker's own records have. */
-  private static void writeLine(Writer out, Event e) {
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeObjectFieldStart("captureData");
-      payload(g, "endpointInput", e.inputType(), "INPUT", e.input());
-      payload(g, "endpointOutput", e.outputType(), "OUTPUT", e.output());
-      g.writeEndObject();
-      g.writeObjectFieldStart("eventMetadata");
-      g.writeStringField("eventId", eventId().toString());
-      if (e.inferenceId() != null) {
-        g.writeStringField("inferenceId", e.inferenceId());
-      }
-      g.writeStringField("inferenceTime", e.at().toString());
-      g.writeEndObject();
-      g.writeStringField("eventVersion", "0");
-      g.writeEndObject();
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex); // a StringWriter does not fail
+  private static void writeRecord(JsonGenerator g, Event e) throws IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("captureData");
+    payload(g, "endpointInput", e.inputType(), "INPUT", e.input());
+    payload(g, "endpointOutput", e.outputType(), "OUTPUT", e.output());
+    g.writeEndObject();
+    g.writeObjectFieldStart("eventMetadata");
+    g.writeStringField("eventId", eventId().toString());
+    if (e.inferenceId() != null) {
+      g.writeStringField("inferenceId", e.inferenceId());
     }
+    g.writeStringField("inferenceTime", e.at().toString());
+    g.writeEndObject();
+    g.writeStringField("eventVersion", "0");
+    g.writeEndObject();
   }
 
   /** A random (version 4) UUID; an id, not a secret, so no SecureRandom draw per captured request. */

@@ -135,7 +135,8 @@ public final class Router implements AutoCloseable {
     String endpoint = rest.substring(0, slash);
     String action = rest.substring(slash + 1);
     if (action.equals("invocations") && "POST".equals(r.method())) {
-      return invoke(r, endpoint).withHeaders(Map.of(ENDPOINT_HEADER, endpoint));
+      Response answer = invoke(r, endpoint);
+      return answer.headers().isEmpty() ? answer.withHeaders(Map.of(ENDPOINT_HEADER, endpoint)) : answer;
     }
     if (action.equals("metrics") && "GET".equals(r.method())) {
       double window;
@@ -225,7 +226,7 @@ public final class Router implements AutoCloseable {
         mirrors.execute(() -> mirror(endpoint, mirror, type, body, prediction));
       }
     }
-    return answer.withHeaders(Map.of(VARIANT_HEADER, route.variant(),
+    return answer.withHeaders(Map.of(ENDPOINT_HEADER, endpoint, VARIANT_HEADER, route.variant(),
         "X-Amzn-Invoked-Production-Variant", route.variant()));
   }
 
