@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -274,9 +273,5 @@ final class Exchange extends ChannelInboundHandlerAdapter {
 
   private static String abbreviate(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
