@@ -96,7 +96,9 @@ public final class RouterBench {
       LoadGenerator load = new LoadGenerator(options.connections(), options.duration(), row, home);
       progress.println("bench router: " + options.duration().toSeconds() + " s per target, " + options.connections()
           + " connections, " + (wrk ? "wrk" : "Java load loop"));
-      load.run(directUri, wrk); // warm-up: JIT for the model servers and the client
+      // warm-up: JIT for the model servers, the router and the client; every JVM target runs compiled code
+      load.run(directUri, wrk);
+      load.run(routed, wrk);
       LoadGenerator.Result r = load.run(routed, wrk);
       LoadGenerator.Result d = load.run(directUri, wrk);
       put(report, "router9010", r);

@@ -1,6 +1,6 @@
 package dev.safedeploy.platform.control;
 
-import com.sun.net.httpserver.Headers;
+import io.netty.handler.codec.http.HttpHeaders;
 import dev.safedeploy.platform.client.ControlToken;
 import dev.safedeploy.platform.serving.Payloads;
 import java.io.IOException;
@@ -90,8 +90,8 @@ public final class ControlAccess {
   }
 
   /** Refuses the request (403 wrong Host, 401 no or wrong token, 415 a body that is not JSON); passes otherwise. */
-  void check(Headers h) {
-    String host = h.getFirst("Host");
+  void check(HttpHeaders h) {
+    String host = h.get("Host");
     if (host == null || !hostAllowed(host)) {
       throw new PlatformException(403, FORBIDDEN, "Host '" + (host == null ? "" : abbreviate(host)) + "' is not "
           + "allowed: the control API answers requests for localhost, 127.0.0.1 or [::1]"
@@ -102,7 +102,7 @@ public final class ControlAccess {
           + "the token in the platform's home (" + ControlToken.FILE + ")");
     }
     if (hasBody(h)) {
-      String type = h.getFirst("Content-Type");
+      String type = h.get("Content-Type");
       if (type == null || !Payloads.JSON.equals(Payloads.mediaType(type))) {
         throw new PlatformException(415, UNSUPPORTED_MEDIA_TYPE, "request bodies must be application/json, got "
             + (type == null ? "no Content-Type" : "'" + abbreviate(type) + "'"));
@@ -111,8 +111,8 @@ public final class ControlAccess {
   }
 
   /** True when the request carries the control token; compared in constant time (digests, so no length leak). */
-  public boolean holdsToken(Headers h) {
-    String auth = h.getFirst("Authorization");
+  public boolean holdsToken(HttpHeaders h) {
+    String auth = h.get("Authorization");
     if (auth == null || auth.length() < 7 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
@@ -156,11 +156,11 @@ public final class ControlAccess {
     return true;
   }
 
-  private static boolean hasBody(Headers h) {
-    if (h.getFirst("Transfer-Encoding") != null) {
+  private static boolean hasBody(HttpHeaders h) {
+    if (h.get("Transfer-Encoding") != null) {
       return true;
     }
-    String len = h.getFirst("Content-Length");
+    String len = h.get("Content-Length");
     return len != null && !len.trim().equals("0");
   }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.safedeploy.platform.api.AlarmDefinition;
 import dev.safedeploy.platform.api.ApiError;
 import dev.safedeploy.platform.api.DataCaptureConfig;
@@ -15,12 +13,13 @@ import dev.safedeploy.platform.api.MonitoringSchedule;
 import dev.safedeploy.platform.api.ProcessingJob;
 import dev.safedeploy.platform.api.TrainingJob;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.http.NettyServer;
+import dev.safedeploy.platform.http.Request;
+import dev.safedeploy.platform.http.Response;
 import dev.safedeploy.platform.serving.GroundTruth;
-import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.platform.serving.Router;
 import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,56 +73,59 @@ final class ControlApi implements AutoCloseable {
 
   private final LocalPlatform p;
   private final ControlAccess access;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  /** Control calls that run at once; one more is answered 503 (each may load a model or write state). */
+  private static final int MAX_CONCURRENT = 64;
+
+  private final NettyServer server;
+  private final ThreadPoolExecutor executor;
 
   ControlApi(LocalPlatform platform, ControlAccess access, String bindHost, int port) throws IOException {
     this.p = platform;
     this.access = access;
-    this.executor = HttpExchanges.serverExecutor("control-api", 16);
-    HttpExchanges.noDelay();
-    this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
-    server.start();
+    this.executor = new ThreadPoolExecutor(4, MAX_CONCURRENT, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, "control-api");
+      t.setDaemon(true);
+      return t;
+    });
+    // every call on the pool: control calls touch files and load models, never on an I/O thread
+    this.server = NettyServer.start(bindHost, port, new NettyServer.Options("control API", MAX_BODY, -1, executor,
+        refused -> reply(refused.status(), new ApiError(refused.status() >= 500 ? PlatformException.INTERNAL
+            : PlatformException.BAD_REQUEST, new String(refused.body(), StandardCharsets.UTF_8)))), this::handle);
   }
 
   URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    return server.uri();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
+  private Response handle(Request r) {
     try {
-      String tooLarge = HttpExchanges.headersTooLarge(ex);
-      if (tooLarge != null) {
-        throw new PlatformException(431, PlatformException.BAD_REQUEST, tooLarge);
-      }
-      access.check(ex.getRequestHeaders());
-      Object answer = route(ex);
+      access.check(r.headers());
+      Object answer = route(r);
       if (answer instanceof Outcome<?> o) {
-        ex.getResponseHeaders().set(OUTCOME, o.created() ? "created" : "adopted");
-        reply(ex, o.created() ? 201 : 200, o.resource());
+        return reply(o.created() ? 201 : 200, o.resource())
+            .withHeaders(Map.of(OUTCOME, o.created() ? "created" : "adopted"));
       } else if (answer == null) {
-        reply(ex, 204, null);
+        return Response.empty(204);
       } else {
-        reply(ex, 200, answer);
+        return reply(200, answer);
       }
     } catch (PlatformException e) {
-      reply(ex, e.status(), new ApiError(e.type(), e.getMessage()));
+      return reply(e.status(), new ApiError(e.type(), e.getMessage()));
     } catch (UnrecognizedPropertyException e) {
-      reply(ex, 400, new ApiError(PlatformException.BAD_REQUEST, "unknown field '" + e.getPropertyName() + "' in "
-          + e.getReferringClass().getSimpleName() + " (known: " + e.getKnownPropertyIds() + ")"));
+      return reply(400, new ApiError(PlatformException.BAD_REQUEST, "unknown field '" + e.getPropertyName()
+          + "' in " + e.getReferringClass().getSimpleName() + " (known: " + e.getKnownPropertyIds() + ")"));
     } catch (JsonProcessingException e) {
-      reply(ex, 400, new ApiError(PlatformException.BAD_REQUEST, "malformed JSON body: " + e.getOriginalMessage()));
+      return reply(400, new ApiError(PlatformException.BAD_REQUEST, "malformed JSON body: "
+          + e.getOriginalMessage()));
     } catch (RuntimeException | IOException e) {
-      log.error("control API {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-      reply(ex, 500, new ApiError(PlatformException.INTERNAL, e.toString()));
+      log.error("control API {} {} failed", r.method(), r.uri(), e);
+      return reply(500, new ApiError(PlatformException.INTERNAL, e.toString()));
     }
   }
 
-  private Object route(HttpExchange ex) throws IOException {
-    String m = ex.getRequestMethod();
-    List<String> s = segments(ex.getRequestURI().getRawPath());
+  private Object route(Request ex) throws IOException {
+    String m = ex.method();
+    List<String> s = segments(ex.uri().getRawPath());
     String head = s.isEmpty() ? "" : s.get(0);
     int n = s.size();
     switch (head) {
@@ -203,10 +207,10 @@ final class ControlApi implements AutoCloseable {
       default:
         break;
     }
-    throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
+    throw PlatformException.notFound("no such API: " + m + " " + ex.uri().getPath());
   }
 
-  private Object endpoints(HttpExchange ex, String m, List<String> s) throws IOException {
+  private Object endpoints(Request ex, String m, List<String> s) throws IOException {
     int n = s.size();
     if (n == 1 && m.equals("POST")) {
       return p.createEndpoint(body(ex, Endpoint.class));
@@ -225,7 +229,7 @@ final class ControlApi implements AutoCloseable {
     if (n == 3 && s.get(2).equals("metrics") && m.equals("GET")) {
       double seconds;
       try {
-        seconds = Router.windowSeconds(ex.getRequestURI().getQuery());
+        seconds = Router.windowSeconds(ex.uri().getQuery());
       } catch (IllegalArgumentException e) {
         throw PlatformException.badRequest(e.getMessage());
       }
@@ -233,7 +237,7 @@ final class ControlApi implements AutoCloseable {
       return p.metrics().snapshot(name, seconds, System.currentTimeMillis());
     }
     if (n == 3 && s.get(2).equals("samples") && m.equals("GET")) {
-      Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+      Map<String, String> q = query(ex.uri().getRawQuery());
       long since = millis(q, "since", null);
       long until = millis(q, "until", System.currentTimeMillis() + 1);
       if (until < since) {
@@ -288,7 +292,7 @@ final class ControlApi implements AutoCloseable {
     if (n == 3 && s.get(2).equals("data-capture") && m.equals("PUT")) {
       return p.setDataCapture(name, body(ex, DataCaptureConfig.class));
     }
-    throw PlatformException.notFound("no such API: " + m + " " + ex.getRequestURI().getPath());
+    throw PlatformException.notFound("no such API: " + m + " " + ex.uri().getPath());
   }
 
   private static Map<String, String> query(String raw) {
@@ -322,8 +326,8 @@ final class ControlApi implements AutoCloseable {
 
   record GroundTruthBody(List<GroundTruth.Label> labels) {}
 
-  private static String query(HttpExchange ex, String key) {
-    String q = ex.getRequestURI().getRawQuery();
+  private static String query(Request ex, String key) {
+    String q = ex.uri().getRawQuery();
     if (q == null) {
       return null;
     }
@@ -337,7 +341,7 @@ final class ControlApi implements AutoCloseable {
   }
 
   /** A request body: JSON of the type, fields it does not have refused (a typo is not silently a default). */
-  private static <T> T body(HttpExchange ex, Class<T> type) throws IOException {
+  private static <T> T body(Request ex, Class<T> type) throws IOException {
     T value = JsonMapping.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .readValue(readBody(ex));
     if (value == null) {
@@ -346,12 +350,9 @@ final class ControlApi implements AutoCloseable {
     return value;
   }
 
-  private static byte[] readBody(HttpExchange ex) throws IOException {
-    try {
-      return HttpExchanges.readBody(ex, MAX_BODY);
-    } catch (HttpExchanges.TooLargeException e) {
-      throw PlatformException.badRequest(e.getMessage());
-    }
+  /** The body, read whole by the server (bodies over {@value #MAX_BODY} bytes were answered 400 there). */
+  private static byte[] readBody(Request ex) {
+    return ex.body();
   }
 
   private static List<String> segments(String rawPath) {
@@ -368,22 +369,18 @@ final class ControlApi implements AutoCloseable {
     return out;
   }
 
-  private static void reply(HttpExchange ex, int status, Object body) {
+  private static Response reply(int status, Object body) {
     try {
-      if (body == null) {
-        HttpExchanges.send(ex, status, null, null);
-      } else {
-        HttpExchanges.send(ex, status, "application/json", JsonMapping.mapper().writeValueAsBytes(body));
-      }
-    } catch (IOException e) {
-      log.debug("control API reply failed: {}", e.toString());
-      ex.close();
+      return Response.of(status, "application/json", JsonMapping.mapper().writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      log.error("control API: cannot write a {} answer", body.getClass().getSimpleName(), e);
+      return Response.text(500, "cannot write the answer: " + e.getMessage());
     }
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
     executor.shutdownNow();
   }
 }

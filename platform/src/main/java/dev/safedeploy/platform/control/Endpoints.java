@@ -432,7 +432,7 @@ final class Endpoints implements AutoCloseable {
     for (Variant v : e.variants()) {
       ModelServer s = ms.get(v.name());
       if (s != null) {
-        routes.add(new RoutingTable.Route(v.name(), s.uri().resolve("/invocations"), v.weight()));
+        routes.add(new RoutingTable.Route(v.name(), s, v.weight()));
       }
     }
     return RoutingTable.of(e.name(), routes, e.dataCapture());

@@ -17,7 +17,6 @@ import dev.safedeploy.platform.api.VariantSamples;
 import dev.safedeploy.platform.api.WeightsConfirmation;
 import dev.safedeploy.platform.serving.DataCapture;
 import dev.safedeploy.platform.serving.GroundTruth;
-import dev.safedeploy.platform.serving.HttpExchanges;
 import dev.safedeploy.platform.serving.MetricsRegistry;
 import dev.safedeploy.platform.serving.Router;
 import java.io.IOException;
@@ -46,12 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
-
-  static {
-    // as early as this class is touched; a process that creates a JDK HttpServer before (a metrics endpoint, say)
-    // must set -Dsun.net.httpserver.nodelay=true itself, or every router hop waits ~40 ms for a delayed ACK
-    HttpExchanges.noDelay();
-  }
 
   private final Path home;
   private final PlatformState state;

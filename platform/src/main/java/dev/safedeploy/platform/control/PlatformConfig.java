@@ -16,7 +16,8 @@ import java.util.List;
  * @param alarmTick how often every alarm is evaluated (default 50 ms)
  * @param maxPayloadBytes the largest invocation body accepted, like SageMaker's 6 MB (default 6 MiB)
  * @param jobThreads training/processing jobs that run at once (default 2)
- * @param routerThreads request threads of the router (default 32)
+ * @param routerThreads the router's pool for invocations over 64 KiB (default 32); smaller ones are answered on the
+ *     I/O threads
  * @param allowedHosts host names besides localhost, 127.0.0.1 and [::1] the control API answers for (say the
  *     container name a worker in another container reaches it by); anything else is 403
  * @param dataRoots directories besides home that training data, baselines and model artifacts may be read from;

@@ -1,9 +1,12 @@
 package dev.safedeploy.platform.serving;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safedeploy.workflows.json.JsonMapping;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +18,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +48,14 @@ public final class DataCapture implements AutoCloseable {
       byte[] output, String inferenceId) {}
 
   private final Path root;
-  private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(100_000);
+  private static final int MAX_QUEUED = 100_000;
+  /** Lock-free: the router's I/O threads never wait on each other or on the writer to enqueue. */
+  private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
-  private final Map<Path, Path> currentFile = new HashMap<>();
+  private final Map<HourKey, Path> currentFile = new HashMap<>();
+  private final Set<Path> madeDirs = new HashSet<>();
   private final String writerId = UUID.randomUUID().toString().substring(0, 8);
   private final Thread writer;
   private volatile boolean running = true;
@@ -65,9 +76,11 @@ public final class DataCapture implements AutoCloseable {
   public void submit(String endpoint, String variant, Instant at, String inputType, byte[] input, String outputType,
       byte[] output, String inferenceId) {
     String id = inferenceId == null || inferenceId.isBlank() ? null : inferenceId.trim();
-    if (queue.offer(new Event(endpoint, variant, at, inputType, input, outputType, output, id))) {
+    if (queued.incrementAndGet() <= MAX_QUEUED) {
+      queue.add(new Event(endpoint, variant, at, inputType, input, outputType, output, id));
       submitted.incrementAndGet();
     } else {
+      queued.decrementAndGet();
       log.warn("data capture queue full: dropped a capture record of {}/{}", endpoint, variant);
     }
   }
@@ -89,21 +102,32 @@ public final class DataCapture implements AutoCloseable {
     return root;
   }
 
+  /**
+   * Wakes every {@value #BATCH_MILLIS} ms and writes what came meanwhile, so a busy endpoint appends hundreds of
+   * lines per open file instead of one: the writer shares the machine's cores with the router.
+   */
+  private static final long BATCH_MILLIS = 20;
+
   private void run() {
     List<Event> batch = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
-        Event first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, 5_000);
-        write(batch);
+        Thread.sleep(BATCH_MILLIS);
       } catch (InterruptedException e) {
-        running = false;
-      } catch (RuntimeException e) {
-        log.error("data capture write failed; {} records lost", batch.size(), e);
+        running = false; // what is queued is still written, by the loop's condition
+      }
+      Event e;
+      while (batch.size() < 50_000 && (e = queue.poll()) != null) {
+        batch.add(e);
+      }
+      if (batch.isEmpty()) {
+        continue;
+      }
+      queued.addAndGet(-batch.size());
+      try {
+        write(batch);
+      } catch (RuntimeException ex) {
+        log.error("data capture write failed; {} records lost", batch.size(), ex);
       } finally {
         written.addAndGet(batch.size());
         batch.clear();
@@ -111,50 +135,92 @@ public final class DataCapture implements AutoCloseable {
     }
   }
 
+  /** The capture file of one variant for one hour: named by its first record, as SageMaker names its objects. */
+  private record HourKey(String endpoint, String variant, long hour) {}
+
+  /** One file's share of a batch: its lines, streamed as UTF-8. */
+  private record Chunk(ByteArrayOutputStream bytes, JsonGenerator json) {}
+
   private void write(List<Event> batch) {
-    Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
-    for (Event e : batch) {
-      Path dir = root.resolve(e.endpoint()).resolve(e.variant()).resolve(HOUR_DIRS.format(e.at()));
-      Path file = currentFile.computeIfAbsent(dir,
-          d -> d.resolve(e.at().toEpochMilli() + "-" + writerId + ".jsonl"));
-      byFile.computeIfAbsent(file, f -> new StringBuilder()).append(line(e)).append('\n');
+    Map<Path, Chunk> byFile = new LinkedHashMap<>();
+    try {
+      for (Event e : batch) {
+        long millis = e.at().toEpochMilli();
+        Path file = currentFile.computeIfAbsent(new HourKey(e.endpoint(), e.variant(), millis / 3_600_000L),
+            k -> root.resolve(e.endpoint()).resolve(e.variant()).resolve(HOUR_DIRS.format(e.at()))
+                .resolve(millis + "-" + writerId + ".jsonl"));
+        Chunk chunk = byFile.get(file);
+        if (chunk == null) {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+          JsonGenerator g = MAPPER.getFactory().createGenerator(bytes, JsonEncoding.UTF8);
+          g.setRootValueSeparator(null);
+          chunk = new Chunk(bytes, g);
+          byFile.put(file, chunk);
+        }
+        writeRecord(chunk.json(), e);
+        chunk.json().writeRaw('\n');
+      }
+      for (Chunk c : byFile.values()) {
+        c.json().close();
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex); // into memory: does not fail
     }
-    byFile.forEach((file, text) -> {
+    byFile.forEach((file, chunk) -> {
       try {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (madeDirs.add(file.getParent())) {
+          Files.createDirectories(file.getParent());
+        }
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+          chunk.bytes().writeTo(out);
+        }
       } catch (IOException ex) {
+        madeDirs.remove(file.getParent());
         throw new UncheckedIOException("cannot append capture file " + file, ex);
       }
     });
   }
 
-  static String line(Event e) {
-    ObjectNode root = MAPPER.createObjectNode();
-    ObjectNode data = root.putObject("captureData");
-    payload(data.putObject("endpointInput"), e.inputType(), "INPUT", e.input());
-    payload(data.putObject("endpointOutput"), e.outputType(), "OUTPUT", e.output());
-    ObjectNode meta = root.putObject("eventMetadata");
-    meta.put("eventId", UUID.randomUUID().toString());
+  /** One capture record, streamed (no tree): the field order SageMaker's own records have. */
+  private static void writeRecord(JsonGenerator g, Event e) throws IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("captureData");
+    payload(g, "endpointInput", e.inputType(), "INPUT", e.input());
+    payload(g, "endpointOutput", e.outputType(), "OUTPUT", e.output());
+    g.writeEndObject();
+    g.writeObjectFieldStart("eventMetadata");
+    g.writeStringField("eventId", eventId().toString());
     if (e.inferenceId() != null) {
-      meta.put("inferenceId", e.inferenceId());
+      g.writeStringField("inferenceId", e.inferenceId());
     }
-    meta.put("inferenceTime", e.at().toString());
-    root.put("eventVersion", "0");
-    return root.toString();
+    g.writeStringField("inferenceTime", e.at().toString());
+    g.writeEndObject();
+    g.writeStringField("eventVersion", "0");
+    g.writeEndObject();
   }
 
-  private static void payload(ObjectNode node, String contentType, String mode, byte[] body) {
+  /** A random (version 4) UUID; an id, not a secret, so no SecureRandom draw per captured request. */
+  private static UUID eventId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(msb, lsb);
+  }
+
+  private static void payload(JsonGenerator g, String field, String contentType, String mode, byte[] body)
+      throws IOException {
     String media = Payloads.mediaType(contentType);
-    node.put("observedContentType", contentType == null ? Payloads.CSV : contentType);
-    node.put("mode", mode);
+    g.writeObjectFieldStart(field);
+    g.writeStringField("observedContentType", contentType == null ? Payloads.CSV : contentType);
+    g.writeStringField("mode", mode);
     if (Payloads.CSV.equals(media) || Payloads.JSON.equals(media)) {
-      node.put("data", new String(body, StandardCharsets.UTF_8));
-      node.put("encoding", Payloads.CSV.equals(media) ? "CSV" : "JSON");
+      g.writeStringField("data", new String(body, StandardCharsets.UTF_8));
+      g.writeStringField("encoding", Payloads.CSV.equals(media) ? "CSV" : "JSON");
     } else {
-      node.put("data", Base64.getEncoder().encodeToString(body));
-      node.put("encoding", "BASE64");
+      g.writeStringField("data", Base64.getEncoder().encodeToString(body));
+      g.writeStringField("encoding", "BASE64");
     }
+    g.writeEndObject();
   }
 
   @Override

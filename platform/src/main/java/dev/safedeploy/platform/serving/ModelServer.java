@@ -1,10 +1,10 @@
 package dev.safedeploy.platform.serving;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.safedeploy.platform.http.NettyServer;
+import dev.safedeploy.platform.http.Request;
+import dev.safedeploy.platform.http.Response;
 import dev.safedeploy.platform.training.XgbPredictor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One variant's model server on its own loopback port, honouring the SageMaker inference container contract:
- * {@code GET /ping} 200 once the model is loaded, {@code POST /invocations} text/csv or application/json.
+ * {@code GET /ping} 200 once the model is loaded, {@code POST /invocations} text/csv or application/json. The router
+ * of the same platform calls {@link #invoke} in process (the same answer, without the loopback hop).
  *
  * <p>Status codes: 400 for a body that cannot be read (malformed, empty, unsupported type, over the size limit,
  * rows of differing widths) and for rows whose width is not the endpoint's input contract (the caller's mistake:
@@ -30,17 +31,18 @@ public final class ModelServer implements AutoCloseable {
   public static final String OWN_LAYOUT = "X-Safedeploy-Own-Layout";
   private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
 
+  /** Bodies up to this size are answered on the I/O thread: a few rows predict in microseconds. */
+  public static final int INLINE_BODY_BYTES = 64 * 1024;
+
   private final String label;
   private final XgbPredictor predictor;
-  private final HttpServer server;
   private final int maxPayloadBytes;
   private final IntSupplier inputWidth;
+  private NettyServer server;
 
-  private ModelServer(String label, XgbPredictor predictor, HttpServer server, int maxPayloadBytes,
-      IntSupplier inputWidth) {
+  private ModelServer(String label, XgbPredictor predictor, int maxPayloadBytes, IntSupplier inputWidth) {
     this.label = label;
     this.predictor = predictor;
-    this.server = server;
     this.maxPayloadBytes = maxPayloadBytes;
     this.inputWidth = inputWidth;
   }
@@ -61,73 +63,71 @@ public final class ModelServer implements AutoCloseable {
   public static ModelServer start(String label, Path artifact, String bindHost, Executor executor,
       int maxPayloadBytes, IntSupplier inputWidth) throws IOException {
     XgbPredictor predictor = XgbPredictor.load(artifact);
-    HttpServer server;
+    ModelServer ms = new ModelServer(label, predictor, maxPayloadBytes, inputWidth);
     try {
-      HttpExchanges.noDelay();
-      server = HttpServer.create(new InetSocketAddress(bindHost, 0), 128);
-    } catch (IOException e) {
+      ms.server = NettyServer.start(bindHost, 0, new NettyServer.Options("model server " + label, maxPayloadBytes,
+          INLINE_BODY_BYTES, executor), ms::handle);
+    } catch (IOException | RuntimeException e) {
       predictor.close();
       throw e;
     }
-    ModelServer ms = new ModelServer(label, predictor, server, maxPayloadBytes, inputWidth);
-    server.createContext("/ping", ms::ping);
-    server.createContext("/invocations", ms::invocations);
-    server.setExecutor(executor);
-    server.start();
     log.info("model server {} serving {} ({} features) on {}", label, artifact, predictor.featureCount(),
         ms.uri());
     return ms;
   }
 
   public URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    return server.uri();
   }
 
   public int featureCount() {
     return predictor.featureCount();
   }
 
-  private void ping(HttpExchange ex) throws IOException {
-    HttpExchanges.sendText(ex, 200, "");
+  private Response handle(Request r) {
+    String path = r.path();
+    if ("/ping".equals(path)) {
+      return Response.text(200, "");
+    }
+    if (!"/invocations".equals(path)) {
+      return Response.text(404, "no such route " + path + " (the container contract: /ping, /invocations)");
+    }
+    if (!"POST".equals(r.method())) {
+      return Response.text(405, "POST only");
+    }
+    return invoke(r.header("Content-Type"), r.body(), r.header(OWN_LAYOUT) != null);
   }
 
-  private void invocations(HttpExchange ex) throws IOException {
+  /**
+   * Answers one invocation body, as {@code POST /invocations} does.
+   *
+   * @param ownLayout rows of the model's own width are taken besides the contract's ({@link #OWN_LAYOUT})
+   */
+  public Response invoke(String contentType, byte[] body, boolean ownLayout) {
+    String type = Payloads.mediaType(contentType);
+    float[][] rows;
     try {
-      String tooLarge = HttpExchanges.headersTooLarge(ex);
-      if (tooLarge != null) {
-        HttpExchanges.sendText(ex, 431, tooLarge);
-        return;
+      if (body.length > maxPayloadBytes) {
+        throw new BadPayloadException("payload of " + body.length + " bytes exceeds the limit of " + maxPayloadBytes
+            + " bytes");
       }
-      if (!"POST".equals(ex.getRequestMethod())) {
-        HttpExchanges.sendText(ex, 405, "POST only");
-        return;
-      }
-      String type = Payloads.mediaType(ex.getRequestHeaders().getFirst("Content-Type"));
-      float[][] rows;
-      try {
-        rows = Payloads.parse(type, HttpExchanges.readBody(ex, maxPayloadBytes));
-      } catch (BadPayloadException | HttpExchanges.TooLargeException e) {
-        HttpExchanges.sendText(ex, 400, e.getMessage());
-        return;
-      }
-      String misfit = misfit(rows, ex.getRequestHeaders().getFirst(OWN_LAYOUT) != null);
-      if (misfit != null) {
-        HttpExchanges.sendText(ex, 400, misfit);
-        return;
-      }
-      float[] predictions;
-      try {
-        predictions = predictor.predict(rows);
-      } catch (RuntimeException e) {
-        HttpExchanges.sendText(ex, 500, "model " + label + " failed to predict: " + e.getMessage());
-        return;
-      }
-      HttpExchanges.send(ex, 200, Payloads.JSON.equals(type) ? Payloads.JSON : Payloads.CSV,
-          Payloads.format(type, predictions));
-    } catch (IOException | RuntimeException e) {
-      log.debug("model server {}: exchange failed: {}", label, e.toString());
-      HttpExchanges.fail(ex, 500, "model server " + label + " failed: " + e);
+      rows = Payloads.parse(type, body);
+    } catch (BadPayloadException e) {
+      return Response.text(400, e.getMessage());
     }
+    String misfit = misfit(rows, ownLayout);
+    if (misfit != null) {
+      return Response.text(400, misfit);
+    }
+    float[] predictions;
+    try {
+      predictions = predictor.predict(rows);
+    } catch (RuntimeException e) {
+      log.debug("model server {}: prediction failed: {}", label, e.toString());
+      return Response.text(500, "model " + label + " failed to predict: " + e.getMessage());
+    }
+    return Response.of(200, Payloads.JSON.equals(type) ? Payloads.JSON : Payloads.CSV,
+        Payloads.format(type, predictions));
   }
 
   /** Why the rows are the caller's mistake (ragged, or not the endpoint's width); null when they fit. */
@@ -155,7 +155,7 @@ public final class ModelServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
     predictor.close();
   }
 }

@@ -1,22 +1,21 @@
 package dev.safedeploy.platform.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.safedeploy.platform.http.NettyServer;
+import dev.safedeploy.platform.http.Request;
+import dev.safedeploy.platform.http.Response;
 import dev.safedeploy.workflows.json.JsonMapping;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * {@code X-Amzn-SageMaker-Target-Variant}; the answer names the
  * endpoint and variant in {@code X-SageMaker-Endpoint} / {@code X-SageMaker-Variant}. {@code GET
  * /endpoints/{name}/metrics} shows the per-variant metrics.
+ *
+ * <p>On Netty ({@link NettyServer}): a request of a few rows is parsed, routed and predicted on the I/O thread
+ * that read it, calling the variant's model server in process ({@link ModelServer#invoke}) — the answer a client
+ * gets is the one the server's own {@code /invocations} gives, without a loopback hop; larger bodies run on the
+ * router's pool. Shadow copies run on a pool of their own, after the client's answer is written.
  */
 public final class Router implements AutoCloseable {
   public static final String TARGET_VARIANT = "X-Amzn-SageMaker-Target-Variant";
@@ -40,16 +44,14 @@ public final class Router implements AutoCloseable {
   private final Map<String, RoutingTable> tables = new ConcurrentHashMap<>();
   /** endpoint -> the variant that gets a mirrored copy of every request another variant serves. */
   private final Map<String, String> shadows = new ConcurrentHashMap<>();
-  private final java.util.concurrent.ThreadPoolExecutor mirrors;
-  private final java.util.concurrent.atomic.AtomicLong mirrored = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong mirrorsDropped = new java.util.concurrent.atomic.AtomicLong();
+  private final ThreadPoolExecutor mirrors;
+  private final AtomicLong mirrored = new AtomicLong();
+  private final AtomicLong mirrorsDropped = new AtomicLong();
   private final MetricsRegistry metrics;
   private final DataCapture capture;
-  private final int maxPayloadBytes;
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final HttpClient client;
-  private final Predicate<Headers> privileged;
+  private final NettyServer server;
+  private final ThreadPoolExecutor executor;
+  private final Predicate<HttpHeaders> privileged;
 
   /**
    * @param privileged whether a request holds the control token; only such requests may pick their variant with
@@ -57,32 +59,31 @@ public final class Router implements AutoCloseable {
    *     traffic onto the canary
    */
   public Router(String bindHost, int port, MetricsRegistry metrics, DataCapture capture, int maxPayloadBytes,
-      int threads, Predicate<Headers> privileged) throws IOException {
+      int threads, Predicate<HttpHeaders> privileged) throws IOException {
     this.privileged = privileged;
     this.metrics = metrics;
     this.capture = capture;
-    this.maxPayloadBytes = maxPayloadBytes;
-    this.executor = HttpExchanges.serverExecutor("router", threads);
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    // large bodies: a bounded pool, answering 503 when full rather than queueing without end
+    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+        daemon("router"));
     // Mirrors run on their own small pool with a bounded queue: a slow shadow sheds mirrored copies, never the
     // client's request (SageMaker shadow variants likewise drop, not delay).
-    this.mirrors = new java.util.concurrent.ThreadPoolExecutor(2, 2, 60, java.util.concurrent.TimeUnit.SECONDS,
-        new java.util.concurrent.ArrayBlockingQueue<>(1024), r -> {
-          Thread t = new Thread(r, "router-mirror");
-          t.setDaemon(true);
-          return t;
-        }, (r, pool) -> mirrorsDropped.incrementAndGet());
-    HttpExchanges.noDelay();
-    this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 1024);
-    server.createContext("/endpoints/", this::handle);
-    server.createContext("/ping", ex -> HttpExchanges.sendText(ex, 200, ""));
-    server.setExecutor(executor);
-    server.start();
+    this.mirrors = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+        daemon("router-mirror"), (r, pool) -> mirrorsDropped.incrementAndGet());
+    this.server = NettyServer.start(bindHost, port, new NettyServer.Options("router", maxPayloadBytes,
+        ModelServer.INLINE_BODY_BYTES, executor), this::handle);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    return server.uri();
   }
 
   /** Swaps the endpoint's table in; returns the instant after which every new request uses it. */
@@ -119,41 +120,36 @@ public final class Router implements AutoCloseable {
     return tables.get(endpoint);
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try {
-      String tooLarge = HttpExchanges.headersTooLarge(ex);
-      if (tooLarge != null) {
-        HttpExchanges.sendText(ex, 431, tooLarge);
-        return;
-      }
-      String path = ex.getRequestURI().getPath();
-      String rest = path.substring("/endpoints/".length());
-      int slash = rest.indexOf('/');
-      if (slash <= 0) {
-        HttpExchanges.sendText(ex, 404, "no such route " + path);
-        return;
-      }
-      String endpoint = rest.substring(0, slash);
-      String action = rest.substring(slash + 1);
-      if (action.equals("invocations") && "POST".equals(ex.getRequestMethod())) {
-        invoke(ex, endpoint);
-      } else if (action.equals("metrics") && "GET".equals(ex.getRequestMethod())) {
-        double window;
-        try {
-          window = windowSeconds(ex.getRequestURI().getQuery());
-        } catch (IllegalArgumentException e) {
-          HttpExchanges.sendText(ex, 400, e.getMessage());
-          return;
-        }
-        HttpExchanges.send(ex, 200, Payloads.JSON,
-            MAPPER.writeValueAsBytes(metrics.snapshot(endpoint, window, System.currentTimeMillis())));
-      } else {
-        HttpExchanges.sendText(ex, 404, "no such route " + ex.getRequestMethod() + " " + path);
-      }
-    } catch (IOException | RuntimeException e) {
-      log.warn("router exchange {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
-      HttpExchanges.fail(ex, 500, "router failed: " + e);
+  private Response handle(Request r) throws IOException {
+    String path = r.path();
+    if ("/ping".equals(path)) {
+      return Response.text(200, "");
     }
+    if (!path.startsWith("/endpoints/")) {
+      return Response.text(404, "no such route " + path);
+    }
+    String rest = path.substring("/endpoints/".length());
+    int slash = rest.indexOf('/');
+    if (slash <= 0) {
+      return Response.text(404, "no such route " + path);
+    }
+    String endpoint = rest.substring(0, slash);
+    String action = rest.substring(slash + 1);
+    if (action.equals("invocations") && "POST".equals(r.method())) {
+      Response answer = invoke(r, endpoint);
+      return answer.headers().isEmpty() ? answer.withHeaders(Map.of(ENDPOINT_HEADER, endpoint)) : answer;
+    }
+    if (action.equals("metrics") && "GET".equals(r.method())) {
+      double window;
+      try {
+        window = windowSeconds(r.uri().getQuery());
+      } catch (IllegalArgumentException e) {
+        return Response.text(400, e.getMessage());
+      }
+      return Response.of(200, Payloads.JSON,
+          MAPPER.writeValueAsBytes(metrics.snapshot(endpoint, window, System.currentTimeMillis())));
+    }
+    return Response.text(404, "no such route " + r.method() + " " + path);
   }
 
   /**
@@ -182,132 +178,88 @@ public final class Router implements AutoCloseable {
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
 
-  private void invoke(HttpExchange ex, String endpoint) throws IOException {
+  private Response invoke(Request r, String endpoint) {
     RoutingTable table = tables.get(endpoint);
-    ex.getResponseHeaders().set(ENDPOINT_HEADER, endpoint);
     if (table == null) {
-      drain(ex);
-      HttpExchanges.sendText(ex, 404, "Endpoint " + endpoint + " not found or not InService");
-      return;
+      return Response.text(404, "Endpoint " + endpoint + " not found or not InService");
     }
-    byte[] body;
-    try {
-      body = HttpExchanges.readBody(ex, maxPayloadBytes);
-    } catch (HttpExchanges.TooLargeException e) {
-      HttpExchanges.sendText(ex, 400, e.getMessage());
-      return;
-    }
-    String target = ex.getRequestHeaders().getFirst(TARGET_VARIANT);
-    if (target != null && !privileged.test(ex.getRequestHeaders())) {
+    String target = r.header(TARGET_VARIANT);
+    if (target != null && (target.isBlank() || !privileged.test(r.headers()))) {
       target = null;
     }
     RoutingTable.Route route;
-    if (target != null && !target.isBlank()) {
+    if (target != null) {
       route = table.variant(target.trim());
       if (route == null) {
-        HttpExchanges.sendText(ex, 400, "endpoint " + endpoint + " has no variant '" + target.trim() + "' (has "
+        return Response.text(400, "endpoint " + endpoint + " has no variant '" + target.trim() + "' (has "
             + table.weights().keySet() + ")");
-        return;
       }
     } else if (table.totalWeight() == 0) {
-      HttpExchanges.sendText(ex, 503, "endpoint " + endpoint + ": no variant has traffic weight");
-      return;
+      return Response.text(503, "endpoint " + endpoint + ": no variant has traffic weight");
     } else {
       route = table.pick(ThreadLocalRandom.current().nextInt(table.totalWeight()));
     }
-    String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+    String contentType = r.header("Content-Type");
     if (contentType == null) {
       contentType = Payloads.CSV;
     }
+    byte[] body = r.body();
     long started = System.nanoTime();
-    int status;
-    byte[] answer;
-    String answerType;
-    try {
-      HttpRequest.Builder upstream = HttpRequest.newBuilder(route.invocations()).timeout(Duration.ofSeconds(60))
-          .header("Content-Type", contentType);
-      if (target != null && !target.isBlank()) {
-        // a token holder testing one variant (the pre-traffic hook with the version's own sample rows) may use its
-        // own row width besides the endpoint's contract
-        upstream.header(ModelServer.OWN_LAYOUT, "true");
-      }
-      HttpResponse<byte[]> resp = client.send(upstream.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      status = resp.statusCode();
-      answer = resp.body();
-      answerType = resp.headers().firstValue("Content-Type").orElse("text/plain");
-    } catch (IOException e) {
-      status = 502;
-      answer = ("variant " + route.variant() + " of " + endpoint + " did not answer: " + e).getBytes();
-      answerType = "text/plain";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      ex.close();
-      return;
-    }
-    long micros = (System.nanoTime() - started) / 1_000;
-    Instant now = Instant.now();
-    double prediction = status == 200 ? Payloads.meanPrediction(answerType, answer) : Double.NaN;
-    metrics.variant(endpoint, route.variant()).record(now.toEpochMilli(), status, micros, prediction);
+    // a token holder testing one variant (the pre-traffic hook with the version's own sample rows) may use its own
+    // row width besides the endpoint's contract
+    Response answer = call(endpoint, route, contentType, body, target != null);
+    long micros = Math.max(1, (System.nanoTime() - started) / 1_000);
+    long now = System.currentTimeMillis();
+    int status = answer.status();
+    double prediction = status == 200 ? Payloads.meanPrediction(answer.contentType(), answer.body()) : Double.NaN;
+    metrics.variant(endpoint, route.variant()).record(now, status, micros, prediction);
     if (status == 200 && table.capture() != null && table.capture().enabled()
         && ThreadLocalRandom.current().nextInt(100) < table.capture().samplingPercent()) {
-      capture.submit(endpoint, route.variant(), now, contentType, body, answerType, answer,
-          ex.getRequestHeaders().getFirst(INFERENCE_ID));
+      capture.submit(endpoint, route.variant(), Instant.ofEpochMilli(now), contentType, body, answer.contentType(),
+          answer.body(), r.header(INFERENCE_ID));
     }
-    ex.getResponseHeaders().set(VARIANT_HEADER, route.variant());
-    ex.getResponseHeaders().set("X-Amzn-Invoked-Production-Variant", route.variant());
-    HttpExchanges.send(ex, status, answerType, answer);
-    // after the client has its answer: the mirror costs the blue path one queue offer
+    // the mirror costs the blue path one queue offer; the copy runs on the mirror pool
     String shadow = shadows.get(endpoint);
-    if (shadow != null && !shadow.equals(route.variant()) && (target == null || target.isBlank())) {
+    if (shadow != null && !shadow.equals(route.variant()) && target == null) {
       RoutingTable.Route mirror = table.variant(shadow);
       if (mirror != null) {
         String type = contentType;
         mirrors.execute(() -> mirror(endpoint, mirror, type, body, prediction));
       }
     }
+    return answer.withHeaders(Map.of(ENDPOINT_HEADER, endpoint, VARIANT_HEADER, route.variant(),
+        "X-Amzn-Invoked-Production-Variant", route.variant()));
+  }
+
+  /** The variant's answer; a model server that throws is a 500 of that variant, as over HTTP. */
+  private static Response call(String endpoint, RoutingTable.Route route, String contentType, byte[] body,
+      boolean ownLayout) {
+    try {
+      return route.server().invoke(contentType, body, ownLayout);
+    } catch (RuntimeException e) {
+      log.warn("variant {} of {} failed", route.variant(), endpoint, e);
+      return Response.text(500, "variant " + route.variant() + " of " + endpoint + " failed: " + e);
+    }
   }
 
   /** Sends the shadow its copy; its latency, status and answer are recorded as its own, paired with the served one. */
   private void mirror(String endpoint, RoutingTable.Route route, String contentType, byte[] body, double served) {
     long started = System.nanoTime();
-    int status;
-    double prediction = Double.NaN;
-    try {
-      HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(route.invocations())
-          .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      status = resp.statusCode();
-      if (status == 200) {
-        prediction = Payloads.meanPrediction(resp.headers().firstValue("Content-Type").orElse("text/plain"),
-            resp.body());
-      }
-    } catch (IOException e) {
-      status = 502;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    long micros = (System.nanoTime() - started) / 1_000;
+    Response answer = call(endpoint, route, contentType, body, false);
+    double prediction = answer.status() == 200 ? Payloads.meanPrediction(answer.contentType(), answer.body())
+        : Double.NaN;
+    long micros = Math.max(1, (System.nanoTime() - started) / 1_000);
     long at = System.currentTimeMillis();
-    metrics.variant(endpoint, route.variant()).record(at, status, micros, prediction);
+    metrics.variant(endpoint, route.variant()).record(at, answer.status(), micros, prediction);
     if (!Double.isNaN(prediction) && !Double.isNaN(served)) {
       metrics.pairs(endpoint, route.variant()).add(at, served, prediction);
     }
     mirrored.incrementAndGet();
   }
 
-  private static void drain(HttpExchange ex) {
-    try {
-      ex.getRequestBody().readAllBytes();
-    } catch (IOException ignored) {
-      // the answer is an error anyway
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
     executor.shutdownNow();
     mirrors.shutdownNow();
   }

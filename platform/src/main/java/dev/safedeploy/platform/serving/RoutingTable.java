@@ -1,7 +1,6 @@
 package dev.safedeploy.platform.serving;
 
 import dev.safedeploy.platform.api.DataCaptureConfig;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,8 @@ import java.util.Map;
  */
 public record RoutingTable(String endpoint, List<Route> routes, int totalWeight, DataCaptureConfig capture) {
 
-  /** @param invocations the model server's /invocations URI */
-  public record Route(String variant, URI invocations, int weight) {}
+  /** @param server the variant's model server, in this process: the router calls it without a network hop */
+  public record Route(String variant, ModelServer server, int weight) {}
 
   /** The largest weight a variant can have: the workflow and the weights API speak percentages. */
   public static final int MAX_WEIGHT = 100;

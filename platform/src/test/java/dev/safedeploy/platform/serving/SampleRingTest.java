@@ -36,6 +36,36 @@ class SampleRingTest {
   }
 
   @Test
+  void concurrentWritersLoseNoSampleAndTearNone() throws Exception {
+    SampleRing ring = new SampleRing(100_000);
+    Thread[] writers = new Thread[4];
+    for (int t = 0; t < writers.length; t++) {
+      int id = t;
+      writers[t] = new Thread(() -> {
+        for (int i = 0; i < 10_000; i++) {
+          long at = id * 100_000L + i;
+          ring.add(at, at * 2, 200 + id, at * 0.5);
+        }
+      });
+      writers[t].start();
+    }
+    // a reader while they write sees only whole samples
+    for (int r = 0; r < 20; r++) {
+      SampleRing.Samples s = ring.between(0, Long.MAX_VALUE);
+      for (int i = 0; i < s.size(); i++) {
+        assertThat(s.latencyMicros()[i]).isEqualTo(s.atMillis()[i] * 2);
+        assertThat(s.status()[i]).isEqualTo(200 + (int) (s.atMillis()[i] / 100_000));
+      }
+    }
+    for (Thread w : writers) {
+      w.join();
+    }
+    SampleRing.Samples all = ring.between(0, Long.MAX_VALUE);
+    assertThat(all.size()).isEqualTo(40_000);
+    assertThat(java.util.Arrays.stream(all.atMillis()).distinct().count()).isEqualTo(40_000);
+  }
+
+  @Test
   void aRingNeedsRoom() {
     assertThatThrownBy(() -> new SampleRing(0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("sample ring capacity must be positive, got 0");

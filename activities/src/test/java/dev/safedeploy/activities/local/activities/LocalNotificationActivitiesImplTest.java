@@ -24,7 +24,7 @@ class LocalNotificationActivitiesImplTest {
   @Test
   void postsTheNotificationToTheGatewayAndAppendsIt(@TempDir Path home) throws Exception {
     List<byte[]> received = new CopyOnWriteArrayList<>();
-    dev.safedeploy.platform.serving.HttpExchanges.noDelay();
+    System.setProperty("sun.net.httpserver.nodelay", "true"); // one exchange: no delayed-ACK stall
     HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     gateway.createContext("/internal/notify", ex -> {
       received.add(ex.getRequestBody().readAllBytes());
