@@ -1,5 +1,7 @@
 package dev.safedeploy.workflows.pipeline;
 
+import static dev.safedeploy.workflows.pipeline.journal.StatusJournal.now;
+
 import dev.safedeploy.workflows.activities.AlarmActivities;
 import dev.safedeploy.workflows.activities.AlarmActivities.AlarmWatch;
 import dev.safedeploy.workflows.activities.BaselineActivities;
@@ -38,6 +40,7 @@ import dev.safedeploy.workflows.lease.LeaseAnswer.Verdict;
 import dev.safedeploy.workflows.lease.LeaseHolder;
 import dev.safedeploy.workflows.lease.LeaseListener;
 import dev.safedeploy.workflows.lease.LeaseRequest;
+import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -72,7 +75,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private static final Logger log = Workflow.getLogger(SafeDeploymentWorkflowImpl.class);
   static final String DEV_INSTANCE_TYPE = "ml.t2.medium";
   static final String PROD_INSTANCE_TYPE = "ml.m5.large";
-  private static final int MAX_EVENTS = 300;
   private static final int SAMPLE_ROWS = 20;
 
   private final PipelineRequest request;
@@ -90,12 +92,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final MonitoringActivities monitoring;
   private final LeaseActivities leases;
   private final JudgeActivities judge;
+  private final StatusJournal journal;
 
   // What the run has seen and done; the status query reads these.
-  private Stage stage = Stage.BUILD;
-  private String step;
-  private Instant stepEndsAt;
-  private final List<StageRecord> stages = new ArrayList<>();
   private Double validationRmse;
   private Double liveRmse;
   private String devEndpoint;
@@ -109,10 +108,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private List<String> prodVariants = List.of();
   private ApprovalRecord approval;
   private final List<ApprovalRecord> refusedDecisions = new ArrayList<>();
-  private final List<AlarmRecord> alarmRecords = new ArrayList<>();
-  private final List<String> events = new ArrayList<>();
-  private Outcome outcome;
-  private String reason;
   private Long alarmToBlueMillis;
 
   // Control state, set by message handlers.
@@ -165,6 +160,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     this.request = request;
     this.names = request.names();
     this.policy = request.policy();
+    this.journal = new StatusJournal(request.model(), request.version(), this::detailsBody);
     String run = request.model() + " " + request.version();
     templates = Workflow.newActivityStub(TemplateActivities.class,
         ActivityStubs.quick(Duration.ofMinutes(5), 5, "build: validate templates for " + run));
@@ -208,30 +204,29 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   private PipelineResult runPipeline() {
-    Workflow.upsertTypedSearchAttributes(
-        SearchAttributes.MODEL.valueSet(request.model()), SearchAttributes.VERSION.valueSet(request.version()));
+    journal.opened();
     List<String> problems = request.problems();
     if (!problems.isEmpty()) {
       return finish(Outcome.FAILED, "invalid request: " + String.join("; ", problems));
     }
-    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy()
+    journal.event("requested by " + request.requestedBy() + ", strategy " + policy.strategy()
         + (request.retrainCause() == null ? "" : "; retrain: " + request.retrainCause().description()));
     try {
       return pipeline();
     } catch (Abort abort) {
       return rollBackAndFinish(abort.outcome, abort.getMessage());
     } catch (CanceledFailure cancelled) {
-      return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
+      return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + journal.stage());
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof CanceledFailure) {
-        return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
+        return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + journal.stage());
       }
-      return rollBackAndFinish(Outcome.FAILED, stage + " failed: " + rootMessage(failure));
+      return rollBackAndFinish(Outcome.FAILED, journal.stage() + " failed: " + rootMessage(failure));
     }
   }
 
   private PipelineResult pipeline() {
-    enter(Stage.BUILD);
+    journal.enter(Stage.BUILD);
     var built = templates.buildTemplates(
         new BuildRequest(request.model(), request.version(), policy.strategy().name()));
     // Named alarms must exist before anything is paid for; runs recorded before this check went on without it.
@@ -242,16 +237,16 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
             + " on the backend; create it first, or leave --alarm out to use the backend's own canary alarms");
       }
     }
-    leave("validated " + built.templates().size() + " templates");
+    journal.leave("validated " + built.templates().size() + " templates");
 
-    enter(Stage.TRAIN);
+    journal.enter(Stage.TRAIN);
     TrainingResult trained = interruptible(() -> training.train(new TrainingRequest(names.trainingJob(),
         request.model(), request.version(), request.data().train(), request.data().validation(),
         request.hyperparameters(), request.requestedBy())));
     validationRmse = trained.validationRmse();
-    leave(String.format("validation:rmse %.4f after %d rounds", trained.validationRmse(), trained.rounds()));
+    journal.leave(String.format("validation:rmse %.4f after %d rounds", trained.validationRmse(), trained.rounds()));
 
-    enter(Stage.QUALITY_GATE);
+    journal.enter(Stage.QUALITY_GATE);
     ProductionState live = endpoints.describeProduction(request.model(), names.prodEndpoint());
     liveRmse = live.liveRmse();
     liveVersion = live.liveVersion();
@@ -259,16 +254,16 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (gate != null) {
       throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
     }
-    leave(liveRmse == null
+    journal.leave(liveRmse == null
         ? String.format("rmse %.4f < threshold %.2f", validationRmse, policy.rmseThreshold())
         : String.format("rmse %.4f vs live %s %.4f", validationRmse, live.liveVersion(), liveRmse));
 
-    enter(Stage.BASELINE);
+    journal.enter(Stage.BASELINE);
     BaselineResult stats = interruptible(() -> baseline.createBaseline(new BaselineRequest(names.baselineJob(),
         request.model(), request.version(), request.data().baseline(), request.data().train())));
-    leave("statistics " + stats.statisticsUri());
+    journal.leave("statistics " + stats.statisticsUri());
 
-    enter(Stage.DEPLOY_DEV);
+    journal.enter(Stage.DEPLOY_DEV);
     modelName = endpoints.createModel(new ModelSpec(names.modelName(), request.model(), request.version(),
         trained.artifactUri(), trained.validationRmse()));
     devCreated = true;
@@ -281,37 +276,38 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (!smoke.passed()) {
       throw new Abort(Outcome.FAILED, "smoke test on " + names.devEndpoint() + " failed: " + smoke.reason());
     }
-    leave("smoke test passed (" + smoke.invocations() + " invocations, p99 " + smoke.p99LatencyMillis() + " ms)");
+    journal.leave("smoke test passed (" + smoke.invocations() + " invocations, p99 " + smoke.p99LatencyMillis()
+        + " ms)");
 
-    enter(Stage.AWAIT_APPROVAL);
+    journal.enter(Stage.AWAIT_APPROVAL);
     awaitApproval(live);
-    leave("approved by " + approval.approver() + " via " + approval.via());
+    journal.leave("approved by " + approval.approver() + " via " + approval.via());
 
     // One run at a time in production per endpoint; runs recorded before the lease go straight on.
     if (Workflow.getVersion("prod-lease", Workflow.DEFAULT_VERSION, 1) >= 1) {
       acquireProdLease();
     }
 
-    enter(Stage.DEPLOY_PROD);
+    journal.enter(Stage.DEPLOY_PROD);
     deployProd();
-    leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
+    journal.leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
 
-    enter(Stage.MONITOR);
+    journal.enter(Stage.MONITOR);
     monitoringBegun = true;
     var monitor = monitoring.enableMonitoring(new MonitoringRequest(request.model(), request.version(),
         names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri(),
         policy.driftThreshold()));
-    event("drift monitoring " + monitor.scheduleName() + ", alarm" + (monitor.driftAlarmNames() == null
+    journal.event("drift monitoring " + monitor.scheduleName() + ", alarm" + (monitor.driftAlarmNames() == null
         || monitor.driftAlarmNames().size() <= 1 ? " " + monitor.driftAlarmName()
         : "s " + monitor.driftAlarmNames()));
     endpoints.deleteEndpoint(names.devEndpoint());
     devCreated = false;
-    outcome = Outcome.PROMOTED;
-    reason = "promoted to production" + (blueVersion == null ? " (first deployment)" : ", replacing " + blueVersion);
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.OUTCOME.valueSet(outcome.name()));
+    String reason = "promoted to production"
+        + (blueVersion == null ? " (first deployment)" : ", replacing " + blueVersion);
+    journal.promoted(reason);
     notifyBestEffort(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
     watchWindow();
-    leave("watch window over");
+    journal.leave("watch window over");
     return finish(Outcome.PROMOTED, reason);
   }
 
@@ -332,8 +328,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private void awaitApproval(ProductionState live) {
     Instant deadline = now().plus(policy.approvalTimeout());
-    stepEndsAt = deadline;
-    step("waiting for approval until " + deadline);
+    journal.until(deadline);
+    journal.step("waiting for approval until " + deadline);
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("rmse", String.format("%.4f", validationRmse));
     if (liveRmse != null) {
@@ -352,7 +348,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     } else {
       awaitApprovalV0(deadline, fields);
     }
-    stepEndsAt = null;
+    journal.until(null);
     if (!decision.approve()) {
       throw new Abort(Outcome.REJECTED, "rejected by " + decision.approver()
           + (blank(decision.comment()) ? "" : ": " + decision.comment()));
@@ -402,7 +398,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
       if (!now().isBefore(nextReminder) && now().isBefore(deadline)) {
         reminders++;
-        event("reminder " + reminders + " sent");
+        journal.event("reminder " + reminders + " sent");
         notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
             + " still awaits approval (reminder " + reminders + ")" + alarmsNote(), withAlarms(fields));
         nextReminder = now().plus(policy.reminderInterval());
@@ -416,7 +412,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     try {
       inAlarm = alarms.pollAlarms(policy.alarmNames());
     } catch (ActivityFailure e) {
-      event("alarm poll during approval failed: " + rootMessage(e));
+      journal.event("alarm poll during approval failed: " + rootMessage(e));
       return;
     }
     if (decision != null) {
@@ -429,14 +425,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       if (!approvalAlarms.containsKey(a.alarmName())) {
         approvalAlarms.put(a.alarmName(), a);
         approvalAlarmsChanged = true;
-        record(a, "POLL", "blocks approval");
+        journal.alarm(a, "POLL", "blocks approval");
       }
     }
     approvalAlarms.keySet().removeIf(name -> {
       if (now.containsKey(name)) {
         return false;
       }
-      event("alarm " + name + " no longer in ALARM");
+      journal.event("alarm " + name + " no longer in ALARM");
       return true;
     });
   }
@@ -476,7 +472,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       checkRollbackRequest();
       if (decision == null && now().isBefore(deadline)) {
         reminders++;
-        event("reminder " + reminders + " sent");
+        journal.event("reminder " + reminders + " sent");
         notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
             + " still awaits approval (reminder " + reminders + ")", fields);
       }
@@ -493,18 +489,18 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     blueModelName = hasBlue ? prod.liveModelName() : null;
     prodVariants = variantNames(prod.variants());
     trafficSteps = hasBlue ? policy.trafficSteps() : List.of(100);
-    event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
+    journal.event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
 
-    step("arming alarms");
+    journal.step("arming alarms");
     alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         names.prodEndpoint(), names.variant(), policy.alarmNames(), policy.errorRateThreshold(),
         policy.errorRateMinSamples());
     saga.addCompensation(this::unwatchCanaryAlarms);
     watchedAlarms = alarms.watchAlarms(alarmWatch);
     canaryWatching = true;
-    event("watching alarms " + watchedAlarms);
+    journal.event("watching alarms " + watchedAlarms);
 
-    step("adding green variant " + names.variant());
+    journal.step("adding green variant " + names.variant());
     greenAdded = true;
     // runs after production is restored (the saga undoes in reverse), so it knows which version serves again
     if (Workflow.getVersion("monitoring-handover", Workflow.DEFAULT_VERSION, 1) >= 1) {
@@ -518,7 +514,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     pollAlarmsOnce();
     checkAbort();
 
-    step("pre-traffic hook");
+    journal.step("pre-traffic hook");
     HookResult pre = hooks.preTraffic(new HookRequest(names.prodEndpoint(), names.variant(), request.data().test(),
         SAMPLE_ROWS, policy.maxHookLatencyMillis()));
     if (!pre.passed()) {
@@ -550,7 +546,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         bake(policy.stepBake(), "all-at-once 100% bake");
       }
     }
-    step("post-traffic hook");
+    journal.step("post-traffic hook");
     HookResult post = hooks.postTraffic(new HookRequest(names.prodEndpoint(), null, request.data().test(),
         SAMPLE_ROWS, policy.maxHookLatencyMillis()));
     if (!post.passed()) {
@@ -562,7 +558,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     alarms.unwatchAlarms(alarmWatch);
     alarmWatch = null;
     if (hasBlue) {
-      step("retiring blue " + blueVersion);
+      journal.step("retiring blue " + blueVersion);
       observe(endpoints.removeVariant(names.prodEndpoint(), blueVersion));
       blueRetired = true;
       if (removesCanaryAlarms()) {
@@ -572,7 +568,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
     }
     liveVersion = request.version();
-    step(null);
+    journal.step(null);
   }
 
   private void shift(int greenPercent, String label) {
@@ -582,13 +578,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     target.put(names.variant(), greenPercent);
     wholeSet(target);
-    step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
+    journal.step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
     TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
     weights = state.weights();
     if (canaryStartedAt == null) {
       canaryStartedAt = state.confirmedAt();
     }
-    event("traffic " + weights);
+    journal.event("traffic " + weights);
     checkAbort();
   }
 
@@ -602,10 +598,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void shadowStep(Duration duration) {
     JudgeActivities.ShadowRequest shadowRequest = new JudgeActivities.ShadowRequest(names.prodEndpoint(),
         names.variant());
-    step("mirroring live traffic to green " + request.version() + " (shadow: clients get blue's answers)");
+    journal.step("mirroring live traffic to green " + request.version() + " (shadow: clients get blue's answers)");
     JudgeActivities.ShadowState started = judge.startShadow(shadowRequest);
     if (!started.mirroring()) {
-      event("no shadow step: " + started.note());
+      journal.event("no shadow step: " + started.note());
       return;
     }
     saga.addCompensation(() -> quietly(() -> judge.stopShadow(shadowRequest), "stop shadow"));
@@ -613,7 +609,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     bake(duration, "shadow bake");
     judgeStep("shadow bake", from);
     judge.stopShadow(shadowRequest);
-    event("shadow of green " + request.version() + " stopped");
+    journal.event("shadow of green " + request.version() + " stopped");
   }
 
   /**
@@ -622,7 +618,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
    * be reached is INCONCLUSIVE (the alarms still guard the canary), recorded with why.
    */
   private void judgeStep(String label, Instant from) {
-    step("judging green " + request.version() + " against blue " + blueVersion + " (" + label + ")");
+    journal.step("judging green " + request.version() + " against blue " + blueVersion + " (" + label + ")");
     JudgeRequest req = new JudgeRequest(names.prodEndpoint(), blueVersion, names.variant(), from, now(), label,
         policy.judge());
     Judgement j;
@@ -632,8 +628,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       j = Judgement.inconclusive(req, "judge failed: " + rootMessage(e));
     }
     judgements.add(j);
-    event(label + ": " + (j.reason() == null ? "judge " + j.verdict() : j.reason()));
-    details();
+    journal.event(label + ": " + (j.reason() == null ? "judge " + j.verdict() : j.reason()));
+    journal.details();
     checkAbort();
     if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.FAIL) {
       throw new Abort(Outcome.ROLLED_BACK, "canary judge failed green at " + label + ": " + j.reason());
@@ -648,8 +644,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     judgeReview = j;
     judgeDecision = null;
     Instant deadline = now().plus(policy.approvalTimeout());
-    stepEndsAt = deadline;
-    step("marginal judgement at " + j.step() + ": approve to go on, reject to roll back (until " + deadline + ")");
+    journal.until(deadline);
+    journal.step("marginal judgement at " + j.step() + ": approve to go on, reject to roll back (until " + deadline
+        + ")");
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("judgement", String.valueOf(j.verdict()));
     fields.put("score", j.score() == null ? "-" : String.format("%.0f", j.score()));
@@ -675,13 +672,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
     } finally {
       judgeReview = null;
-      stepEndsAt = null;
+      journal.until(null);
     }
     if (!judgeDecision.approve()) {
       throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement rejected by " + judgeDecision.approver()
           + (blank(judgeDecision.comment()) ? "" : " (" + judgeDecision.comment() + ")") + ": " + j.reason());
     }
-    step("marginal judgement at " + j.step() + " approved by " + judgeDecision.approver() + ", going on");
+    journal.step("marginal judgement at " + j.step() + " approved by " + judgeDecision.approver() + ", going on");
   }
 
   /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
@@ -708,8 +705,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   /** Waits, watching alarms both ways: pushed signals end the wait at once, and alarm states are polled. */
   private void bake(Duration duration, String label) {
     Instant end = now().plus(duration);
-    stepEndsAt = end;
-    step(label);
+    journal.until(end);
+    journal.step(label);
     while (true) {
       checkAbort();
       Duration remaining = Duration.between(now(), end);
@@ -720,7 +717,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       checkAbort();
       pollAlarmsOnce();
     }
-    stepEndsAt = null;
+    journal.until(null);
   }
 
   private void pollAlarmsOnce() {
@@ -730,7 +727,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     } catch (ActivityFailure e) {
       // Blind is unsafe: if alarm states cannot be read, treat it as an alarm.
       String why = "alarm poll failed: " + rootMessage(e);
-      alarmRecords.add(new AlarmRecord(null, "UNKNOWN", why, now(), now(), "POLL", "rollback"));
+      journal.alarm(new AlarmRecord(null, "UNKNOWN", why, now(), now(), "POLL", "rollback"));
       if (firedAlarm == null) {
         firedAlarm = new AlarmSignal("alarm-poll", AlarmSignal.ALARM, why, now());
       }
@@ -742,9 +739,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
       if (firedAlarm == null) {
         firedAlarm = a;
-        record(a, "POLL", "rollback");
+        journal.alarm(a, "POLL", "rollback");
       } else {
-        record(a, "POLL", "noted");
+        journal.alarm(a, "POLL", "noted");
       }
     }
   }
@@ -754,20 +751,20 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       return;
     }
     Instant end = now().plus(policy.watchWindow());
-    stepEndsAt = end;
-    step("watch window: operator rollback restores " + (blueVersion == null ? "nothing" : blueVersion)
+    journal.until(end);
+    journal.step("watch window: operator rollback restores " + (blueVersion == null ? "nothing" : blueVersion)
         + " until " + end);
     Workflow.await(policy.watchWindow(), () -> rollbackRequest != null);
-    stepEndsAt = null;
+    journal.until(null);
     if (rollbackRequest != null) {
       ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
       if (!request.version().equals(prod.liveVersion())) {
-        event("rollback refused: production now serves " + prod.liveVersion() + ", not " + request.version());
+        journal.event("rollback refused: production now serves " + prod.liveVersion() + ", not " + request.version());
         return;
       }
       throw new Abort(Outcome.ROLLED_BACK, operatorReason());
     }
-    step(null);
+    journal.step(null);
   }
 
   // ---- production lease ----
@@ -778,7 +775,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
    */
   private void acquireProdLease() {
     leaseAsked = true;
-    step("asking for the production lease of " + names.prodEndpoint());
+    journal.step("asking for the production lease of " + names.prodEndpoint());
     leases.requestProdLease(new LeaseRequest(names.prodEndpoint(), leaseHolder(), policy.prodLease()));
     Workflow.await(() -> leaseAnswer != null || rollbackRequest != null);
     checkRollbackRequest();
@@ -788,17 +785,18 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     if (leaseAnswer.verdict() == Verdict.QUEUED) {
       leaseQueued = true;
-      setStage(Stage.QUEUED_FOR_PROD, null);
+      journal.enter(Stage.QUEUED_FOR_PROD, null);
       while (leaseAnswer.verdict() != Verdict.GRANTED) {
         LeaseAnswer seen = leaseAnswer;
-        step("queued for " + names.prodEndpoint() + " behind " + (seen.holder() == null ? "nobody" : seen.holder())
+        journal.step("queued for " + names.prodEndpoint() + " behind "
+            + (seen.holder() == null ? "nobody" : seen.holder())
             + ", place " + seen.position());
         Workflow.await(() -> leaseAnswer != seen || rollbackRequest != null);
         checkRollbackRequest();
       }
-      leave("lease granted");
+      journal.leave("lease granted");
     }
-    event("production lease of " + names.prodEndpoint() + " granted");
+    journal.event("production lease of " + names.prodEndpoint() + " granted");
   }
 
   /** After waiting in line, production may serve another version than the one the quality gate compared with. */
@@ -806,7 +804,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (java.util.Objects.equals(prod.liveVersion(), liveVersion)) {
       return;
     }
-    event("while queued, production changed from " + liveVersion + " to " + prod.liveVersion());
+    journal.event("while queued, production changed from " + liveVersion + " to " + prod.liveVersion());
     liveVersion = prod.liveVersion();
     liveRmse = prod.liveRmse();
     String gate = qualityGate(validationRmse, prod);
@@ -818,11 +816,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void onLeaseAnswer(LeaseAnswer answer) {
     if (answer == null || !names.prodEndpoint().equals(answer.endpoint()) || !leaseAsked || leaseReleased
         || (leaseAnswer != null && leaseAnswer.verdict() != Verdict.QUEUED)) {
-      event("lease answer ignored: " + answer);
+      journal.event("lease answer ignored: " + answer);
       return;
     }
     leaseAnswer = answer;
-    event("lease " + answer.verdict() + (answer.verdict() == Verdict.GRANTED ? ""
+    journal.event("lease " + answer.verdict() + (answer.verdict() == Verdict.GRANTED ? ""
         : ", held by " + answer.holder() + (answer.position() > 0 ? ", place " + answer.position() : "")));
   }
 
@@ -836,9 +834,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       try {
         Workflow.newExternalWorkflowStub(EndpointLeaseWorkflow.class,
             EndpointLeaseWorkflow.workflowId(names.prodEndpoint())).release(leaseHolder());
-        event("production lease of " + names.prodEndpoint() + " released");
+        journal.event("production lease of " + names.prodEndpoint() + " released");
       } catch (SignalExternalWorkflowException e) {
-        event("production lease of " + names.prodEndpoint() + ": lease workflow gone, nothing to release");
+        journal.event("production lease of " + names.prodEndpoint() + ": lease workflow gone, nothing to release");
       }
     }).run();
   }
@@ -880,13 +878,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       return finish(result, why);
     }
     Workflow.newDetachedCancellationScope(() -> {
-      setStage(Stage.ROLLBACK, why);
+      journal.enter(Stage.ROLLBACK, why);
       canaryWatching = false;
       try {
         saga.compensate();
       } catch (Saga.CompensationException e) {
         // each compensation records its own failure; this is a bug guard, never a reason to end without an outcome
-        event("compensation failed: " + rootMessage(e));
+        journal.event("compensation failed: " + rootMessage(e));
       }
     }).run();
     if (rollbackProblem != null) {
@@ -898,12 +896,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   /** Undoes what the run did, blue first. Runs detached so that cancelling the workflow cannot stop it. */
   private void compensate(String why) {
     Workflow.newDetachedCancellationScope(() -> {
-      setStage(Stage.ROLLBACK, why);
+      journal.enter(Stage.ROLLBACK, why);
       canaryWatching = false;
       try {
         restoreProduction();
       } catch (TemporalFailure e) {
-        event("rollback of production failed: " + rootMessage(e));
+        journal.event("rollback of production failed: " + rootMessage(e));
         throw e;
       } finally {
         if (alarmWatch != null) {
@@ -911,7 +909,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         }
         if (devCreated) {
           quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
-          event("dev endpoint " + names.devEndpoint() + " deleted");
+          journal.event("dev endpoint " + names.devEndpoint() + " deleted");
         }
       }
     }).run();
@@ -923,11 +921,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     if (blueVersion != null) {
       if (blueRetired) {
-        step("restoring blue " + blueVersion);
+        journal.step("restoring blue " + blueVersion);
         prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
             new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants());
       }
-      step("100% back to blue " + blueVersion);
+      journal.step("100% back to blue " + blueVersion);
       Map<String, Integer> back = new LinkedHashMap<>();
       back.put(blueVersion, 100);
       back.put(names.variant(), 0);
@@ -938,15 +936,15 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
         alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
-      event("traffic 100% on blue " + blueVersion
+      journal.event("traffic 100% on blue " + blueVersion
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
-      step("tearing down green " + request.version());
+      journal.step("tearing down green " + request.version());
       observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
     } else {
-      step("tearing down green " + request.version() + " (no previous version to restore)");
+      journal.step("tearing down green " + request.version() + " (no previous version to restore)");
       observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
       liveVersion = null;
-      event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
+      journal.event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
     }
     greenAdded = false;
   }
@@ -977,7 +975,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       } catch (ActivityFailure e) {
         permanent = isPermanent(e);
         rollbackProblem = rootMessage(e);
-        event("rollback round " + round + " failed: " + rollbackProblem);
+        journal.event("rollback round " + round + " failed: " + rollbackProblem);
       }
       if (round == ROLLBACK_ROUNDS) {
         rollbackProblem = ROLLBACK_ROUNDS + " rounds failed, last: " + rollbackProblem;
@@ -985,7 +983,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
       if (!permanent) {
         // retrying could not fix it within the activity's attempts: give the backend time before the next round
-        step("rollback round " + (round + 1) + " in " + DurationText.format(pause));
+        journal.step("rollback round " + (round + 1) + " in " + DurationText.format(pause));
         Workflow.sleep(pause);
         pause = min(pause.multipliedBy(2), Duration.ofMinutes(5));
       }
@@ -1000,7 +998,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private void restoreOnce(List<EndpointActivities.VariantState> variants) {
     if (blueVersion != null && !RestorePlan.has(variants, blueVersion) && !blueUnrestorable) {
-      step("restoring blue " + blueVersion);
+      journal.step("restoring blue " + blueVersion);
       try {
         variants = endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
             new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants();
@@ -1009,19 +1007,20 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
           throw e;
         }
         blueUnrestorable = true;
-        event("blue " + blueVersion + " cannot be restored: " + rootMessage(e));
+        journal.event("blue " + blueVersion + " cannot be restored: " + rootMessage(e));
       }
     }
     prodVariants = variantNames(variants);
     RestorePlan plan = RestorePlan.of(variants, blueVersion, names.variant());
     if (plan.target() != null && !plan.weights().isEmpty()) {
-      step("100% back to " + (plan.target().equals(blueVersion) ? "blue " : "surviving version ") + plan.target());
+      journal.step("100% back to " + (plan.target().equals(blueVersion) ? "blue " : "surviving version ")
+          + plan.target());
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
       weights = state.weights();
       if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
         alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
-      event("traffic 100% on " + plan.target()
+      journal.event("traffic 100% on " + plan.target()
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
     }
     liveVersion = plan.target();
@@ -1030,7 +1029,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
           + ", the best surviving version";
     }
     if (plan.greenPresent()) {
-      step("tearing down green " + request.version());
+      journal.step("tearing down green " + request.version());
       observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
     }
     if (plan.target() == null) {
@@ -1038,7 +1037,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       restoreNote = blueVersion == null ? null
           : "blue " + blueVersion + " was gone and no other version survives: production endpoint "
               + names.prodEndpoint() + " removed with green";
-      event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
+      journal.event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
     }
   }
 
@@ -1080,7 +1079,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
           names.monitoringSchedule(), restored == null ? null : restored.version(),
           restored == null ? null : restored.monitoringSchedule(), restored == null ? null : restored.baselineJob(),
           policy.driftThreshold()));
-      event("drift monitoring " + names.monitoringSchedule() + " removed" + (restored == null ? ""
+      journal.event("drift monitoring " + names.monitoringSchedule() + " removed" + (restored == null ? ""
           : ", " + restored.monitoringSchedule() + " restored"));
     }, "retire drift monitoring");
   }
@@ -1088,7 +1087,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void deleteDevEndpoint() {
     if (devCreated) {
       quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
-      event("dev endpoint " + names.devEndpoint() + " deleted");
+      journal.event("dev endpoint " + names.devEndpoint() + " deleted");
     }
   }
 
@@ -1116,7 +1115,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (problem != null) {
       refusedDecisions.add(new ApprovalRecord(d != null && d.approve(), d == null ? null : d.approver(),
           d == null ? null : d.comment(), d == null ? "signal" : d.via(), now(), false, problem));
-      event("decision refused: " + problem);
+      journal.event("decision refused: " + problem);
       return;
     }
     accept(d);
@@ -1141,17 +1140,17 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       judgeDecision = d;
       ApprovalRecord r = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
       judgeDecisions.add(r);
-      event("marginal judgement at " + judgeReview.step() + " " + (d.approve() ? "approved" : "rejected") + " by "
-          + d.approver() + " via " + d.via() + (blank(d.comment()) ? "" : ": " + d.comment()));
+      journal.event("marginal judgement at " + judgeReview.step() + " " + (d.approve() ? "approved" : "rejected")
+          + " by " + d.approver() + " via " + d.via() + (blank(d.comment()) ? "" : ": " + d.comment()));
       return r;
     }
     decision = d;
     if (d.approve() && d.overrideAlarms() && !approvalAlarms.isEmpty()) {
       approvalAlarms.values().forEach(a -> overriddenAlarms.put(a.alarmName(), a.transitionedAt()));
-      event("alarms overridden by " + d.approver() + ": " + String.join(", ", approvalAlarms.keySet()));
+      journal.event("alarms overridden by " + d.approver() + ": " + String.join(", ", approvalAlarms.keySet()));
     }
     approval = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
-    event((d.approve() ? "approved" : "rejected") + " by " + d.approver() + " via " + d.via()
+    journal.event((d.approve() ? "approved" : "rejected") + " by " + d.approver() + " via " + d.via()
         + (blank(d.comment()) ? "" : ": " + d.comment()));
     return approval;
   }
@@ -1162,8 +1161,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       return "a decision needs an approver";
     }
     boolean judgeAwaits = judgeReview != null && judgeDecision == null;
-    if (!judgeAwaits && (stage != Stage.AWAIT_APPROVAL || decision != null)) {
-      return "run " + names.model() + "/" + names.version() + " is not awaiting approval (stage " + stage
+    if (!judgeAwaits && (journal.stage() != Stage.AWAIT_APPROVAL || decision != null)) {
+      return "run " + names.model() + "/" + names.version() + " is not awaiting approval (stage " + journal.stage()
           + (decision != null ? ", already decided by " + decision.approver() : "") + ")";
     }
     if (!policy.approvers().isEmpty() && !policy.approvers().contains(d.approver())) {
@@ -1185,65 +1184,65 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   public void alarm(AlarmSignal a) {
     String problem = a == null ? "empty alarm signal" : a.problem();
     if (problem != null) {
-      alarmRecords.add(new AlarmRecord(a == null ? null : a.alarmName(), a == null ? null : a.state(), problem,
+      journal.alarm(new AlarmRecord(a == null ? null : a.alarmName(), a == null ? null : a.state(), problem,
           a == null ? null : a.transitionedAt(), now(), "SIGNAL", "ignored: malformed"));
-      event("malformed alarm signal ignored: " + problem);
+      journal.event("malformed alarm signal ignored: " + problem);
       return;
     }
     if (!a.signalsAlarm()) {
       if (approvalAlarms.remove(a.alarmName()) != null) {
-        record(a, "SIGNAL", "no longer blocks approval");
+        journal.alarm(a, "SIGNAL", "no longer blocks approval");
         return;
       }
-      record(a, "SIGNAL", "noted");
+      journal.alarm(a, "SIGNAL", "noted");
       return;
     }
-    if (!canaryWatching && approvalAlarmsTracked && stage == Stage.AWAIT_APPROVAL && decision == null) {
+    if (!canaryWatching && approvalAlarmsTracked && journal.stage() == Stage.AWAIT_APPROVAL && decision == null) {
       approvalAlarms.put(a.alarmName(), a);
       approvalAlarmsChanged = true;
-      record(a, "SIGNAL", "blocks approval");
+      journal.alarm(a, "SIGNAL", "blocks approval");
       return;
     }
     if (!canaryWatching) {
       // Before the canary: re-checked by poll when it starts. After it: nothing to roll back automatically.
-      record(a, "SIGNAL", stage.compareTo(Stage.DEPLOY_PROD) <= 0 && !greenAdded
+      journal.alarm(a, "SIGNAL", journal.stage().compareTo(Stage.DEPLOY_PROD) <= 0 && !greenAdded
           ? "noted: checked by poll when the canary starts" : "ignored: not watching");
       return;
     }
     if (!watchedAlarms.isEmpty() && !watchedAlarms.contains(a.alarmName())) {
-      record(a, "SIGNAL", "ignored: not a watched alarm");
+      journal.alarm(a, "SIGNAL", "ignored: not a watched alarm");
       return;
     }
     if (overridden(a)) {
-      record(a, "SIGNAL", "ignored: overridden at approval");
+      journal.alarm(a, "SIGNAL", "ignored: overridden at approval");
       return;
     }
     if (firedAlarm == null) {
       firedAlarm = a;
-      record(a, "SIGNAL", "rollback");
+      journal.alarm(a, "SIGNAL", "rollback");
     } else {
-      record(a, "SIGNAL", "noted");
+      journal.alarm(a, "SIGNAL", "noted");
     }
   }
 
   @Override
   public void rollback(RollbackRequest r) {
     if (r == null || blank(r.operator())) {
-      event("rollback request without operator ignored");
+      journal.event("rollback request without operator ignored");
       return;
     }
     if (rollbackRequest == null) {
       rollbackRequest = r;
-      event("rollback requested by " + r.operator() + (blank(r.reason()) ? "" : ": " + r.reason()));
+      journal.event("rollback requested by " + r.operator() + (blank(r.reason()) ? "" : ": " + r.reason()));
     }
   }
 
   @Override
   public PipelineStatus status() {
     return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
-        request.requestedBy(), stage, step, stepEndsAt, List.copyOf(stages), validationRmse, liveRmse, devEndpoint,
-        names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
-        List.copyOf(refusedDecisions), List.copyOf(alarmRecords), List.copyOf(events), outcome, reason,
+        request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
+        liveRmse, devEndpoint, names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
+        List.copyOf(refusedDecisions), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
         alarmToBlueMillis, prodLease(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
   }
 
@@ -1285,60 +1284,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         + (blank(rollbackRequest.reason()) ? "" : ": " + rollbackRequest.reason());
   }
 
-  private void enter(Stage next) {
-    setStage(next, null);
-  }
-
-  private void setStage(Stage next, String note) {
-    closeStage(null);
-    stage = next;
-    step = null;
-    stepEndsAt = null;
-    stages.add(new StageRecord(next, now(), null, note));
-    event("stage " + next + (note == null ? "" : ": " + note));
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(next.name()));
-    details();
-  }
-
-  private void leave(String note) {
-    closeStage(note);
-    details();
-  }
-
-  private void closeStage(String note) {
-    if (stages.isEmpty()) {
-      return;
-    }
-    StageRecord last = stages.get(stages.size() - 1);
-    if (last.endedAt() == null) {
-      Instant end = now();
-      stages.set(stages.size() - 1, new StageRecord(last.stage(), last.startedAt(), end,
-          note == null ? last.note() : note));
-      Workflow.getMetricsScope().tagged(Map.of("stage", last.stage().name()))
-          .timer("safedeploy_stage_duration").record(com.uber.m3.util.Duration.ofMillis(
-              Duration.between(last.startedAt(), end).toMillis()));
-      if (last.stage() == Stage.AWAIT_APPROVAL) {
-        Workflow.getMetricsScope().timer("safedeploy_approval_wait").record(com.uber.m3.util.Duration.ofMillis(
-            Duration.between(last.startedAt(), end).toMillis()));
-      }
-    }
-  }
-
-  private void step(String what) {
-    step = what;
-    if (what != null) {
-      event(what);
-    }
-    details();
-  }
-
-  private void details() {
+  /** What the current details show of production and the judge. */
+  private String detailsBody() {
     StringBuilder md = new StringBuilder();
-    md.append("**").append(request.model()).append(' ').append(request.version()).append("** — stage `")
-        .append(stage).append('`');
-    if (step != null) {
-      md.append(": ").append(step);
-    }
     if (!weights.isEmpty()) {
       md.append("\n\ntraffic: ").append(weights);
     }
@@ -1349,29 +1297,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (judgeReview != null) {
       md.append("\n\nwaiting for a decision on the marginal judgement: ").append(judgeReview.reason());
     }
-    if (outcome != null) {
-      md.append("\n\noutcome: **").append(outcome).append("** ").append(reason);
-    }
-    Workflow.setCurrentDetails(md.toString());
+    return md.toString();
   }
 
   private PipelineResult finish(Outcome result, String why) {
     releaseProdLease();
-    closeStage(null);
-    outcome = result;
-    reason = why;
-    stage = Stage.DONE;
-    stages.add(new StageRecord(Stage.DONE, now(), now(), result + ": " + why));
-    step = null;
-    stepEndsAt = null;
-    event("outcome " + result + ": " + why);
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(Stage.DONE.name()),
-        SearchAttributes.OUTCOME.valueSet(result.name()));
-    details();
-    Workflow.getMetricsScope().tagged(Map.of("outcome", result.name())).counter("safedeploy_pipelines").inc(1);
-    if (result == Outcome.ROLLED_BACK) {
-      Workflow.getMetricsScope().counter("safedeploy_rollbacks").inc(1);
-    }
+    journal.finish(result, why);
     if (result != Outcome.PROMOTED) {
       Kind kind = switch (result) {
         case REJECTED, APPROVAL_TIMED_OUT -> Kind.REJECTED;
@@ -1383,7 +1314,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
     return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approval, List.copyOf(stages));
+        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approval, journal.stages());
   }
 
   private void notifyBestEffort(Kind kind, String text, Map<String, String> fields) {
@@ -1391,7 +1322,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       notifications.notify(new Notification(kind, Workflow.getInfo().getWorkflowId(), request.model(),
           request.version(), text, fields));
     } catch (ActivityFailure e) {
-      event("notification " + kind + " failed: " + rootMessage(e));
+      journal.event("notification " + kind + " failed: " + rootMessage(e));
     }
   }
 
@@ -1399,7 +1330,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     try {
       action.run();
     } catch (ActivityFailure e) {
-      event(what + " failed: " + rootMessage(e));
+      journal.event(what + " failed: " + rootMessage(e));
     }
   }
 
@@ -1409,25 +1340,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     return at != null && a.transitionedAt() != null && !a.transitionedAt().isAfter(at);
   }
 
-  private void record(AlarmSignal a, String source, String action) {
-    alarmRecords.add(new AlarmRecord(a.alarmName(), a.state(), a.reason(), a.transitionedAt(), now(), source,
-        action));
-    event("alarm " + a.alarmName() + " " + a.state() + " (" + source.toLowerCase() + "): " + action);
-  }
-
-  private void event(String text) {
-    if (events.size() >= MAX_EVENTS) {
-      events.remove(0);
-    }
-    events.add(now() + " " + text);
-  }
-
   private static String via(ApprovalDecision d, String fallback) {
     return blank(d.via()) ? fallback : d.via();
-  }
-
-  private static Instant now() {
-    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
   }
 
   private static Duration min(Duration a, Duration b) {
