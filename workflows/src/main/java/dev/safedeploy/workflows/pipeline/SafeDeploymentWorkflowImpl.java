@@ -1,5 +1,6 @@
 package dev.safedeploy.workflows.pipeline;
 
+import static dev.safedeploy.workflows.activities.Failures.rootMessage;
 import static dev.safedeploy.workflows.pipeline.journal.StatusJournal.now;
 
 import dev.safedeploy.workflows.activities.AlarmActivities;
@@ -21,7 +22,6 @@ import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringReques
 import dev.safedeploy.workflows.activities.MonitoringActivities.RetireRequest;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
-import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
 import dev.safedeploy.workflows.activities.TemplateActivities;
 import dev.safedeploy.workflows.activities.TemplateActivities.BuildRequest;
 import dev.safedeploy.workflows.activities.TrafficActivities;
@@ -40,15 +40,13 @@ import dev.safedeploy.workflows.lease.LeaseAnswer.Verdict;
 import dev.safedeploy.workflows.lease.LeaseHolder;
 import dev.safedeploy.workflows.lease.LeaseListener;
 import dev.safedeploy.workflows.lease.LeaseRequest;
+import dev.safedeploy.workflows.pipeline.approval.ApprovalGate;
+import dev.safedeploy.workflows.pipeline.journal.Notifier;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.CompletablePromise;
-import io.temporal.workflow.Functions;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
@@ -93,6 +91,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final LeaseActivities leases;
   private final JudgeActivities judge;
   private final StatusJournal journal;
+  private final Notifier notifier;
+  private final Interrupts interrupts;
+  private final ApprovalGate approvalGate;
 
   // What the run has seen and done; the status query reads these.
   private Double validationRmse;
@@ -106,14 +107,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private Map<String, Integer> weights = Map.of();
   // Every variant the production endpoint has, as the backend last reported it: a shift names them all.
   private List<String> prodVariants = List.of();
-  private ApprovalRecord approval;
-  private final List<ApprovalRecord> refusedDecisions = new ArrayList<>();
   private Long alarmToBlueMillis;
 
   // Control state, set by message handlers.
-  private ApprovalDecision decision;
-  private RollbackRequest rollbackRequest;
-  private AlarmSignal firedAlarm;
   private boolean canaryWatching;
   private List<String> watchedAlarms = List.of();
 
@@ -122,16 +118,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean greenAdded;
   private boolean blueRetired;
   private AlarmWatch alarmWatch;
-
-  /** Alarms in ALARM while the run waits for approval (pushed or polled); an approval must override them. */
-  private final Map<String, AlarmSignal> approvalAlarms = new LinkedHashMap<>();
-
-  /** Alarm name -> the transition the approver overrode; only a later transition of that alarm stops the canary. */
-  private final Map<String, Instant> overriddenAlarms = new LinkedHashMap<>();
-
-  private boolean approvalAlarmsTracked;
-
-  private boolean approvalAlarmsChanged;
 
   /** When the canary's first traffic shift took effect (the backend's clock): alarm-to-blue counts from here at most. */
   private Instant canaryStartedAt;
@@ -184,6 +170,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"));
     leases = Workflow.newActivityStub(LeaseActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
+    notifier = new Notifier(notifications, journal, request.model(), request.version());
+    interrupts = new Interrupts(journal);
+    approvalGate = new ApprovalGate(request, journal, interrupts, notifier, alarms);
   }
 
   @Override
@@ -214,7 +203,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     try {
       return pipeline();
     } catch (Abort abort) {
-      return rollBackAndFinish(abort.outcome, abort.getMessage());
+      return rollBackAndFinish(abort.outcome(), abort.getMessage());
     } catch (CanceledFailure cancelled) {
       return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + journal.stage());
     } catch (ActivityFailure failure) {
@@ -240,7 +229,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.leave("validated " + built.templates().size() + " templates");
 
     journal.enter(Stage.TRAIN);
-    TrainingResult trained = interruptible(() -> training.train(new TrainingRequest(names.trainingJob(),
+    TrainingResult trained = interrupts.interruptible(() -> training.train(new TrainingRequest(names.trainingJob(),
         request.model(), request.version(), request.data().train(), request.data().validation(),
         request.hyperparameters(), request.requestedBy())));
     validationRmse = trained.validationRmse();
@@ -259,8 +248,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         : String.format("rmse %.4f vs live %s %.4f", validationRmse, live.liveVersion(), liveRmse));
 
     journal.enter(Stage.BASELINE);
-    BaselineResult stats = interruptible(() -> baseline.createBaseline(new BaselineRequest(names.baselineJob(),
-        request.model(), request.version(), request.data().baseline(), request.data().train())));
+    BaselineResult stats = interrupts.interruptible(() -> baseline.createBaseline(new BaselineRequest(
+        names.baselineJob(), request.model(), request.version(), request.data().baseline(), request.data().train())));
     journal.leave("statistics " + stats.statisticsUri());
 
     journal.enter(Stage.DEPLOY_DEV);
@@ -269,9 +258,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     devCreated = true;
     saga.addCompensation(this::deleteDevEndpoint);
     devEndpoint = names.devEndpoint();
-    interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
+    interrupts.interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
         List.of(new VariantSpec(names.variant(), modelName, request.version(), 1, 1, DEV_INSTANCE_TYPE)), false)));
-    HookResult smoke = interruptible(() -> hooks.smokeTest(new HookRequest(names.devEndpoint(), null,
+    HookResult smoke = interrupts.interruptible(() -> hooks.smokeTest(new HookRequest(names.devEndpoint(), null,
         request.data().test(), SAMPLE_ROWS, policy.maxHookLatencyMillis())));
     if (!smoke.passed()) {
       throw new Abort(Outcome.FAILED, "smoke test on " + names.devEndpoint() + " failed: " + smoke.reason());
@@ -280,8 +269,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         + " ms)");
 
     journal.enter(Stage.AWAIT_APPROVAL);
-    awaitApproval(live);
-    journal.leave("approved by " + approval.approver() + " via " + approval.via());
+    approvalGate.await(live, validationRmse, liveRmse);
+    journal.leave("approved by " + approvalGate.approval().approver() + " via " + approvalGate.approval().via());
 
     // One run at a time in production per endpoint; runs recorded before the lease go straight on.
     if (Workflow.getVersion("prod-lease", Workflow.DEFAULT_VERSION, 1) >= 1) {
@@ -305,7 +294,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     String reason = "promoted to production"
         + (blueVersion == null ? " (first deployment)" : ", replacing " + blueVersion);
     journal.promoted(reason);
-    notifyBestEffort(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
+    notifier.notify(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
     watchWindow();
     journal.leave("watch window over");
     return finish(Outcome.PROMOTED, reason);
@@ -324,159 +313,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
     }
     return null;
-  }
-
-  private void awaitApproval(ProductionState live) {
-    Instant deadline = now().plus(policy.approvalTimeout());
-    journal.until(deadline);
-    journal.step("waiting for approval until " + deadline);
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("rmse", String.format("%.4f", validationRmse));
-    if (liveRmse != null) {
-      fields.put("liveRmse", String.format("%.4f", liveRmse));
-      fields.put("liveVersion", String.valueOf(live.liveVersion()));
-    }
-    fields.put("devEndpoint", names.devEndpoint());
-    fields.put("requestedBy", request.requestedBy());
-    if (request.retrainCause() != null) {
-      fields.put("retrainCause", request.retrainCause().description());
-    }
-    fields.put("deadline", deadline.toString());
-    // Alarms during approval are shown and block the approval; runs recorded before this went on without looking.
-    if (Workflow.getVersion("alarms-at-approval", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      awaitApprovalWatchingAlarms(deadline, fields);
-    } else {
-      awaitApprovalV0(deadline, fields);
-    }
-    journal.until(null);
-    if (!decision.approve()) {
-      throw new Abort(Outcome.REJECTED, "rejected by " + decision.approver()
-          + (blank(decision.comment()) ? "" : ": " + decision.comment()));
-    }
-    notifyBestEffort(Kind.APPROVED, request.model() + " " + request.version() + " approved by "
-        + decision.approver(), Map.of());
-  }
-
-  /**
-   * Waits for the decision, sending reminders, with the policy's named alarms polled (and pushed alarm signals taken)
-   * throughout: every alarm that enters ALARM is announced to the approvers at once and refuses a plain approval.
-   */
-  private void awaitApprovalWatchingAlarms(Instant deadline, Map<String, String> fields) {
-    approvalAlarmsTracked = true;
-    boolean polling = !policy.alarmNames().isEmpty();
-    if (polling) {
-      pollApprovalAlarms();
-    }
-    approvalAlarmsChanged = false;
-    notifyBestEffort(Kind.APPROVAL_REQUESTED,
-        request.model() + " " + request.version() + " awaits approval" + alarmsNote(), withAlarms(fields));
-    int reminders = 0;
-    Instant nextReminder = now().plus(policy.reminderInterval());
-    Instant nextPoll = now().plus(policy.alarmPollInterval());
-    while (decision == null) {
-      if (!now().isBefore(deadline)) {
-        throw new Abort(Outcome.APPROVAL_TIMED_OUT,
-            "no decision within " + policy.approvalTimeout() + "; timing out counts as rejection");
-      }
-      Instant wake = earliest(deadline, nextReminder, polling ? nextPoll : deadline);
-      Workflow.await(Duration.between(now(), wake),
-          () -> decision != null || rollbackRequest != null || approvalAlarmsChanged);
-      checkRollbackRequest();
-      if (decision != null) {
-        break;
-      }
-      if (polling && !now().isBefore(nextPoll)) {
-        pollApprovalAlarms();
-        nextPoll = now().plus(policy.alarmPollInterval());
-      }
-      if (approvalAlarmsChanged) {
-        approvalAlarmsChanged = false;
-        if (!approvalAlarms.isEmpty()) {
-          notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
-              + " awaits approval" + alarmsNote(), withAlarms(fields));
-        }
-      }
-      if (!now().isBefore(nextReminder) && now().isBefore(deadline)) {
-        reminders++;
-        journal.event("reminder " + reminders + " sent");
-        notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
-            + " still awaits approval (reminder " + reminders + ")" + alarmsNote(), withAlarms(fields));
-        nextReminder = now().plus(policy.reminderInterval());
-      }
-    }
-  }
-
-  /** The named alarms' states now; a poll that fails keeps what is known (the canary's own poll is the safety net). */
-  private void pollApprovalAlarms() {
-    List<AlarmSignal> inAlarm;
-    try {
-      inAlarm = alarms.pollAlarms(policy.alarmNames());
-    } catch (ActivityFailure e) {
-      journal.event("alarm poll during approval failed: " + rootMessage(e));
-      return;
-    }
-    if (decision != null) {
-      // decided while the poll was out, on what was shown then; the canary's own poll judges what this found
-      return;
-    }
-    Map<String, AlarmSignal> now = new LinkedHashMap<>();
-    inAlarm.forEach(a -> now.put(a.alarmName(), a));
-    for (AlarmSignal a : now.values()) {
-      if (!approvalAlarms.containsKey(a.alarmName())) {
-        approvalAlarms.put(a.alarmName(), a);
-        approvalAlarmsChanged = true;
-        journal.alarm(a, "POLL", "blocks approval");
-      }
-    }
-    approvalAlarms.keySet().removeIf(name -> {
-      if (now.containsKey(name)) {
-        return false;
-      }
-      journal.event("alarm " + name + " no longer in ALARM");
-      return true;
-    });
-  }
-
-  private String alarmsNote() {
-    return approvalAlarms.isEmpty() ? "" : " - alarm in ALARM: " + String.join(", ", approvalAlarms.keySet())
-        + " (approving needs --override-alarms)";
-  }
-
-  private Map<String, String> withAlarms(Map<String, String> fields) {
-    if (approvalAlarms.isEmpty()) {
-      return fields;
-    }
-    Map<String, String> out = new LinkedHashMap<>(fields);
-    out.put("alarms", String.join("; ", approvalAlarms.values().stream()
-        .map(a -> a.alarmName() + (blank(a.reason()) ? "" : ": " + a.reason())).toList()));
-    return out;
-  }
-
-  private static Instant earliest(Instant a, Instant b, Instant c) {
-    Instant m = a.isBefore(b) ? a : b;
-    return m.isBefore(c) ? m : c;
-  }
-
-  private void awaitApprovalV0(Instant deadline, Map<String, String> fields) {
-    notifyBestEffort(Kind.APPROVAL_REQUESTED,
-        request.model() + " " + request.version() + " awaits approval", fields);
-    int reminders = 0;
-    while (decision == null) {
-      Duration remaining = Duration.between(now(), deadline);
-      if (remaining.isNegative() || remaining.isZero()) {
-        throw new Abort(Outcome.APPROVAL_TIMED_OUT,
-            "no decision within " + policy.approvalTimeout() + "; timing out counts as rejection");
-      }
-      Duration slice = min(remaining, policy.reminderInterval());
-      Workflow.await(slice, () -> decision != null || rollbackRequest != null);
-      checkRollbackRequest();
-      if (decision == null && now().isBefore(deadline)) {
-        reminders++;
-        journal.event("reminder " + reminders + " sent");
-        notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
-            + " still awaits approval (reminder " + reminders + ")", fields);
-      }
-    }
   }
 
   private void deployProd() {
@@ -512,7 +348,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         .variants());
     // An alarm that fired before the canary began counts if it is still in ALARM now.
     pollAlarmsOnce();
-    checkAbort();
+    interrupts.checkAbort();
 
     journal.step("pre-traffic hook");
     HookResult pre = hooks.preTraffic(new HookRequest(names.prodEndpoint(), names.variant(), request.data().test(),
@@ -520,7 +356,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (!pre.passed()) {
       throw new Abort(Outcome.ROLLED_BACK, "pre-traffic hook failed: " + pre.reason());
     }
-    checkAbort();
+    interrupts.checkAbort();
 
     if (blueVersion != null && policy.judge().enabled() && !policy.judge().shadow().isZero()
         && Workflow.getVersion("canary-shadow", Workflow.DEFAULT_VERSION, 1) >= 1) {
@@ -585,7 +421,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       canaryStartedAt = state.confirmedAt();
     }
     journal.event("traffic " + weights);
-    checkAbort();
+    interrupts.checkAbort();
   }
 
   // ---- canary judge ----
@@ -630,7 +466,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     judgements.add(j);
     journal.event(label + ": " + (j.reason() == null ? "judge " + j.verdict() : j.reason()));
     journal.details();
-    checkAbort();
+    interrupts.checkAbort();
     if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.FAIL) {
       throw new Abort(Outcome.ROLLED_BACK, "canary judge failed green at " + label + ": " + j.reason());
     }
@@ -653,7 +489,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     fields.put("step", j.step());
     fields.put("requestedBy", request.requestedBy());
     fields.put("deadline", deadline.toString());
-    notifyBestEffort(Kind.APPROVAL_REQUESTED, request.model() + " " + request.version()
+    notifier.notify(Kind.APPROVAL_REQUESTED, request.model() + " " + request.version()
         + " canary is marginal, decide: " + j.reason(), fields);
     try {
       while (judgeDecision == null) {
@@ -663,11 +499,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
               + DurationText.format(policy.approvalTimeout()) + " (timing out counts as rejection): " + j.reason());
         }
         Workflow.await(min(remaining, policy.alarmPollInterval()),
-            () -> judgeDecision != null || firedAlarm != null || rollbackRequest != null);
-        checkAbort();
+            () -> judgeDecision != null || interrupts.any());
+        interrupts.checkAbort();
         if (judgeDecision == null) {
           pollAlarmsOnce();
-          checkAbort();
+          interrupts.checkAbort();
         }
       }
     } finally {
@@ -708,13 +544,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.until(end);
     journal.step(label);
     while (true) {
-      checkAbort();
+      interrupts.checkAbort();
       Duration remaining = Duration.between(now(), end);
       if (remaining.isNegative() || remaining.isZero()) {
         break;
       }
-      Workflow.await(min(remaining, policy.alarmPollInterval()), () -> firedAlarm != null || rollbackRequest != null);
-      checkAbort();
+      Workflow.await(min(remaining, policy.alarmPollInterval()), () -> interrupts.any());
+      interrupts.checkAbort();
       pollAlarmsOnce();
     }
     journal.until(null);
@@ -728,17 +564,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       // Blind is unsafe: if alarm states cannot be read, treat it as an alarm.
       String why = "alarm poll failed: " + rootMessage(e);
       journal.alarm(new AlarmRecord(null, "UNKNOWN", why, now(), now(), "POLL", "rollback"));
-      if (firedAlarm == null) {
-        firedAlarm = new AlarmSignal("alarm-poll", AlarmSignal.ALARM, why, now());
-      }
+      interrupts.fire(new AlarmSignal("alarm-poll", AlarmSignal.ALARM, why, now()));
       return;
     }
     for (AlarmSignal a : inAlarm) {
-      if (overridden(a)) {
+      if (approvalGate.overridden(a)) {
         continue;
       }
-      if (firedAlarm == null) {
-        firedAlarm = a;
+      if (interrupts.fire(a)) {
         journal.alarm(a, "POLL", "rollback");
       } else {
         journal.alarm(a, "POLL", "noted");
@@ -754,15 +587,15 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.until(end);
     journal.step("watch window: operator rollback restores " + (blueVersion == null ? "nothing" : blueVersion)
         + " until " + end);
-    Workflow.await(policy.watchWindow(), () -> rollbackRequest != null);
+    Workflow.await(policy.watchWindow(), () -> interrupts.rollbackRequested());
     journal.until(null);
-    if (rollbackRequest != null) {
+    if (interrupts.rollbackRequested()) {
       ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
       if (!request.version().equals(prod.liveVersion())) {
         journal.event("rollback refused: production now serves " + prod.liveVersion() + ", not " + request.version());
         return;
       }
-      throw new Abort(Outcome.ROLLED_BACK, operatorReason());
+      throw new Abort(Outcome.ROLLED_BACK, interrupts.operatorReason());
     }
     journal.step(null);
   }
@@ -777,8 +610,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     leaseAsked = true;
     journal.step("asking for the production lease of " + names.prodEndpoint());
     leases.requestProdLease(new LeaseRequest(names.prodEndpoint(), leaseHolder(), policy.prodLease()));
-    Workflow.await(() -> leaseAnswer != null || rollbackRequest != null);
-    checkRollbackRequest();
+    Workflow.await(() -> leaseAnswer != null || interrupts.rollbackRequested());
+    interrupts.checkRollbackRequest();
     if (leaseAnswer.verdict() == Verdict.REFUSED) {
       throw new Abort(Outcome.PROD_BUSY, names.prodEndpoint() + " is busy: " + leaseAnswer.holder()
           + " holds its production lease and policy prodLease is REFUSE; production untouched");
@@ -791,8 +624,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         journal.step("queued for " + names.prodEndpoint() + " behind "
             + (seen.holder() == null ? "nobody" : seen.holder())
             + ", place " + seen.position());
-        Workflow.await(() -> leaseAnswer != seen || rollbackRequest != null);
-        checkRollbackRequest();
+        Workflow.await(() -> leaseAnswer != seen || interrupts.rollbackRequested());
+        interrupts.checkRollbackRequest();
       }
       journal.leave("lease granted");
     }
@@ -933,7 +766,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
       weights = Map.of(blueVersion, 100);
       liveVersion = blueVersion;
-      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
+      if (interrupts.firedAlarm() != null && interrupts.firedAlarm().transitionedAt() != null && state.confirmedAt() != null) {
         alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
       journal.event("traffic 100% on blue " + blueVersion
@@ -1017,7 +850,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
           + plan.target());
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
       weights = state.weights();
-      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
+      if (interrupts.firedAlarm() != null && interrupts.firedAlarm().transitionedAt() != null && state.confirmedAt() != null) {
         alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
       journal.event("traffic 100% on " + plan.target()
@@ -1043,7 +876,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   /** An alarm that fired before the canary's traffic counts from the canary's start: the wait was not the rollback's. */
   private Instant alarmClockStart() {
-    Instant t = firedAlarm.transitionedAt();
+    Instant t = interrupts.firedAlarm().transitionedAt();
     return canaryStartedAt != null && canaryStartedAt.isAfter(t) ? canaryStartedAt : t;
   }
 
@@ -1113,9 +946,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void signalDecision(ApprovalDecision d) {
     String problem = decisionProblem(d);
     if (problem != null) {
-      refusedDecisions.add(new ApprovalRecord(d != null && d.approve(), d == null ? null : d.approver(),
-          d == null ? null : d.comment(), d == null ? "signal" : d.via(), now(), false, problem));
-      journal.event("decision refused: " + problem);
+      approvalGate.refuse(d, problem);
       return;
     }
     accept(d);
@@ -1135,6 +966,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
   }
 
+  /** A marginal canary judgement waiting for a decision takes it; otherwise it is the approval. */
   private ApprovalRecord accept(ApprovalDecision d) {
     if (judgeReview != null && judgeDecision == null) {
       judgeDecision = d;
@@ -1144,40 +976,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
           + " by " + d.approver() + " via " + d.via() + (blank(d.comment()) ? "" : ": " + d.comment()));
       return r;
     }
-    decision = d;
-    if (d.approve() && d.overrideAlarms() && !approvalAlarms.isEmpty()) {
-      approvalAlarms.values().forEach(a -> overriddenAlarms.put(a.alarmName(), a.transitionedAt()));
-      journal.event("alarms overridden by " + d.approver() + ": " + String.join(", ", approvalAlarms.keySet()));
-    }
-    approval = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
-    journal.event((d.approve() ? "approved" : "rejected") + " by " + d.approver() + " via " + d.via()
-        + (blank(d.comment()) ? "" : ": " + d.comment()));
-    return approval;
+    return approvalGate.accept(d);
   }
 
-  /** Null when the decision may be taken now, otherwise why not (shown to the caller of the update). */
   private String decisionProblem(ApprovalDecision d) {
-    if (d == null || blank(d.approver())) {
-      return "a decision needs an approver";
-    }
-    boolean judgeAwaits = judgeReview != null && judgeDecision == null;
-    if (!judgeAwaits && (journal.stage() != Stage.AWAIT_APPROVAL || decision != null)) {
-      return "run " + names.model() + "/" + names.version() + " is not awaiting approval (stage " + journal.stage()
-          + (decision != null ? ", already decided by " + decision.approver() : "") + ")";
-    }
-    if (!policy.approvers().isEmpty() && !policy.approvers().contains(d.approver())) {
-      return d.approver() + " is not an approver for this run (approvers: " + String.join(", ", policy.approvers())
-          + ")";
-    }
-    if (policy.fourEyes() && d.approver().equals(request.requestedBy())) {
-      return "four-eyes: " + d.approver() + " requested this run and cannot also decide it";
-    }
-    if (d.approve() && !d.overrideAlarms() && !approvalAlarms.isEmpty()) {
-      return "alarm in ALARM: " + String.join(", ", approvalAlarms.values().stream()
-          .map(a -> a.alarmName() + (blank(a.reason()) ? "" : " (" + a.reason() + ")")).toList())
-          + "; approve with --override-alarms to deploy anyway";
-    }
-    return null;
+    return approvalGate.problem(d, judgeReview != null && judgeDecision == null);
   }
 
   @Override
@@ -1190,17 +993,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       return;
     }
     if (!a.signalsAlarm()) {
-      if (approvalAlarms.remove(a.alarmName()) != null) {
-        journal.alarm(a, "SIGNAL", "no longer blocks approval");
-        return;
+      if (!approvalGate.cleared(a)) {
+        journal.alarm(a, "SIGNAL", "noted");
       }
-      journal.alarm(a, "SIGNAL", "noted");
       return;
     }
-    if (!canaryWatching && approvalAlarmsTracked && journal.stage() == Stage.AWAIT_APPROVAL && decision == null) {
-      approvalAlarms.put(a.alarmName(), a);
-      approvalAlarmsChanged = true;
-      journal.alarm(a, "SIGNAL", "blocks approval");
+    if (!canaryWatching && approvalGate.blocks(a)) {
       return;
     }
     if (!canaryWatching) {
@@ -1213,12 +1011,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       journal.alarm(a, "SIGNAL", "ignored: not a watched alarm");
       return;
     }
-    if (overridden(a)) {
+    if (approvalGate.overridden(a)) {
       journal.alarm(a, "SIGNAL", "ignored: overridden at approval");
       return;
     }
-    if (firedAlarm == null) {
-      firedAlarm = a;
+    if (interrupts.fire(a)) {
       journal.alarm(a, "SIGNAL", "rollback");
     } else {
       journal.alarm(a, "SIGNAL", "noted");
@@ -1227,62 +1024,19 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   @Override
   public void rollback(RollbackRequest r) {
-    if (r == null || blank(r.operator())) {
-      journal.event("rollback request without operator ignored");
-      return;
-    }
-    if (rollbackRequest == null) {
-      rollbackRequest = r;
-      journal.event("rollback requested by " + r.operator() + (blank(r.reason()) ? "" : ": " + r.reason()));
-    }
+    interrupts.requestRollback(r);
   }
 
   @Override
   public PipelineStatus status() {
     return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
-        liveRmse, devEndpoint, names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
-        List.copyOf(refusedDecisions), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
+        liveRmse, devEndpoint, names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights,
+        approvalGate.approval(), approvalGate.refusedDecisions(), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
         alarmToBlueMillis, prodLease(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
   }
 
   // ---- helpers ----
-
-  /**
-   * Runs a long activity so that an operator rollback does not wait for it: the activity is cancelled and the run goes
-   * straight to compensation (the adapters' create-or-adopt makes a later retry safe).
-   */
-  private <R> R interruptible(Functions.Func<R> call) {
-    checkRollbackRequest();
-    CompletablePromise<R> result = Workflow.newPromise();
-    CancellationScope scope = Workflow.newCancellationScope(() -> result.completeFrom(Async.function(call)));
-    scope.run();
-    Workflow.await(() -> result.isCompleted() || rollbackRequest != null);
-    if (!result.isCompleted()) {
-      scope.cancel();
-      checkRollbackRequest();
-    }
-    return result.get();
-  }
-
-  private void checkAbort() {
-    if (firedAlarm != null) {
-      throw new Abort(Outcome.ROLLED_BACK, "alarm " + firedAlarm.alarmName() + " in ALARM"
-          + (blank(firedAlarm.reason()) ? "" : ": " + firedAlarm.reason()));
-    }
-    checkRollbackRequest();
-  }
-
-  private void checkRollbackRequest() {
-    if (rollbackRequest != null) {
-      throw new Abort(Outcome.ROLLED_BACK, operatorReason());
-    }
-  }
-
-  private String operatorReason() {
-    return "operator rollback by " + rollbackRequest.operator()
-        + (blank(rollbackRequest.reason()) ? "" : ": " + rollbackRequest.reason());
-  }
 
   /** What the current details show of production and the judge. */
   private String detailsBody() {
@@ -1309,21 +1063,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         case ROLLED_BACK -> Kind.ROLLED_BACK;
         default -> Kind.FAILED;
       };
-      Workflow.newDetachedCancellationScope(() -> notifyBestEffort(kind,
+      Workflow.newDetachedCancellationScope(() -> notifier.notify(kind,
           request.model() + " " + request.version() + ": " + result + " — " + why, Map.of())).run();
     }
     log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
     return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approval, journal.stages());
-  }
-
-  private void notifyBestEffort(Kind kind, String text, Map<String, String> fields) {
-    try {
-      notifications.notify(new Notification(kind, Workflow.getInfo().getWorkflowId(), request.model(),
-          request.version(), text, fields));
-    } catch (ActivityFailure e) {
-      journal.event("notification " + kind + " failed: " + rootMessage(e));
-    }
+        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approvalGate.approval(), journal.stages());
   }
 
   private void quietly(Runnable action, String what) {
@@ -1332,12 +1077,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     } catch (ActivityFailure e) {
       journal.event(what + " failed: " + rootMessage(e));
     }
-  }
-
-  /** The very transition an approver overrode (a later one, or one of unknown time, is news and counts). */
-  private boolean overridden(AlarmSignal a) {
-    Instant at = overriddenAlarms.get(a.alarmName());
-    return at != null && a.transitionedAt() != null && !a.transitionedAt().isAfter(at);
   }
 
   private static String via(ApprovalDecision d, String fallback) {
@@ -1352,24 +1091,4 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     return s == null || s.isBlank();
   }
 
-  static String rootMessage(Throwable t) {
-    Throwable cause = t;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof ApplicationFailure af) {
-      return af.getOriginalMessage();
-    }
-    return cause.getMessage();
-  }
-
-  /** Ends the pipeline early with an outcome; caught in {@link #run}, which compensates. */
-  private static final class Abort extends RuntimeException {
-    final Outcome outcome;
-
-    Abort(Outcome outcome, String reason) {
-      super(reason, null, false, false);
-      this.outcome = outcome;
-    }
-  }
 }
