@@ -33,22 +33,16 @@ import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
 import dev.safedeploy.workflows.judge.JudgeActivities;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
-import dev.safedeploy.workflows.lease.EndpointLeaseWorkflow;
 import dev.safedeploy.workflows.lease.LeaseActivities;
-import dev.safedeploy.workflows.lease.LeaseAnswer;
-import dev.safedeploy.workflows.lease.LeaseAnswer.Verdict;
-import dev.safedeploy.workflows.lease.LeaseHolder;
-import dev.safedeploy.workflows.lease.LeaseListener;
-import dev.safedeploy.workflows.lease.LeaseRequest;
 import dev.safedeploy.workflows.pipeline.approval.ApprovalGate;
 import dev.safedeploy.workflows.pipeline.journal.Notifier;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
+import dev.safedeploy.workflows.pipeline.lease.ProdLeaseClaim;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Saga;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -94,6 +88,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final Notifier notifier;
   private final Interrupts interrupts;
   private final ApprovalGate approvalGate;
+  private final ProdLeaseClaim lease;
 
   // What the run has seen and done; the status query reads these.
   private Double validationRmse;
@@ -129,11 +124,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private String restoreNote;
   private String rollbackProblem;
 
-  // The production lease (runs from version prod-lease 1 on): asked for after approval, released on every outcome.
-  private boolean leaseAsked;
-  private boolean leaseQueued;
-  private boolean leaseReleased;
-  private LeaseAnswer leaseAnswer;
 
   // The canary judge (runs from version canary-judge 1 on): a judgement at the end of every bake with blue beside green.
   private final List<Judgement> judgements = new ArrayList<>();
@@ -173,22 +163,18 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     notifier = new Notifier(notifications, journal, request.model(), request.version());
     interrupts = new Interrupts(journal);
     approvalGate = new ApprovalGate(request, journal, interrupts, notifier, alarms);
+    lease = new ProdLeaseClaim(request, journal, interrupts, leases);
   }
 
   @Override
   public PipelineResult run(PipelineRequest ignored) {
-    Workflow.registerListener(new LeaseListener() {
-      @Override
-      public void leaseAnswer(LeaseAnswer answer) {
-        onLeaseAnswer(answer);
-      }
-    });
+    lease.listen();
     try {
       return runPipeline();
     } finally {
       // Also when the run fails outright (finish released it already otherwise); a terminated run runs no code, the
       // lease workflow's liveness check frees its lease.
-      releaseProdLease();
+      lease.release();
     }
   }
 
@@ -274,7 +260,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     // One run at a time in production per endpoint; runs recorded before the lease go straight on.
     if (Workflow.getVersion("prod-lease", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      acquireProdLease();
+      lease.acquire();
     }
 
     journal.enter(Stage.DEPLOY_PROD);
@@ -317,7 +303,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private void deployProd() {
     ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
-    if (leaseQueued) {
+    if (lease.queued()) {
       regate(prod);
     }
     boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
@@ -600,38 +586,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.step(null);
   }
 
-  // ---- production lease ----
-
-  /**
-   * Asks the endpoint's lease workflow for the production lease and waits for it in {@link Stage#QUEUED_FOR_PROD} while
-   * another run holds it; blue is read afresh once it is granted ({@link #deployProd}).
-   */
-  private void acquireProdLease() {
-    leaseAsked = true;
-    journal.step("asking for the production lease of " + names.prodEndpoint());
-    leases.requestProdLease(new LeaseRequest(names.prodEndpoint(), leaseHolder(), policy.prodLease()));
-    Workflow.await(() -> leaseAnswer != null || interrupts.rollbackRequested());
-    interrupts.checkRollbackRequest();
-    if (leaseAnswer.verdict() == Verdict.REFUSED) {
-      throw new Abort(Outcome.PROD_BUSY, names.prodEndpoint() + " is busy: " + leaseAnswer.holder()
-          + " holds its production lease and policy prodLease is REFUSE; production untouched");
-    }
-    if (leaseAnswer.verdict() == Verdict.QUEUED) {
-      leaseQueued = true;
-      journal.enter(Stage.QUEUED_FOR_PROD, null);
-      while (leaseAnswer.verdict() != Verdict.GRANTED) {
-        LeaseAnswer seen = leaseAnswer;
-        journal.step("queued for " + names.prodEndpoint() + " behind "
-            + (seen.holder() == null ? "nobody" : seen.holder())
-            + ", place " + seen.position());
-        Workflow.await(() -> leaseAnswer != seen || interrupts.rollbackRequested());
-        interrupts.checkRollbackRequest();
-      }
-      journal.leave("lease granted");
-    }
-    journal.event("production lease of " + names.prodEndpoint() + " granted");
-  }
-
   /** After waiting in line, production may serve another version than the one the quality gate compared with. */
   private void regate(ProductionState prod) {
     if (java.util.Objects.equals(prod.liveVersion(), liveVersion)) {
@@ -644,59 +598,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (gate != null) {
       throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
     }
-  }
-
-  private void onLeaseAnswer(LeaseAnswer answer) {
-    if (answer == null || !names.prodEndpoint().equals(answer.endpoint()) || !leaseAsked || leaseReleased
-        || (leaseAnswer != null && leaseAnswer.verdict() != Verdict.QUEUED)) {
-      journal.event("lease answer ignored: " + answer);
-      return;
-    }
-    leaseAnswer = answer;
-    journal.event("lease " + answer.verdict() + (answer.verdict() == Verdict.GRANTED ? ""
-        : ", held by " + answer.holder() + (answer.position() > 0 ? ", place " + answer.position() : "")));
-  }
-
-  /** Leaves the line or gives the lease back; detached, so that a cancelled run still does it. */
-  private void releaseProdLease() {
-    if (!leaseAsked || leaseReleased) {
-      return;
-    }
-    leaseReleased = true;
-    Workflow.newDetachedCancellationScope(() -> {
-      try {
-        Workflow.newExternalWorkflowStub(EndpointLeaseWorkflow.class,
-            EndpointLeaseWorkflow.workflowId(names.prodEndpoint())).release(leaseHolder());
-        journal.event("production lease of " + names.prodEndpoint() + " released");
-      } catch (SignalExternalWorkflowException e) {
-        journal.event("production lease of " + names.prodEndpoint() + ": lease workflow gone, nothing to release");
-      }
-    }).run();
-  }
-
-  private LeaseHolder leaseHolder() {
-    return new LeaseHolder(Workflow.getInfo().getWorkflowId(), request.model(), request.version());
-  }
-
-  private ProdLease prodLease() {
-    if (!leaseAsked) {
-      return null;
-    }
-    String endpoint = names.prodEndpoint();
-    if (leaseReleased) {
-      return new ProdLease(endpoint, ProdLease.State.RELEASED, null, null, 0);
-    }
-    if (leaseAnswer == null) {
-      return new ProdLease(endpoint, ProdLease.State.ASKED, null, null, 0);
-    }
-    ProdLease.State state = switch (leaseAnswer.verdict()) {
-      case GRANTED -> ProdLease.State.HELD;
-      case QUEUED -> ProdLease.State.QUEUED;
-      case REFUSED -> ProdLease.State.REFUSED;
-    };
-    LeaseHolder h = leaseAnswer.holder();
-    return new ProdLease(endpoint, state, h == null ? null : h.workflowId(), h == null ? null : h.version(),
-        leaseAnswer.position());
   }
 
   // ---- rollback ----
@@ -1033,7 +934,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
         liveRmse, devEndpoint, names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights,
         approvalGate.approval(), approvalGate.refusedDecisions(), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
-        alarmToBlueMillis, prodLease(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
+        alarmToBlueMillis, lease.status(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
   }
 
   // ---- helpers ----
@@ -1055,7 +956,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   private PipelineResult finish(Outcome result, String why) {
-    releaseProdLease();
+    lease.release();
     journal.finish(result, why);
     if (result != Outcome.PROMOTED) {
       Kind kind = switch (result) {
