@@ -4,7 +4,6 @@ import static dev.safedeploy.workflows.activities.Failures.rootMessage;
 import static dev.safedeploy.workflows.pipeline.journal.StatusJournal.now;
 
 import dev.safedeploy.workflows.activities.AlarmActivities;
-import dev.safedeploy.workflows.activities.AlarmActivities.AlarmWatch;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineRequest;
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineResult;
@@ -31,10 +30,12 @@ import dev.safedeploy.workflows.activities.TrainingActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
 import dev.safedeploy.workflows.judge.JudgeActivities;
-import dev.safedeploy.workflows.judge.JudgeRequest;
-import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.lease.LeaseActivities;
 import dev.safedeploy.workflows.pipeline.approval.ApprovalGate;
+import dev.safedeploy.workflows.pipeline.canary.Canary;
+import dev.safedeploy.workflows.pipeline.canary.CanaryJudge;
+import dev.safedeploy.workflows.pipeline.canary.CanaryWatch;
+import dev.safedeploy.workflows.pipeline.canary.Production;
 import dev.safedeploy.workflows.pipeline.journal.Notifier;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import dev.safedeploy.workflows.pipeline.lease.ProdLeaseClaim;
@@ -47,7 +48,6 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +66,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private static final Logger log = Workflow.getLogger(SafeDeploymentWorkflowImpl.class);
   static final String DEV_INSTANCE_TYPE = "ml.t2.medium";
-  static final String PROD_INSTANCE_TYPE = "ml.m5.large";
   private static final int SAMPLE_ROWS = 20;
 
   private final PipelineRequest request;
@@ -83,39 +82,25 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final NotificationActivities notifications;
   private final MonitoringActivities monitoring;
   private final LeaseActivities leases;
-  private final JudgeActivities judge;
   private final StatusJournal journal;
   private final Notifier notifier;
   private final Interrupts interrupts;
   private final ApprovalGate approvalGate;
   private final ProdLeaseClaim lease;
+  private final Production production;
+  private final CanaryWatch watch;
+  private final CanaryJudge judge;
+  private final Canary canary;
 
   // What the run has seen and done; the status query reads these.
   private Double validationRmse;
   private Double liveRmse;
   private String devEndpoint;
-  private String blueVersion;
-  private String blueModelName;
-  private String liveVersion;
-  private int trafficStep;
-  private List<Integer> trafficSteps = List.of();
-  private Map<String, Integer> weights = Map.of();
-  // Every variant the production endpoint has, as the backend last reported it: a shift names them all.
-  private List<String> prodVariants = List.of();
   private Long alarmToBlueMillis;
-
-  // Control state, set by message handlers.
-  private boolean canaryWatching;
-  private List<String> watchedAlarms = List.of();
 
   // Compensation bookkeeping: what exists that a rollback must undo.
   private boolean devCreated;
-  private boolean greenAdded;
-  private boolean blueRetired;
-  private AlarmWatch alarmWatch;
 
-  /** When the canary's first traffic shift took effect (the backend's clock): alarm-to-blue counts from here at most. */
-  private Instant canaryStartedAt;
   private String modelName;
   private boolean monitoringBegun;
   // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
@@ -125,11 +110,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private String rollbackProblem;
 
 
-  // The canary judge (runs from version canary-judge 1 on): a judgement at the end of every bake with blue beside green.
-  private final List<Judgement> judgements = new ArrayList<>();
-  private Judgement judgeReview;
-  private ApprovalDecision judgeDecision;
-  private final List<ApprovalRecord> judgeDecisions = new ArrayList<>();
 
   @WorkflowInit
   public SafeDeploymentWorkflowImpl(PipelineRequest request) {
@@ -156,7 +136,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
     monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
-    judge = Workflow.newActivityStub(JudgeActivities.class,
+    JudgeActivities judges = Workflow.newActivityStub(JudgeActivities.class,
         ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"));
     leases = Workflow.newActivityStub(LeaseActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
@@ -164,6 +144,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     interrupts = new Interrupts(journal);
     approvalGate = new ApprovalGate(request, journal, interrupts, notifier, alarms);
     lease = new ProdLeaseClaim(request, journal, interrupts, leases);
+    production = new Production(names.variant());
+    watch = new CanaryWatch(request, journal, interrupts, approvalGate, production, alarms);
+    judge = new CanaryJudge(request, journal, interrupts, notifier, production, watch, saga, judges);
+    canary = new Canary(request, journal, interrupts, production, watch, judge, saga,
+        new Canary.Compensations(this::restoreProductionConverging, this::retireMonitoring), endpoints, traffic, hooks,
+        alarms);
   }
 
   @Override
@@ -224,7 +210,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.enter(Stage.QUALITY_GATE);
     ProductionState live = endpoints.describeProduction(request.model(), names.prodEndpoint());
     liveRmse = live.liveRmse();
-    liveVersion = live.liveVersion();
+    production.liveVersion(live.liveVersion());
     String gate = qualityGate(trained.validationRmse(), live);
     if (gate != null) {
       throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
@@ -265,7 +251,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
     journal.enter(Stage.DEPLOY_PROD);
     deployProd();
-    journal.leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
+    journal.leave("live at 100%" + (production.blueVersion() == null ? " (first deployment)" : ", " + production.blueVersion() + " retired"));
 
     journal.enter(Stage.MONITOR);
     monitoringBegun = true;
@@ -278,7 +264,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     endpoints.deleteEndpoint(names.devEndpoint());
     devCreated = false;
     String reason = "promoted to production"
-        + (blueVersion == null ? " (first deployment)" : ", replacing " + blueVersion);
+        + (production.blueVersion() == null ? " (first deployment)" : ", replacing " + production.blueVersion());
     journal.promoted(reason);
     notifier.notify(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
     watchWindow();
@@ -306,263 +292,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (lease.queued()) {
       regate(prod);
     }
-    boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
-    blueVersion = hasBlue ? prod.liveVersion() : null;
-    blueModelName = hasBlue ? prod.liveModelName() : null;
-    prodVariants = variantNames(prod.variants());
-    trafficSteps = hasBlue ? policy.trafficSteps() : List.of(100);
-    journal.event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
-
-    journal.step("arming alarms");
-    alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
-        names.prodEndpoint(), names.variant(), policy.alarmNames(), policy.errorRateThreshold(),
-        policy.errorRateMinSamples());
-    saga.addCompensation(this::unwatchCanaryAlarms);
-    watchedAlarms = alarms.watchAlarms(alarmWatch);
-    canaryWatching = true;
-    journal.event("watching alarms " + watchedAlarms);
-
-    journal.step("adding green variant " + names.variant());
-    greenAdded = true;
-    // runs after production is restored (the saga undoes in reverse), so it knows which version serves again
-    if (Workflow.getVersion("monitoring-handover", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      saga.addCompensation(this::retireMonitoring);
-    }
-    saga.addCompensation(this::restoreProductionConverging);
-    prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-        new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
-        .variants());
-    // An alarm that fired before the canary began counts if it is still in ALARM now.
-    pollAlarmsOnce();
-    interrupts.checkAbort();
-
-    journal.step("pre-traffic hook");
-    HookResult pre = hooks.preTraffic(new HookRequest(names.prodEndpoint(), names.variant(), request.data().test(),
-        SAMPLE_ROWS, policy.maxHookLatencyMillis()));
-    if (!pre.passed()) {
-      throw new Abort(Outcome.ROLLED_BACK, "pre-traffic hook failed: " + pre.reason());
-    }
-    interrupts.checkAbort();
-
-    if (blueVersion != null && policy.judge().enabled() && !policy.judge().shadow().isZero()
-        && Workflow.getVersion("canary-shadow", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      shadowStep(policy.judge().shadow());
-    }
-
-    for (int i = 0; i < trafficSteps.size(); i++) {
-      int green = trafficSteps.get(i);
-      trafficStep = i + 1;
-      shift(green, "step " + trafficStep + "/" + trafficSteps.size());
-      if (green < 100) {
-        String label = (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake";
-        Instant bakeStart = now();
-        bake(policy.stepBake(), label);
-        if (blueVersion != null && policy.judge().enabled()
-            && Workflow.getVersion("canary-judge", Workflow.DEFAULT_VERSION, 1) >= 1) {
-          judgeStep(label, bakeStart);
-        }
-      } else if (policy.strategy() == Strategy.ALL_AT_ONCE && blueVersion != null
-          && Workflow.getVersion("all-at-once-bake", Workflow.DEFAULT_VERSION, 1) >= 1) {
-        // The one ALL_AT_ONCE step bakes like any step (--bake), blue still beside it; runs started before this
-        // change went straight to the post-traffic hook.
-        bake(policy.stepBake(), "all-at-once 100% bake");
-      }
-    }
-    journal.step("post-traffic hook");
-    HookResult post = hooks.postTraffic(new HookRequest(names.prodEndpoint(), null, request.data().test(),
-        SAMPLE_ROWS, policy.maxHookLatencyMillis()));
-    if (!post.passed()) {
-      throw new Abort(Outcome.ROLLED_BACK, "post-traffic hook failed: " + post.reason());
-    }
-    bake(policy.finalBake(), "final bake at 100%");
-
-    canaryWatching = false;
-    alarms.unwatchAlarms(alarmWatch);
-    alarmWatch = null;
-    if (hasBlue) {
-      journal.step("retiring blue " + blueVersion);
-      observe(endpoints.removeVariant(names.prodEndpoint(), blueVersion));
-      blueRetired = true;
-      if (removesCanaryAlarms()) {
-        AlarmWatch blues = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), blueVersion,
-            names.prodEndpoint(), blueVersion, List.of());
-        quietly(() -> alarms.deleteCanaryAlarms(blues), "delete blue's canary alarms");
-      }
-    }
-    liveVersion = request.version();
-    journal.step(null);
-  }
-
-  private void shift(int greenPercent, String label) {
-    Map<String, Integer> target = new LinkedHashMap<>();
-    if (blueVersion != null) {
-      target.put(blueVersion, 100 - greenPercent);
-    }
-    target.put(names.variant(), greenPercent);
-    wholeSet(target);
-    journal.step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
-    TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
-    weights = state.weights();
-    if (canaryStartedAt == null) {
-      canaryStartedAt = state.confirmedAt();
-    }
-    journal.event("traffic " + weights);
-    interrupts.checkAbort();
-  }
-
-  // ---- canary judge ----
-
-  /**
-   * Before any real traffic: green gets a mirrored copy of blue's live requests (clients only get blue's answers) for
-   * the shadow bake, judged with green's answers paired with blue's on the same rows. A backend that cannot mirror
-   * skips the step, saying so.
-   */
-  private void shadowStep(Duration duration) {
-    JudgeActivities.ShadowRequest shadowRequest = new JudgeActivities.ShadowRequest(names.prodEndpoint(),
-        names.variant());
-    journal.step("mirroring live traffic to green " + request.version() + " (shadow: clients get blue's answers)");
-    JudgeActivities.ShadowState started = judge.startShadow(shadowRequest);
-    if (!started.mirroring()) {
-      journal.event("no shadow step: " + started.note());
-      return;
-    }
-    saga.addCompensation(() -> quietly(() -> judge.stopShadow(shadowRequest), "stop shadow"));
-    Instant from = now();
-    bake(duration, "shadow bake");
-    judgeStep("shadow bake", from);
-    judge.stopShadow(shadowRequest);
-    journal.event("shadow of green " + request.version() + " stopped");
-  }
-
-  /**
-   * Judges green against blue over the bake just ended: FAIL rolls back with the evidence as the reason, MARGINAL
-   * waits for a human decision (the same validated approval update), PASS and INCONCLUSIVE go on. A judge that cannot
-   * be reached is INCONCLUSIVE (the alarms still guard the canary), recorded with why.
-   */
-  private void judgeStep(String label, Instant from) {
-    journal.step("judging green " + request.version() + " against blue " + blueVersion + " (" + label + ")");
-    JudgeRequest req = new JudgeRequest(names.prodEndpoint(), blueVersion, names.variant(), from, now(), label,
-        policy.judge());
-    Judgement j;
-    try {
-      j = judge.judge(req);
-    } catch (ActivityFailure e) {
-      j = Judgement.inconclusive(req, "judge failed: " + rootMessage(e));
-    }
-    judgements.add(j);
-    journal.event(label + ": " + (j.reason() == null ? "judge " + j.verdict() : j.reason()));
-    journal.details();
-    interrupts.checkAbort();
-    if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.FAIL) {
-      throw new Abort(Outcome.ROLLED_BACK, "canary judge failed green at " + label + ": " + j.reason());
-    }
-    if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.MARGINAL) {
-      awaitJudgeDecision(j);
-    }
-  }
-
-  /** A marginal judgement pauses the canary at its weights until someone decides; alarms stay watched meanwhile. */
-  private void awaitJudgeDecision(Judgement j) {
-    judgeReview = j;
-    judgeDecision = null;
-    Instant deadline = now().plus(policy.approvalTimeout());
-    journal.until(deadline);
-    journal.step("marginal judgement at " + j.step() + ": approve to go on, reject to roll back (until " + deadline
-        + ")");
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("judgement", String.valueOf(j.verdict()));
-    fields.put("score", j.score() == null ? "-" : String.format("%.0f", j.score()));
-    fields.put("step", j.step());
-    fields.put("requestedBy", request.requestedBy());
-    fields.put("deadline", deadline.toString());
-    notifier.notify(Kind.APPROVAL_REQUESTED, request.model() + " " + request.version()
-        + " canary is marginal, decide: " + j.reason(), fields);
-    try {
-      while (judgeDecision == null) {
-        Duration remaining = Duration.between(now(), deadline);
-        if (remaining.isNegative() || remaining.isZero()) {
-          throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement not decided within "
-              + DurationText.format(policy.approvalTimeout()) + " (timing out counts as rejection): " + j.reason());
-        }
-        Workflow.await(min(remaining, policy.alarmPollInterval()),
-            () -> judgeDecision != null || interrupts.any());
-        interrupts.checkAbort();
-        if (judgeDecision == null) {
-          pollAlarmsOnce();
-          interrupts.checkAbort();
-        }
-      }
-    } finally {
-      judgeReview = null;
-      journal.until(null);
-    }
-    if (!judgeDecision.approve()) {
-      throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement rejected by " + judgeDecision.approver()
-          + (blank(judgeDecision.comment()) ? "" : " (" + judgeDecision.comment() + ")") + ": " + j.reason());
-    }
-    journal.step("marginal judgement at " + j.step() + " approved by " + judgeDecision.approver() + ", going on");
-  }
-
-  /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
-  private void wholeSet(Map<String, Integer> target) {
-    for (String v : prodVariants) {
-      target.putIfAbsent(v, 0);
-    }
-  }
-
-  /** Status shows the weights the backend reports after a variant change, not what the workflow assumes. */
-  private void observe(EndpointActivities.EndpointState state) {
-    prodVariants = variantNames(state.variants());
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    if (state.variants() != null) {
-      state.variants().forEach(v -> seen.put(v.variantName(), v.weight()));
-    }
-    weights = seen;
-  }
-
-  private static List<String> variantNames(List<EndpointActivities.VariantState> variants) {
-    return variants == null ? List.of() : variants.stream().map(EndpointActivities.VariantState::variantName).toList();
-  }
-
-  /** Waits, watching alarms both ways: pushed signals end the wait at once, and alarm states are polled. */
-  private void bake(Duration duration, String label) {
-    Instant end = now().plus(duration);
-    journal.until(end);
-    journal.step(label);
-    while (true) {
-      interrupts.checkAbort();
-      Duration remaining = Duration.between(now(), end);
-      if (remaining.isNegative() || remaining.isZero()) {
-        break;
-      }
-      Workflow.await(min(remaining, policy.alarmPollInterval()), () -> interrupts.any());
-      interrupts.checkAbort();
-      pollAlarmsOnce();
-    }
-    journal.until(null);
-  }
-
-  private void pollAlarmsOnce() {
-    List<AlarmSignal> inAlarm;
-    try {
-      inAlarm = alarms.pollAlarms(watchedAlarms);
-    } catch (ActivityFailure e) {
-      // Blind is unsafe: if alarm states cannot be read, treat it as an alarm.
-      String why = "alarm poll failed: " + rootMessage(e);
-      journal.alarm(new AlarmRecord(null, "UNKNOWN", why, now(), now(), "POLL", "rollback"));
-      interrupts.fire(new AlarmSignal("alarm-poll", AlarmSignal.ALARM, why, now()));
-      return;
-    }
-    for (AlarmSignal a : inAlarm) {
-      if (approvalGate.overridden(a)) {
-        continue;
-      }
-      if (interrupts.fire(a)) {
-        journal.alarm(a, "POLL", "rollback");
-      } else {
-        journal.alarm(a, "POLL", "noted");
-      }
-    }
+    canary.deploy(prod, modelName);
   }
 
   private void watchWindow() {
@@ -571,8 +301,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     Instant end = now().plus(policy.watchWindow());
     journal.until(end);
-    journal.step("watch window: operator rollback restores " + (blueVersion == null ? "nothing" : blueVersion)
-        + " until " + end);
+    String blue = production.blueVersion();
+    journal.step("watch window: operator rollback restores " + (blue == null ? "nothing" : blue) + " until " + end);
     Workflow.await(policy.watchWindow(), () -> interrupts.rollbackRequested());
     journal.until(null);
     if (interrupts.rollbackRequested()) {
@@ -588,11 +318,11 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   /** After waiting in line, production may serve another version than the one the quality gate compared with. */
   private void regate(ProductionState prod) {
-    if (java.util.Objects.equals(prod.liveVersion(), liveVersion)) {
+    if (java.util.Objects.equals(prod.liveVersion(), production.liveVersion())) {
       return;
     }
-    journal.event("while queued, production changed from " + liveVersion + " to " + prod.liveVersion());
-    liveVersion = prod.liveVersion();
+    journal.event("while queued, production changed from " + production.liveVersion() + " to " + prod.liveVersion());
+    production.liveVersion(prod.liveVersion());
     liveRmse = prod.liveRmse();
     String gate = qualityGate(validationRmse, prod);
     if (gate != null) {
@@ -613,7 +343,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     Workflow.newDetachedCancellationScope(() -> {
       journal.enter(Stage.ROLLBACK, why);
-      canaryWatching = false;
+      watch.stop();
       try {
         saga.compensate();
       } catch (Saga.CompensationException e) {
@@ -622,7 +352,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       }
     }).run();
     if (rollbackProblem != null) {
-      return finish(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production " + weights);
+      return finish(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production " + production.weights());
     }
     return finish(result, restoreNote == null ? why : why + "; " + restoreNote);
   }
@@ -631,16 +361,14 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void compensate(String why) {
     Workflow.newDetachedCancellationScope(() -> {
       journal.enter(Stage.ROLLBACK, why);
-      canaryWatching = false;
+      watch.stop();
       try {
         restoreProduction();
       } catch (TemporalFailure e) {
         journal.event("rollback of production failed: " + rootMessage(e));
         throw e;
       } finally {
-        if (alarmWatch != null) {
-          quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
-        }
+        watch.unwatchQuietly();
         if (devCreated) {
           quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
           journal.event("dev endpoint " + names.devEndpoint() + " deleted");
@@ -650,37 +378,37 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   }
 
   private void restoreProduction() {
-    if (!greenAdded) {
+    if (!production.greenAdded()) {
       return;
     }
-    if (blueVersion != null) {
-      if (blueRetired) {
-        journal.step("restoring blue " + blueVersion);
-        prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants());
+    if (production.blueVersion() != null) {
+      if (production.blueRetired()) {
+        journal.step("restoring blue " + production.blueVersion());
+        production.variants(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
+            new VariantSpec(production.blueVersion(), production.blueModelName(), production.blueVersion(), 0, 1, Production.INSTANCE_TYPE))).variants());
       }
-      journal.step("100% back to blue " + blueVersion);
+      journal.step("100% back to blue " + production.blueVersion());
       Map<String, Integer> back = new LinkedHashMap<>();
-      back.put(blueVersion, 100);
+      back.put(production.blueVersion(), 100);
       back.put(names.variant(), 0);
-      wholeSet(back);
+      production.wholeSet(back);
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
-      weights = Map.of(blueVersion, 100);
-      liveVersion = blueVersion;
+      production.weights(Map.of(production.blueVersion(), 100));
+      production.liveVersion(production.blueVersion());
       if (interrupts.firedAlarm() != null && interrupts.firedAlarm().transitionedAt() != null && state.confirmedAt() != null) {
         alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
-      journal.event("traffic 100% on blue " + blueVersion
+      journal.event("traffic 100% on blue " + production.blueVersion()
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
       journal.step("tearing down green " + request.version());
-      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
+      production.observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
     } else {
       journal.step("tearing down green " + request.version() + " (no previous version to restore)");
-      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-      liveVersion = null;
+      production.observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
+      production.liveVersion(null);
       journal.event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
     }
-    greenAdded = false;
+    production.greenAdded(false);
   }
 
   // ---- converging rollback (compensations, run in reverse by the saga) ----
@@ -694,16 +422,16 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
    * the best surviving version serves; green is removed in every case.
    */
   private void restoreProductionConverging() {
-    if (!greenAdded) {
+    if (!production.greenAdded()) {
       return;
     }
     Duration pause = Duration.ofSeconds(10);
     for (int round = 1; ; round++) {
       boolean permanent;
       try {
-        restoreOnce(round == 1 && prodVariants.contains(names.variant()) ? knownVariants()
+        restoreOnce(round == 1 && production.variants().contains(names.variant()) ? production.knownVariants()
             : endpoints.describeProduction(request.model(), names.prodEndpoint()).variants());
-        greenAdded = false;
+        production.greenAdded(false);
         rollbackProblem = null;
         return;
       } catch (ActivityFailure e) {
@@ -724,52 +452,46 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
   }
 
-  /** The production variants as the backend last reported them to this run (weights from the last shift). */
-  private List<EndpointActivities.VariantState> knownVariants() {
-    return prodVariants.stream().map(v -> new EndpointActivities.VariantState(v, null, v, weights.getOrDefault(v, 0)))
-        .toList();
-  }
-
   private void restoreOnce(List<EndpointActivities.VariantState> variants) {
-    if (blueVersion != null && !RestorePlan.has(variants, blueVersion) && !blueUnrestorable) {
-      journal.step("restoring blue " + blueVersion);
+    if (production.blueVersion() != null && !RestorePlan.has(variants, production.blueVersion()) && !blueUnrestorable) {
+      journal.step("restoring blue " + production.blueVersion());
       try {
         variants = endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants();
+            new VariantSpec(production.blueVersion(), production.blueModelName(), production.blueVersion(), 0, 1, Production.INSTANCE_TYPE))).variants();
       } catch (ActivityFailure e) {
         if (!isPermanent(e)) {
           throw e;
         }
         blueUnrestorable = true;
-        journal.event("blue " + blueVersion + " cannot be restored: " + rootMessage(e));
+        journal.event("blue " + production.blueVersion() + " cannot be restored: " + rootMessage(e));
       }
     }
-    prodVariants = variantNames(variants);
-    RestorePlan plan = RestorePlan.of(variants, blueVersion, names.variant());
+    production.variants(variants);
+    RestorePlan plan = RestorePlan.of(variants, production.blueVersion(), names.variant());
     if (plan.target() != null && !plan.weights().isEmpty()) {
-      journal.step("100% back to " + (plan.target().equals(blueVersion) ? "blue " : "surviving version ")
+      journal.step("100% back to " + (plan.target().equals(production.blueVersion()) ? "blue " : "surviving version ")
           + plan.target());
       TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
-      weights = state.weights();
+      production.weights(state.weights());
       if (interrupts.firedAlarm() != null && interrupts.firedAlarm().transitionedAt() != null && state.confirmedAt() != null) {
         alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
       }
       journal.event("traffic 100% on " + plan.target()
           + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
     }
-    liveVersion = plan.target();
-    if (plan.target() != null && !plan.target().equals(blueVersion)) {
-      restoreNote = (blueVersion == null ? "" : "blue " + blueVersion + " was gone: ") + "restored " + plan.target()
+    production.liveVersion(plan.target());
+    if (plan.target() != null && !plan.target().equals(production.blueVersion())) {
+      restoreNote = (production.blueVersion() == null ? "" : "blue " + production.blueVersion() + " was gone: ") + "restored " + plan.target()
           + ", the best surviving version";
     }
     if (plan.greenPresent()) {
       journal.step("tearing down green " + request.version());
-      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
+      production.observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
     }
     if (plan.target() == null) {
-      weights = Map.of();
-      restoreNote = blueVersion == null ? null
-          : "blue " + blueVersion + " was gone and no other version survives: production endpoint "
+      production.weights(Map.of());
+      restoreNote = production.blueVersion() == null ? null
+          : "blue " + production.blueVersion() + " was gone and no other version survives: production endpoint "
               + names.prodEndpoint() + " removed with green";
       journal.event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
     }
@@ -778,24 +500,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   /** An alarm that fired before the canary's traffic counts from the canary's start: the wait was not the rollback's. */
   private Instant alarmClockStart() {
     Instant t = interrupts.firedAlarm().transitionedAt();
-    return canaryStartedAt != null && canaryStartedAt.isAfter(t) ? canaryStartedAt : t;
-  }
-
-  private void unwatchCanaryAlarms() {
-    if (alarmWatch != null) {
-      quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
-      // green leaves production: its own alarms go with it (reconcile finds those of runs before this change)
-      if (!greenAdded && removesCanaryAlarms()) {
-        AlarmWatch green = alarmWatch;
-        quietly(() -> alarms.deleteCanaryAlarms(green), "delete green's canary alarms");
-      }
-    }
-  }
-
-  /** The backend's default canary alarms are this run's to remove; named policy alarms are not. */
-  private boolean removesCanaryAlarms() {
-    return policy.alarmNames().isEmpty()
-        && Workflow.getVersion("remove-canary-alarms", Workflow.DEFAULT_VERSION, 1) >= 1;
+    return production.canaryStartedAt() != null && production.canaryStartedAt().isAfter(t) ? production.canaryStartedAt() : t;
   }
 
   /**
@@ -806,8 +511,8 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     if (!monitoringBegun) {
       return;
     }
-    ResourceNames restored = liveVersion == null || liveVersion.equals(request.version()) ? null
-        : new ResourceNames(request.model(), liveVersion);
+    ResourceNames restored = production.liveVersion() == null || production.liveVersion().equals(request.version()) ? null
+        : new ResourceNames(request.model(), production.liveVersion());
     quietly(() -> {
       monitoring.retireMonitoring(new RetireRequest(request.model(), request.version(), names.prodEndpoint(),
           names.monitoringSchedule(), restored == null ? null : restored.version(),
@@ -869,58 +574,16 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   /** A marginal canary judgement waiting for a decision takes it; otherwise it is the approval. */
   private ApprovalRecord accept(ApprovalDecision d) {
-    if (judgeReview != null && judgeDecision == null) {
-      judgeDecision = d;
-      ApprovalRecord r = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
-      judgeDecisions.add(r);
-      journal.event("marginal judgement at " + judgeReview.step() + " " + (d.approve() ? "approved" : "rejected")
-          + " by " + d.approver() + " via " + d.via() + (blank(d.comment()) ? "" : ": " + d.comment()));
-      return r;
-    }
-    return approvalGate.accept(d);
+    return judge.awaits() ? judge.accept(d) : approvalGate.accept(d);
   }
 
   private String decisionProblem(ApprovalDecision d) {
-    return approvalGate.problem(d, judgeReview != null && judgeDecision == null);
+    return approvalGate.problem(d, judge.awaits());
   }
 
   @Override
   public void alarm(AlarmSignal a) {
-    String problem = a == null ? "empty alarm signal" : a.problem();
-    if (problem != null) {
-      journal.alarm(new AlarmRecord(a == null ? null : a.alarmName(), a == null ? null : a.state(), problem,
-          a == null ? null : a.transitionedAt(), now(), "SIGNAL", "ignored: malformed"));
-      journal.event("malformed alarm signal ignored: " + problem);
-      return;
-    }
-    if (!a.signalsAlarm()) {
-      if (!approvalGate.cleared(a)) {
-        journal.alarm(a, "SIGNAL", "noted");
-      }
-      return;
-    }
-    if (!canaryWatching && approvalGate.blocks(a)) {
-      return;
-    }
-    if (!canaryWatching) {
-      // Before the canary: re-checked by poll when it starts. After it: nothing to roll back automatically.
-      journal.alarm(a, "SIGNAL", journal.stage().compareTo(Stage.DEPLOY_PROD) <= 0 && !greenAdded
-          ? "noted: checked by poll when the canary starts" : "ignored: not watching");
-      return;
-    }
-    if (!watchedAlarms.isEmpty() && !watchedAlarms.contains(a.alarmName())) {
-      journal.alarm(a, "SIGNAL", "ignored: not a watched alarm");
-      return;
-    }
-    if (approvalGate.overridden(a)) {
-      journal.alarm(a, "SIGNAL", "ignored: overridden at approval");
-      return;
-    }
-    if (interrupts.fire(a)) {
-      journal.alarm(a, "SIGNAL", "rollback");
-    } else {
-      journal.alarm(a, "SIGNAL", "noted");
-    }
+    watch.onSignal(a);
   }
 
   @Override
@@ -932,27 +595,16 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   public PipelineStatus status() {
     return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
-        liveRmse, devEndpoint, names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights,
+        liveRmse, devEndpoint, names.prodEndpoint(), production.blueVersion(), production.trafficStep(), production.trafficSteps(), production.weights(),
         approvalGate.approval(), approvalGate.refusedDecisions(), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
-        alarmToBlueMillis, lease.status(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
+        alarmToBlueMillis, lease.status(), judge.judgements(), judge.review(), judge.decisions());
   }
 
   // ---- helpers ----
 
   /** What the current details show of production and the judge. */
   private String detailsBody() {
-    StringBuilder md = new StringBuilder();
-    if (!weights.isEmpty()) {
-      md.append("\n\ntraffic: ").append(weights);
-    }
-    for (Judgement j : judgements) {
-      md.append("\n\njudge, ").append(j.step()).append(": **").append(j.verdict()).append("**")
-          .append(j.score() == null ? "" : String.format(" (score %.0f)", j.score()));
-    }
-    if (judgeReview != null) {
-      md.append("\n\nwaiting for a decision on the marginal judgement: ").append(judgeReview.reason());
-    }
-    return md.toString();
+    return (production.weights().isEmpty() ? "" : "\n\ntraffic: " + production.weights()) + judge.details();
   }
 
   private PipelineResult finish(Outcome result, String why) {
@@ -969,7 +621,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
     return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approvalGate.approval(), journal.stages());
+        validationRmse, liveRmse, production.liveVersion(), production.weights(), alarmToBlueMillis, approvalGate.approval(), journal.stages());
   }
 
   private void quietly(Runnable action, String what) {

@@ -1,11 +1,14 @@
 package dev.safedeploy.workflows.pipeline.journal;
 
+import static dev.safedeploy.workflows.activities.Failures.rootMessage;
+
 import dev.safedeploy.workflows.pipeline.AlarmRecord;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.SearchAttributes;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.StageRecord;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +94,15 @@ public final class StatusJournal {
       events.remove(0);
     }
     events.add(now() + " " + text);
+  }
+
+  /** Does {@code action} (activities whose failure must not fail the run); a failure is an event. */
+  public void quietly(Runnable action, String what) {
+    try {
+      action.run();
+    } catch (ActivityFailure e) {
+      event(what + " failed: " + rootMessage(e));
+    }
   }
 
   /** An alarm the run saw, how ({@code SIGNAL} or {@code POLL}) and what it did about it. */
