@@ -11,7 +11,6 @@ import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
-import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
 import dev.safedeploy.workflows.activities.HookActivities;
 import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
@@ -24,8 +23,6 @@ import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
 import dev.safedeploy.workflows.activities.TemplateActivities;
 import dev.safedeploy.workflows.activities.TemplateActivities.BuildRequest;
 import dev.safedeploy.workflows.activities.TrafficActivities;
-import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
-import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
@@ -39,16 +36,14 @@ import dev.safedeploy.workflows.pipeline.canary.Production;
 import dev.safedeploy.workflows.pipeline.journal.Notifier;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import dev.safedeploy.workflows.pipeline.lease.ProdLeaseClaim;
+import dev.safedeploy.workflows.pipeline.rollback.Rollback;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -91,12 +86,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final CanaryWatch watch;
   private final CanaryJudge judge;
   private final Canary canary;
+  private final Rollback rollback;
 
   // What the run has seen and done; the status query reads these.
   private Double validationRmse;
   private Double liveRmse;
   private String devEndpoint;
-  private Long alarmToBlueMillis;
 
   // Compensation bookkeeping: what exists that a rollback must undo.
   private boolean devCreated;
@@ -105,9 +100,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private boolean monitoringBegun;
   // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
   private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
-  private boolean blueUnrestorable;
-  private String restoreNote;
-  private String rollbackProblem;
 
 
 
@@ -146,9 +138,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     lease = new ProdLeaseClaim(request, journal, interrupts, leases);
     production = new Production(names.variant());
     watch = new CanaryWatch(request, journal, interrupts, approvalGate, production, alarms);
+    rollback = new Rollback(request, journal, interrupts, production, watch, saga, endpoints, traffic);
     judge = new CanaryJudge(request, journal, interrupts, notifier, production, watch, saga, judges);
     canary = new Canary(request, journal, interrupts, production, watch, judge, saga,
-        new Canary.Compensations(this::restoreProductionConverging, this::retireMonitoring), endpoints, traffic, hooks,
+        new Canary.Compensations(rollback::restoreProduction, this::retireMonitoring), endpoints, traffic, hooks,
         alarms);
   }
 
@@ -332,175 +325,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   // ---- rollback ----
 
-  /**
-   * Undoes what the run did and finishes: the outcome stands when production is back (the reason says which version
-   * serves when blue was gone); when the rollback could not converge the run ends FAILED and says what is left.
-   */
   private PipelineResult rollBackAndFinish(Outcome result, String why) {
-    if (Workflow.getVersion("converging-rollback", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      compensate(why); // runs recorded before: one try, a failing step fails the run
-      return finish(result, why);
-    }
-    Workflow.newDetachedCancellationScope(() -> {
-      journal.enter(Stage.ROLLBACK, why);
-      watch.stop();
-      try {
-        saga.compensate();
-      } catch (Saga.CompensationException e) {
-        // each compensation records its own failure; this is a bug guard, never a reason to end without an outcome
-        journal.event("compensation failed: " + rootMessage(e));
-      }
-    }).run();
-    if (rollbackProblem != null) {
-      return finish(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production " + production.weights());
-    }
-    return finish(result, restoreNote == null ? why : why + "; " + restoreNote);
-  }
-
-  /** Undoes what the run did, blue first. Runs detached so that cancelling the workflow cannot stop it. */
-  private void compensate(String why) {
-    Workflow.newDetachedCancellationScope(() -> {
-      journal.enter(Stage.ROLLBACK, why);
-      watch.stop();
-      try {
-        restoreProduction();
-      } catch (TemporalFailure e) {
-        journal.event("rollback of production failed: " + rootMessage(e));
-        throw e;
-      } finally {
-        watch.unwatchQuietly();
-        if (devCreated) {
-          quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
-          journal.event("dev endpoint " + names.devEndpoint() + " deleted");
-        }
-      }
-    }).run();
-  }
-
-  private void restoreProduction() {
-    if (!production.greenAdded()) {
-      return;
-    }
-    if (production.blueVersion() != null) {
-      if (production.blueRetired()) {
-        journal.step("restoring blue " + production.blueVersion());
-        production.variants(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-            new VariantSpec(production.blueVersion(), production.blueModelName(), production.blueVersion(), 0, 1, Production.INSTANCE_TYPE))).variants());
-      }
-      journal.step("100% back to blue " + production.blueVersion());
-      Map<String, Integer> back = new LinkedHashMap<>();
-      back.put(production.blueVersion(), 100);
-      back.put(names.variant(), 0);
-      production.wholeSet(back);
-      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
-      production.weights(Map.of(production.blueVersion(), 100));
-      production.liveVersion(production.blueVersion());
-      if (interrupts.firedAlarm() != null && interrupts.firedAlarm().transitionedAt() != null && state.confirmedAt() != null) {
-        alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
-      }
-      journal.event("traffic 100% on blue " + production.blueVersion()
-          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
-      journal.step("tearing down green " + request.version());
-      production.observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-    } else {
-      journal.step("tearing down green " + request.version() + " (no previous version to restore)");
-      production.observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-      production.liveVersion(null);
-      journal.event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
-    }
-    production.greenAdded(false);
-  }
-
-  // ---- converging rollback (compensations, run in reverse by the saga) ----
-
-  private static final int ROLLBACK_ROUNDS = 8;
-
-  /**
-   * Puts production back until it is back. The first round plans from what the backend last reported to this run (no
-   * extra call between an alarm and blue); every later round reads the endpoint afresh, so a step that failed (after
-   * its activity's own retries) is tried again against the real state. Blue is put back if gone; if it cannot be,
-   * the best surviving version serves; green is removed in every case.
-   */
-  private void restoreProductionConverging() {
-    if (!production.greenAdded()) {
-      return;
-    }
-    Duration pause = Duration.ofSeconds(10);
-    for (int round = 1; ; round++) {
-      boolean permanent;
-      try {
-        restoreOnce(round == 1 && production.variants().contains(names.variant()) ? production.knownVariants()
-            : endpoints.describeProduction(request.model(), names.prodEndpoint()).variants());
-        production.greenAdded(false);
-        rollbackProblem = null;
-        return;
-      } catch (ActivityFailure e) {
-        permanent = isPermanent(e);
-        rollbackProblem = rootMessage(e);
-        journal.event("rollback round " + round + " failed: " + rollbackProblem);
-      }
-      if (round == ROLLBACK_ROUNDS) {
-        rollbackProblem = ROLLBACK_ROUNDS + " rounds failed, last: " + rollbackProblem;
-        return;
-      }
-      if (!permanent) {
-        // retrying could not fix it within the activity's attempts: give the backend time before the next round
-        journal.step("rollback round " + (round + 1) + " in " + DurationText.format(pause));
-        Workflow.sleep(pause);
-        pause = min(pause.multipliedBy(2), Duration.ofMinutes(5));
-      }
-    }
-  }
-
-  private void restoreOnce(List<EndpointActivities.VariantState> variants) {
-    if (production.blueVersion() != null && !RestorePlan.has(variants, production.blueVersion()) && !blueUnrestorable) {
-      journal.step("restoring blue " + production.blueVersion());
-      try {
-        variants = endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-            new VariantSpec(production.blueVersion(), production.blueModelName(), production.blueVersion(), 0, 1, Production.INSTANCE_TYPE))).variants();
-      } catch (ActivityFailure e) {
-        if (!isPermanent(e)) {
-          throw e;
-        }
-        blueUnrestorable = true;
-        journal.event("blue " + production.blueVersion() + " cannot be restored: " + rootMessage(e));
-      }
-    }
-    production.variants(variants);
-    RestorePlan plan = RestorePlan.of(variants, production.blueVersion(), names.variant());
-    if (plan.target() != null && !plan.weights().isEmpty()) {
-      journal.step("100% back to " + (plan.target().equals(production.blueVersion()) ? "blue " : "surviving version ")
-          + plan.target());
-      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
-      production.weights(state.weights());
-      if (interrupts.firedAlarm() != null && interrupts.firedAlarm().transitionedAt() != null && state.confirmedAt() != null) {
-        alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
-      }
-      journal.event("traffic 100% on " + plan.target()
-          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
-    }
-    production.liveVersion(plan.target());
-    if (plan.target() != null && !plan.target().equals(production.blueVersion())) {
-      restoreNote = (production.blueVersion() == null ? "" : "blue " + production.blueVersion() + " was gone: ") + "restored " + plan.target()
-          + ", the best surviving version";
-    }
-    if (plan.greenPresent()) {
-      journal.step("tearing down green " + request.version());
-      production.observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-    }
-    if (plan.target() == null) {
-      production.weights(Map.of());
-      restoreNote = production.blueVersion() == null ? null
-          : "blue " + production.blueVersion() + " was gone and no other version survives: production endpoint "
-              + names.prodEndpoint() + " removed with green";
-      journal.event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
-    }
-  }
-
-  /** An alarm that fired before the canary's traffic counts from the canary's start: the wait was not the rollback's. */
-  private Instant alarmClockStart() {
-    Instant t = interrupts.firedAlarm().transitionedAt();
-    return production.canaryStartedAt() != null && production.canaryStartedAt().isAfter(t) ? production.canaryStartedAt() : t;
+    Rollback.Ending ending = rollback.undo(result, why, this::deleteDevEndpoint);
+    return finish(ending.outcome(), ending.reason());
   }
 
   /**
@@ -528,12 +355,6 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
       quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
       journal.event("dev endpoint " + names.devEndpoint() + " deleted");
     }
-  }
-
-  /** A failure retrying cannot fix: the thing is not there, or the request is refused as malformed. */
-  private static boolean isPermanent(ActivityFailure e) {
-    return e.getCause() instanceof ApplicationFailure af
-        && (af.isNonRetryable() || ActivityStubs.isNonRetryable(af.getType()));
   }
 
   // ---- message handlers ----
@@ -597,7 +418,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
         liveRmse, devEndpoint, names.prodEndpoint(), production.blueVersion(), production.trafficStep(), production.trafficSteps(), production.weights(),
         approvalGate.approval(), approvalGate.refusedDecisions(), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
-        alarmToBlueMillis, lease.status(), judge.judgements(), judge.review(), judge.decisions());
+        rollback.alarmToBlueMillis(), lease.status(), judge.judgements(), judge.review(), judge.decisions());
   }
 
   // ---- helpers ----
@@ -621,7 +442,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
     return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, production.liveVersion(), production.weights(), alarmToBlueMillis, approvalGate.approval(), journal.stages());
+        validationRmse, liveRmse, production.liveVersion(), production.weights(), rollback.alarmToBlueMillis(), approvalGate.approval(), journal.stages());
   }
 
   private void quietly(Runnable action, String what) {
