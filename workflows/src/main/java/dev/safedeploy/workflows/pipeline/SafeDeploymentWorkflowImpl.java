@@ -1,23 +1,16 @@
 package dev.safedeploy.workflows.pipeline;
 
 import static dev.safedeploy.workflows.activities.Failures.rootMessage;
-import static dev.safedeploy.workflows.pipeline.journal.StatusJournal.now;
 
 import dev.safedeploy.workflows.activities.AlarmActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineRequest;
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineResult;
 import dev.safedeploy.workflows.activities.EndpointActivities;
-import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
-import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
-import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
 import dev.safedeploy.workflows.activities.HookActivities;
-import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
 import dev.safedeploy.workflows.activities.HookActivities.HookResult;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
-import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
-import dev.safedeploy.workflows.activities.MonitoringActivities.RetireRequest;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
 import dev.safedeploy.workflows.activities.TemplateActivities;
@@ -33,9 +26,11 @@ import dev.safedeploy.workflows.pipeline.canary.Canary;
 import dev.safedeploy.workflows.pipeline.canary.CanaryJudge;
 import dev.safedeploy.workflows.pipeline.canary.CanaryWatch;
 import dev.safedeploy.workflows.pipeline.canary.Production;
+import dev.safedeploy.workflows.pipeline.dev.DevDeployment;
 import dev.safedeploy.workflows.pipeline.journal.Notifier;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import dev.safedeploy.workflows.pipeline.lease.ProdLeaseClaim;
+import dev.safedeploy.workflows.pipeline.monitor.Monitor;
 import dev.safedeploy.workflows.pipeline.rollback.Rollback;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -43,13 +38,15 @@ import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 
 /**
- * The safe-deployment pipeline. Deterministic: all I/O is in activities, all time from {@link Workflow}.
+ * The safe-deployment pipeline, stage by stage; each stage's workings live in its own package ({@code approval},
+ * {@code lease}, {@code canary}, {@code monitor}, {@code rollback}; {@code journal} is what the run tells the world).
+ * Deterministic: all I/O is in activities, all time from {@link Workflow}.
  *
  * <p>Change discipline: this code runs against histories recorded by earlier builds. Any change to the sequence of
  * commands (activities, timers, search-attribute upserts) must be guarded with {@code Workflow.getVersion(changeId,
@@ -60,8 +57,6 @@ import org.slf4j.Logger;
 public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private static final Logger log = Workflow.getLogger(SafeDeploymentWorkflowImpl.class);
-  static final String DEV_INSTANCE_TYPE = "ml.t2.medium";
-  private static final int SAMPLE_ROWS = 20;
 
   private final PipelineRequest request;
   private final ResourceNames names;
@@ -71,44 +66,32 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final TrainingActivities training;
   private final BaselineActivities baseline;
   private final EndpointActivities endpoints;
-  private final TrafficActivities traffic;
   private final AlarmActivities alarms;
-  private final HookActivities hooks;
-  private final NotificationActivities notifications;
-  private final MonitoringActivities monitoring;
-  private final LeaseActivities leases;
+
   private final StatusJournal journal;
   private final Notifier notifier;
   private final Interrupts interrupts;
+  // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
+  private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
+  private final DevDeployment dev;
   private final ApprovalGate approvalGate;
   private final ProdLeaseClaim lease;
   private final Production production;
   private final CanaryWatch watch;
   private final CanaryJudge judge;
   private final Canary canary;
+  private final Monitor monitor;
   private final Rollback rollback;
 
-  // What the run has seen and done; the status query reads these.
+  // What the quality gate compared.
   private Double validationRmse;
   private Double liveRmse;
-  private String devEndpoint;
-
-  // Compensation bookkeeping: what exists that a rollback must undo.
-  private boolean devCreated;
-
-  private String modelName;
-  private boolean monitoringBegun;
-  // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
-  private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
-
-
 
   @WorkflowInit
   public SafeDeploymentWorkflowImpl(PipelineRequest request) {
     this.request = request;
     this.names = request.names();
     this.policy = request.policy();
-    this.journal = new StatusJournal(request.model(), request.version(), this::detailsBody);
     String run = request.model() + " " + request.version();
     templates = Workflow.newActivityStub(TemplateActivities.class,
         ActivityStubs.quick(Duration.ofMinutes(5), 5, "build: validate templates for " + run));
@@ -118,31 +101,34 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.heartbeating(Duration.ofHours(2), 3, "baseline statistics " + run));
     endpoints = Workflow.newActivityStub(EndpointActivities.class,
         ActivityStubs.heartbeating(Duration.ofHours(1), 10, "endpoints for " + run));
-    traffic = Workflow.newActivityStub(TrafficActivities.class,
+    TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 20, "shift production traffic " + run));
     alarms = Workflow.newActivityStub(AlarmActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "canary alarms " + run));
-    hooks = Workflow.newActivityStub(HookActivities.class,
+    HookActivities hooks = Workflow.newActivityStub(HookActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(10), 3, "traffic hooks " + run));
-    notifications = Workflow.newActivityStub(NotificationActivities.class,
+    NotificationActivities notifications = Workflow.newActivityStub(NotificationActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
-    monitoring = Workflow.newActivityStub(MonitoringActivities.class,
+    MonitoringActivities monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
     JudgeActivities judges = Workflow.newActivityStub(JudgeActivities.class,
         ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"));
-    leases = Workflow.newActivityStub(LeaseActivities.class,
+    LeaseActivities leases = Workflow.newActivityStub(LeaseActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
+
+    journal = new StatusJournal(request.model(), request.version(), this::detailsBody);
     notifier = new Notifier(notifications, journal, request.model(), request.version());
     interrupts = new Interrupts(journal);
+    dev = new DevDeployment(request, journal, interrupts, saga, endpoints, hooks);
     approvalGate = new ApprovalGate(request, journal, interrupts, notifier, alarms);
     lease = new ProdLeaseClaim(request, journal, interrupts, leases);
     production = new Production(names.variant());
     watch = new CanaryWatch(request, journal, interrupts, approvalGate, production, alarms);
-    rollback = new Rollback(request, journal, interrupts, production, watch, saga, endpoints, traffic);
     judge = new CanaryJudge(request, journal, interrupts, notifier, production, watch, saga, judges);
+    monitor = new Monitor(request, journal, interrupts, production, monitoring, endpoints);
+    rollback = new Rollback(request, journal, interrupts, production, watch, saga, endpoints, traffic);
     canary = new Canary(request, journal, interrupts, production, watch, judge, saga,
-        new Canary.Compensations(rollback::restoreProduction, this::retireMonitoring), endpoints, traffic, hooks,
-        alarms);
+        new Canary.Compensations(rollback::restoreProduction, monitor::retire), endpoints, traffic, hooks, alarms);
   }
 
   @Override
@@ -179,6 +165,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
   }
 
+  /** The story: every stage in order; any {@link Abort} or failure on the way rolls back ({@link #runPipeline}). */
   private PipelineResult pipeline() {
     journal.enter(Stage.BUILD);
     var built = templates.buildTemplates(
@@ -218,18 +205,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.leave("statistics " + stats.statisticsUri());
 
     journal.enter(Stage.DEPLOY_DEV);
-    modelName = endpoints.createModel(new ModelSpec(names.modelName(), request.model(), request.version(),
-        trained.artifactUri(), trained.validationRmse()));
-    devCreated = true;
-    saga.addCompensation(this::deleteDevEndpoint);
-    devEndpoint = names.devEndpoint();
-    interrupts.interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
-        List.of(new VariantSpec(names.variant(), modelName, request.version(), 1, 1, DEV_INSTANCE_TYPE)), false)));
-    HookResult smoke = interrupts.interruptible(() -> hooks.smokeTest(new HookRequest(names.devEndpoint(), null,
-        request.data().test(), SAMPLE_ROWS, policy.maxHookLatencyMillis())));
-    if (!smoke.passed()) {
-      throw new Abort(Outcome.FAILED, "smoke test on " + names.devEndpoint() + " failed: " + smoke.reason());
-    }
+    HookResult smoke = dev.deploy(trained);
     journal.leave("smoke test passed (" + smoke.invocations() + " invocations, p99 " + smoke.p99LatencyMillis()
         + " ms)");
 
@@ -243,24 +219,22 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
 
     journal.enter(Stage.DEPLOY_PROD);
-    deployProd();
-    journal.leave("live at 100%" + (production.blueVersion() == null ? " (first deployment)" : ", " + production.blueVersion() + " retired"));
+    // Blue is read now, not before approval: a run that waited in line finds what the one before it left.
+    ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
+    if (lease.queued()) {
+      regate(prod);
+    }
+    canary.deploy(prod, dev.modelName());
+    String blue = production.blueVersion();
+    journal.leave("live at 100%" + (blue == null ? " (first deployment)" : ", " + blue + " retired"));
 
     journal.enter(Stage.MONITOR);
-    monitoringBegun = true;
-    var monitor = monitoring.enableMonitoring(new MonitoringRequest(request.model(), request.version(),
-        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri(),
-        policy.driftThreshold()));
-    journal.event("drift monitoring " + monitor.scheduleName() + ", alarm" + (monitor.driftAlarmNames() == null
-        || monitor.driftAlarmNames().size() <= 1 ? " " + monitor.driftAlarmName()
-        : "s " + monitor.driftAlarmNames()));
-    endpoints.deleteEndpoint(names.devEndpoint());
-    devCreated = false;
-    String reason = "promoted to production"
-        + (production.blueVersion() == null ? " (first deployment)" : ", replacing " + production.blueVersion());
+    monitor.begin(stats);
+    dev.retire();
+    String reason = "promoted to production" + (blue == null ? " (first deployment)" : ", replacing " + blue);
     journal.promoted(reason);
     notifier.notify(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
-    watchWindow();
+    monitor.watchWindow();
     journal.leave("watch window over");
     return finish(Outcome.PROMOTED, reason);
   }
@@ -280,38 +254,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     return null;
   }
 
-  private void deployProd() {
-    ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
-    if (lease.queued()) {
-      regate(prod);
-    }
-    canary.deploy(prod, modelName);
-  }
-
-  private void watchWindow() {
-    if (policy.watchWindow().isZero()) {
-      return;
-    }
-    Instant end = now().plus(policy.watchWindow());
-    journal.until(end);
-    String blue = production.blueVersion();
-    journal.step("watch window: operator rollback restores " + (blue == null ? "nothing" : blue) + " until " + end);
-    Workflow.await(policy.watchWindow(), () -> interrupts.rollbackRequested());
-    journal.until(null);
-    if (interrupts.rollbackRequested()) {
-      ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
-      if (!request.version().equals(prod.liveVersion())) {
-        journal.event("rollback refused: production now serves " + prod.liveVersion() + ", not " + request.version());
-        return;
-      }
-      throw new Abort(Outcome.ROLLED_BACK, interrupts.operatorReason());
-    }
-    journal.step(null);
-  }
-
   /** After waiting in line, production may serve another version than the one the quality gate compared with. */
   private void regate(ProductionState prod) {
-    if (java.util.Objects.equals(prod.liveVersion(), production.liveVersion())) {
+    if (Objects.equals(prod.liveVersion(), production.liveVersion())) {
       return;
     }
     journal.event("while queued, production changed from " + production.liveVersion() + " to " + prod.liveVersion());
@@ -323,38 +268,32 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
   }
 
-  // ---- rollback ----
-
   private PipelineResult rollBackAndFinish(Outcome result, String why) {
-    Rollback.Ending ending = rollback.undo(result, why, this::deleteDevEndpoint);
+    Rollback.Ending ending = rollback.undo(result, why, dev::delete);
     return finish(ending.outcome(), ending.reason());
   }
 
-  /**
-   * This version's drift schedule goes when it stops being live after its monitoring began (a rollback in the watch
-   * window); the version serving again gets its schedule back, so production keeps exactly one.
-   */
-  private void retireMonitoring() {
-    if (!monitoringBegun) {
-      return;
+  private PipelineResult finish(Outcome result, String why) {
+    lease.release();
+    journal.finish(result, why);
+    if (result != Outcome.PROMOTED) {
+      Kind kind = switch (result) {
+        case REJECTED, APPROVAL_TIMED_OUT -> Kind.REJECTED;
+        case ROLLED_BACK -> Kind.ROLLED_BACK;
+        default -> Kind.FAILED;
+      };
+      Workflow.newDetachedCancellationScope(() -> notifier.notify(kind,
+          request.model() + " " + request.version() + ": " + result + " — " + why, Map.of())).run();
     }
-    ResourceNames restored = production.liveVersion() == null || production.liveVersion().equals(request.version()) ? null
-        : new ResourceNames(request.model(), production.liveVersion());
-    quietly(() -> {
-      monitoring.retireMonitoring(new RetireRequest(request.model(), request.version(), names.prodEndpoint(),
-          names.monitoringSchedule(), restored == null ? null : restored.version(),
-          restored == null ? null : restored.monitoringSchedule(), restored == null ? null : restored.baselineJob(),
-          policy.driftThreshold()));
-      journal.event("drift monitoring " + names.monitoringSchedule() + " removed" + (restored == null ? ""
-          : ", " + restored.monitoringSchedule() + " restored"));
-    }, "retire drift monitoring");
+    log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
+    return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
+        validationRmse, liveRmse, production.liveVersion(), production.weights(), rollback.alarmToBlueMillis(),
+        approvalGate.approval(), journal.stages());
   }
 
-  private void deleteDevEndpoint() {
-    if (devCreated) {
-      quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
-      journal.event("dev endpoint " + names.devEndpoint() + " deleted");
-    }
+  /** What the current details show of production and the judge. */
+  private String detailsBody() {
+    return (production.weights().isEmpty() ? "" : "\n\ntraffic: " + production.weights()) + judge.details();
   }
 
   // ---- message handlers ----
@@ -402,6 +341,10 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     return approvalGate.problem(d, judge.awaits());
   }
 
+  private static String via(ApprovalDecision d, String fallback) {
+    return d.via() == null || d.via().isBlank() ? fallback : d.via();
+  }
+
   @Override
   public void alarm(AlarmSignal a) {
     watch.onSignal(a);
@@ -416,53 +359,9 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   public PipelineStatus status() {
     return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
-        liveRmse, devEndpoint, names.prodEndpoint(), production.blueVersion(), production.trafficStep(), production.trafficSteps(), production.weights(),
-        approvalGate.approval(), approvalGate.refusedDecisions(), journal.alarms(), journal.events(), journal.outcome(), journal.reason(),
-        rollback.alarmToBlueMillis(), lease.status(), judge.judgements(), judge.review(), judge.decisions());
+        liveRmse, dev.endpoint(), names.prodEndpoint(), production.blueVersion(), production.trafficStep(),
+        production.trafficSteps(), production.weights(), approvalGate.approval(), approvalGate.refusedDecisions(),
+        journal.alarms(), journal.events(), journal.outcome(), journal.reason(), rollback.alarmToBlueMillis(),
+        lease.status(), judge.judgements(), judge.review(), judge.decisions());
   }
-
-  // ---- helpers ----
-
-  /** What the current details show of production and the judge. */
-  private String detailsBody() {
-    return (production.weights().isEmpty() ? "" : "\n\ntraffic: " + production.weights()) + judge.details();
-  }
-
-  private PipelineResult finish(Outcome result, String why) {
-    lease.release();
-    journal.finish(result, why);
-    if (result != Outcome.PROMOTED) {
-      Kind kind = switch (result) {
-        case REJECTED, APPROVAL_TIMED_OUT -> Kind.REJECTED;
-        case ROLLED_BACK -> Kind.ROLLED_BACK;
-        default -> Kind.FAILED;
-      };
-      Workflow.newDetachedCancellationScope(() -> notifier.notify(kind,
-          request.model() + " " + request.version() + ": " + result + " — " + why, Map.of())).run();
-    }
-    log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
-    return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, production.liveVersion(), production.weights(), rollback.alarmToBlueMillis(), approvalGate.approval(), journal.stages());
-  }
-
-  private void quietly(Runnable action, String what) {
-    try {
-      action.run();
-    } catch (ActivityFailure e) {
-      journal.event(what + " failed: " + rootMessage(e));
-    }
-  }
-
-  private static String via(ApprovalDecision d, String fallback) {
-    return blank(d.via()) ? fallback : d.via();
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
-
 }
