@@ -287,13 +287,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
     log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
     return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, production.liveVersion(), production.weights(), rollback.alarmToBlueMillis(),
+        validationRmse, liveRmse, production.liveVersion(), production.traffic(), rollback.alarmToBlueMillis(),
         approvalGate.approval(), journal.stages());
   }
 
   /** What the current details show of production and the judge. */
   private String detailsBody() {
-    return (production.weights().isEmpty() ? "" : "\n\ntraffic: " + production.weights()) + judge.details();
+    return (production.traffic().isEmpty() ? "" : "\n\ntraffic: " + production.traffic()) + judge.details();
   }
 
   // ---- message handlers ----
@@ -360,7 +360,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
         request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
         liveRmse, dev.endpoint(), names.prodEndpoint(), production.blueVersion(), production.trafficStep(),
-        production.trafficSteps(), production.weights(), approvalGate.approval(), approvalGate.refusedDecisions(),
+        production.trafficSteps(), production.traffic(), approvalGate.approval(), approvalGate.refusedDecisions(),
         journal.alarms(), journal.events(), journal.outcome(), journal.reason(), rollback.alarmToBlueMillis(),
         lease.status(), judge.judgements(), judge.review(), judge.decisions());
   }

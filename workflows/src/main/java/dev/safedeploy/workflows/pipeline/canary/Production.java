@@ -23,7 +23,10 @@ public final class Production {
   private String liveVersion;
   private int trafficStep;
   private List<Integer> trafficSteps = List.of();
+  // The weights of the last shift: what a rollback's first round plans from.
   private Map<String, Integer> weights = Map.of();
+  // The weights the backend last reported, whatever reported them (a shift, a variant change, a describe): the status.
+  private Map<String, Integer> reported = Map.of();
   // Every variant the production endpoint has, as the backend last reported it: a shift names them all.
   private List<String> variants = List.of();
   // What exists that a rollback must undo.
@@ -42,17 +45,13 @@ public final class Production {
     boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(version);
     blueVersion = hasBlue ? prod.liveVersion() : null;
     blueModelName = hasBlue ? prod.liveModelName() : null;
-    variants = variantNames(prod.variants());
+    variants(prod.variants());
   }
 
   /** Status shows the weights the backend reports after a variant change, not what the workflow assumes. */
   public void observe(EndpointState state) {
-    variants = variantNames(state.variants());
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    if (state.variants() != null) {
-      state.variants().forEach(v -> seen.put(v.variantName(), v.weight()));
-    }
-    weights = seen;
+    variants(state.variants());
+    weights = reported;
   }
 
   /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
@@ -113,14 +112,28 @@ public final class Production {
 
   public void weights(Map<String, Integer> confirmed) {
     weights = confirmed;
+    reported = confirmed;
+  }
+
+  /**
+   * Production's weights as the backend last reported them to this run, also before the first shift and after a
+   * failure (what the status shows, never an assumption); empty before the run looked at production.
+   */
+  public Map<String, Integer> traffic() {
+    return reported;
   }
 
   public List<String> variants() {
     return variants;
   }
 
-  public void variants(List<VariantState> reported) {
-    variants = variantNames(reported);
+  public void variants(List<VariantState> state) {
+    variants = variantNames(state);
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    if (state != null) {
+      state.forEach(v -> seen.put(v.variantName(), v.weight()));
+    }
+    reported = seen;
   }
 
   public boolean greenAdded() {

@@ -95,7 +95,7 @@ public final class Rollback {
     }).run();
     if (rollbackProblem != null) {
       return new Ending(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production "
-          + production.weights());
+          + production.traffic());
     }
     return new Ending(result, restoreNote == null ? why : why + "; " + restoreNote);
   }
