@@ -44,8 +44,9 @@ import java.util.Objects;
 import org.slf4j.Logger;
 
 /**
- * The safe-deployment pipeline, stage by stage; each stage's workings live in its own package ({@code approval},
- * {@code lease}, {@code canary}, {@code monitor}, {@code rollback}; {@code journal} is what the run tells the world).
+ * The safe-deployment pipeline, stage by stage; each stage's workings live in its own package ({@code dev},
+ * {@code approval}, {@code lease}, {@code canary}, {@code monitor}, {@code rollback}; {@code journal} is what the run
+ * tells the world).
  * Deterministic: all I/O is in activities, all time from {@link Workflow}.
  *
  * <p>Change discipline: this code runs against histories recorded by earlier builds. Any change to the sequence of
