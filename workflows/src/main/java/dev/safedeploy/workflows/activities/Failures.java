@@ -1,5 +1,7 @@
 package dev.safedeploy.workflows.activities;
 
+import io.temporal.failure.ApplicationFailure;
+
 /** ApplicationFailure types adapters use for errors retrying cannot fix; the workflow maps them to outcomes. */
 public final class Failures {
 
@@ -17,4 +19,16 @@ public final class Failures {
   public static final String NOT_FOUND = "NotFound";
 
   private Failures() {}
+
+  /** The message of a failure's root cause: what an adapter said, without the Temporal wrapping around it. */
+  public static String rootMessage(Throwable t) {
+    Throwable cause = t;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ApplicationFailure af) {
+      return af.getOriginalMessage();
+    }
+    return cause.getMessage();
+  }
 }

@@ -3,6 +3,8 @@ package dev.safedeploy.workflows.pipeline;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 
 /**
@@ -10,7 +12,7 @@ import java.time.Duration;
  * within the heartbeat timeout and the retry adopts what the first attempt created; quick calls get short
  * start-to-close timeouts. Failures typed in {@link Failures} are never retried.
  */
-final class ActivityStubs {
+public final class ActivityStubs {
 
   private static final String[] NON_RETRYABLE = {
     Failures.BAD_DATA, Failures.JOB_FAILED, Failures.MODEL_LOAD_FAILED, Failures.INFRASTRUCTURE_FAILED,
@@ -21,6 +23,11 @@ final class ActivityStubs {
 
   static boolean isNonRetryable(String failureType) {
     return java.util.Arrays.asList(NON_RETRYABLE).contains(failureType);
+  }
+
+  /** A failure retrying cannot fix: the thing is not there, or the request is refused as malformed. */
+  public static boolean isPermanent(ActivityFailure e) {
+    return e.getCause() instanceof ApplicationFailure af && (af.isNonRetryable() || isNonRetryable(af.getType()));
   }
 
   static ActivityOptions heartbeating(Duration startToClose, int attempts, String summary) {

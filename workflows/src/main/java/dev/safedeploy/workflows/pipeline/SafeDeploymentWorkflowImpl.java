@@ -1,65 +1,53 @@
 package dev.safedeploy.workflows.pipeline;
 
+import static dev.safedeploy.workflows.activities.Failures.rootMessage;
+
 import dev.safedeploy.workflows.activities.AlarmActivities;
-import dev.safedeploy.workflows.activities.AlarmActivities.AlarmWatch;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineRequest;
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineResult;
 import dev.safedeploy.workflows.activities.EndpointActivities;
-import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
-import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
-import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
-import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
 import dev.safedeploy.workflows.activities.HookActivities;
-import dev.safedeploy.workflows.activities.HookActivities.HookRequest;
 import dev.safedeploy.workflows.activities.HookActivities.HookResult;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
-import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
-import dev.safedeploy.workflows.activities.MonitoringActivities.RetireRequest;
 import dev.safedeploy.workflows.activities.NotificationActivities;
 import dev.safedeploy.workflows.activities.NotificationActivities.Kind;
-import dev.safedeploy.workflows.activities.NotificationActivities.Notification;
 import dev.safedeploy.workflows.activities.TemplateActivities;
 import dev.safedeploy.workflows.activities.TemplateActivities.BuildRequest;
 import dev.safedeploy.workflows.activities.TrafficActivities;
-import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
-import dev.safedeploy.workflows.activities.TrafficActivities.TrafficState;
 import dev.safedeploy.workflows.activities.TrainingActivities;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingRequest;
 import dev.safedeploy.workflows.activities.TrainingActivities.TrainingResult;
 import dev.safedeploy.workflows.judge.JudgeActivities;
-import dev.safedeploy.workflows.judge.JudgeRequest;
-import dev.safedeploy.workflows.judge.Judgement;
-import dev.safedeploy.workflows.lease.EndpointLeaseWorkflow;
 import dev.safedeploy.workflows.lease.LeaseActivities;
-import dev.safedeploy.workflows.lease.LeaseAnswer;
-import dev.safedeploy.workflows.lease.LeaseAnswer.Verdict;
-import dev.safedeploy.workflows.lease.LeaseHolder;
-import dev.safedeploy.workflows.lease.LeaseListener;
-import dev.safedeploy.workflows.lease.LeaseRequest;
+import dev.safedeploy.workflows.pipeline.approval.ApprovalGate;
+import dev.safedeploy.workflows.pipeline.canary.Canary;
+import dev.safedeploy.workflows.pipeline.canary.CanaryJudge;
+import dev.safedeploy.workflows.pipeline.canary.CanaryWatch;
+import dev.safedeploy.workflows.pipeline.canary.Production;
+import dev.safedeploy.workflows.pipeline.dev.DevDeployment;
+import dev.safedeploy.workflows.pipeline.journal.Notifier;
+import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
+import dev.safedeploy.workflows.pipeline.lease.ProdLeaseClaim;
+import dev.safedeploy.workflows.pipeline.monitor.Monitor;
+import dev.safedeploy.workflows.pipeline.rollback.Rollback;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.CompletablePromise;
-import io.temporal.workflow.Functions;
 import io.temporal.workflow.Saga;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 
 /**
- * The safe-deployment pipeline. Deterministic: all I/O is in activities, all time from {@link Workflow}.
+ * The safe-deployment pipeline, stage by stage; each stage's workings live in its own package ({@code dev},
+ * {@code approval}, {@code lease}, {@code canary}, {@code monitor}, {@code rollback}; {@code journal} is what the run
+ * tells the world).
+ * Deterministic: all I/O is in activities, all time from {@link Workflow}.
  *
  * <p>Change discipline: this code runs against histories recorded by earlier builds. Any change to the sequence of
  * commands (activities, timers, search-attribute upserts) must be guarded with {@code Workflow.getVersion(changeId,
@@ -70,10 +58,6 @@ import org.slf4j.Logger;
 public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
 
   private static final Logger log = Workflow.getLogger(SafeDeploymentWorkflowImpl.class);
-  static final String DEV_INSTANCE_TYPE = "ml.t2.medium";
-  static final String PROD_INSTANCE_TYPE = "ml.m5.large";
-  private static final int MAX_EVENTS = 300;
-  private static final int SAMPLE_ROWS = 20;
 
   private final PipelineRequest request;
   private final ResourceNames names;
@@ -83,82 +67,26 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private final TrainingActivities training;
   private final BaselineActivities baseline;
   private final EndpointActivities endpoints;
-  private final TrafficActivities traffic;
   private final AlarmActivities alarms;
-  private final HookActivities hooks;
-  private final NotificationActivities notifications;
-  private final MonitoringActivities monitoring;
-  private final LeaseActivities leases;
-  private final JudgeActivities judge;
 
-  // What the run has seen and done; the status query reads these.
-  private Stage stage = Stage.BUILD;
-  private String step;
-  private Instant stepEndsAt;
-  private final List<StageRecord> stages = new ArrayList<>();
-  private Double validationRmse;
-  private Double liveRmse;
-  private String devEndpoint;
-  private String blueVersion;
-  private String blueModelName;
-  private String liveVersion;
-  private int trafficStep;
-  private List<Integer> trafficSteps = List.of();
-  private Map<String, Integer> weights = Map.of();
-  // Every variant the production endpoint has, as the backend last reported it: a shift names them all.
-  private List<String> prodVariants = List.of();
-  private ApprovalRecord approval;
-  private final List<ApprovalRecord> refusedDecisions = new ArrayList<>();
-  private final List<AlarmRecord> alarmRecords = new ArrayList<>();
-  private final List<String> events = new ArrayList<>();
-  private Outcome outcome;
-  private String reason;
-  private Long alarmToBlueMillis;
-
-  // Control state, set by message handlers.
-  private ApprovalDecision decision;
-  private RollbackRequest rollbackRequest;
-  private AlarmSignal firedAlarm;
-  private boolean canaryWatching;
-  private List<String> watchedAlarms = List.of();
-
-  // Compensation bookkeeping: what exists that a rollback must undo.
-  private boolean devCreated;
-  private boolean greenAdded;
-  private boolean blueRetired;
-  private AlarmWatch alarmWatch;
-
-  /** Alarms in ALARM while the run waits for approval (pushed or polled); an approval must override them. */
-  private final Map<String, AlarmSignal> approvalAlarms = new LinkedHashMap<>();
-
-  /** Alarm name -> the transition the approver overrode; only a later transition of that alarm stops the canary. */
-  private final Map<String, Instant> overriddenAlarms = new LinkedHashMap<>();
-
-  private boolean approvalAlarmsTracked;
-
-  private boolean approvalAlarmsChanged;
-
-  /** When the canary's first traffic shift took effect (the backend's clock): alarm-to-blue counts from here at most. */
-  private Instant canaryStartedAt;
-  private String modelName;
-  private boolean monitoringBegun;
+  private final StatusJournal journal;
+  private final Notifier notifier;
+  private final Interrupts interrupts;
   // Compensations registered next to the steps that need them, run in reverse (from version converging-rollback 1).
   private final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
-  private boolean blueUnrestorable;
-  private String restoreNote;
-  private String rollbackProblem;
+  private final DevDeployment dev;
+  private final ApprovalGate approvalGate;
+  private final ProdLeaseClaim lease;
+  private final Production production;
+  private final CanaryWatch watch;
+  private final CanaryJudge judge;
+  private final Canary canary;
+  private final Monitor monitor;
+  private final Rollback rollback;
 
-  // The production lease (runs from version prod-lease 1 on): asked for after approval, released on every outcome.
-  private boolean leaseAsked;
-  private boolean leaseQueued;
-  private boolean leaseReleased;
-  private LeaseAnswer leaseAnswer;
-
-  // The canary judge (runs from version canary-judge 1 on): a judgement at the end of every bake with blue beside green.
-  private final List<Judgement> judgements = new ArrayList<>();
-  private Judgement judgeReview;
-  private ApprovalDecision judgeDecision;
-  private final List<ApprovalRecord> judgeDecisions = new ArrayList<>();
+  // What the quality gate compared.
+  private Double validationRmse;
+  private Double liveRmse;
 
   @WorkflowInit
   public SafeDeploymentWorkflowImpl(PipelineRequest request) {
@@ -174,64 +102,73 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.heartbeating(Duration.ofHours(2), 3, "baseline statistics " + run));
     endpoints = Workflow.newActivityStub(EndpointActivities.class,
         ActivityStubs.heartbeating(Duration.ofHours(1), 10, "endpoints for " + run));
-    traffic = Workflow.newActivityStub(TrafficActivities.class,
+    TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 20, "shift production traffic " + run));
     alarms = Workflow.newActivityStub(AlarmActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "canary alarms " + run));
-    hooks = Workflow.newActivityStub(HookActivities.class,
+    HookActivities hooks = Workflow.newActivityStub(HookActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(10), 3, "traffic hooks " + run));
-    notifications = Workflow.newActivityStub(NotificationActivities.class,
+    NotificationActivities notifications = Workflow.newActivityStub(NotificationActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
-    monitoring = Workflow.newActivityStub(MonitoringActivities.class,
+    MonitoringActivities monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
-    judge = Workflow.newActivityStub(JudgeActivities.class,
+    JudgeActivities judges = Workflow.newActivityStub(JudgeActivities.class,
         ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"));
-    leases = Workflow.newActivityStub(LeaseActivities.class,
+    LeaseActivities leases = Workflow.newActivityStub(LeaseActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
+
+    journal = new StatusJournal(request.model(), request.version(), this::detailsBody);
+    notifier = new Notifier(notifications, journal, request.model(), request.version());
+    interrupts = new Interrupts(journal);
+    dev = new DevDeployment(request, journal, interrupts, saga, endpoints, hooks);
+    approvalGate = new ApprovalGate(request, journal, interrupts, notifier, alarms);
+    lease = new ProdLeaseClaim(request, journal, interrupts, leases);
+    production = new Production(names.variant());
+    watch = new CanaryWatch(request, journal, interrupts, approvalGate, production, alarms);
+    judge = new CanaryJudge(request, journal, interrupts, notifier, production, watch, saga, judges);
+    monitor = new Monitor(request, journal, interrupts, production, monitoring, endpoints);
+    rollback = new Rollback(request, journal, interrupts, production, watch, saga, endpoints, traffic);
+    canary = new Canary(request, journal, interrupts, production, watch, judge, saga,
+        new Canary.Compensations(rollback::restoreProduction, monitor::retire), endpoints, traffic, hooks, alarms);
   }
 
   @Override
   public PipelineResult run(PipelineRequest ignored) {
-    Workflow.registerListener(new LeaseListener() {
-      @Override
-      public void leaseAnswer(LeaseAnswer answer) {
-        onLeaseAnswer(answer);
-      }
-    });
+    lease.listen();
     try {
       return runPipeline();
     } finally {
       // Also when the run fails outright (finish released it already otherwise); a terminated run runs no code, the
       // lease workflow's liveness check frees its lease.
-      releaseProdLease();
+      lease.release();
     }
   }
 
   private PipelineResult runPipeline() {
-    Workflow.upsertTypedSearchAttributes(
-        SearchAttributes.MODEL.valueSet(request.model()), SearchAttributes.VERSION.valueSet(request.version()));
+    journal.opened();
     List<String> problems = request.problems();
     if (!problems.isEmpty()) {
       return finish(Outcome.FAILED, "invalid request: " + String.join("; ", problems));
     }
-    event("requested by " + request.requestedBy() + ", strategy " + policy.strategy()
+    journal.event("requested by " + request.requestedBy() + ", strategy " + policy.strategy()
         + (request.retrainCause() == null ? "" : "; retrain: " + request.retrainCause().description()));
     try {
       return pipeline();
     } catch (Abort abort) {
-      return rollBackAndFinish(abort.outcome, abort.getMessage());
+      return rollBackAndFinish(abort.outcome(), abort.getMessage());
     } catch (CanceledFailure cancelled) {
-      return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
+      return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + journal.stage());
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof CanceledFailure) {
-        return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + stage);
+        return rollBackAndFinish(Outcome.ROLLED_BACK, "workflow cancelled during " + journal.stage());
       }
-      return rollBackAndFinish(Outcome.FAILED, stage + " failed: " + rootMessage(failure));
+      return rollBackAndFinish(Outcome.FAILED, journal.stage() + " failed: " + rootMessage(failure));
     }
   }
 
+  /** The story: every stage in order; any {@link Abort} or failure on the way rolls back ({@link #runPipeline}). */
   private PipelineResult pipeline() {
-    enter(Stage.BUILD);
+    journal.enter(Stage.BUILD);
     var built = templates.buildTemplates(
         new BuildRequest(request.model(), request.version(), policy.strategy().name()));
     // Named alarms must exist before anything is paid for; runs recorded before this check went on without it.
@@ -242,76 +179,64 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
             + " on the backend; create it first, or leave --alarm out to use the backend's own canary alarms");
       }
     }
-    leave("validated " + built.templates().size() + " templates");
+    journal.leave("validated " + built.templates().size() + " templates");
 
-    enter(Stage.TRAIN);
-    TrainingResult trained = interruptible(() -> training.train(new TrainingRequest(names.trainingJob(),
+    journal.enter(Stage.TRAIN);
+    TrainingResult trained = interrupts.interruptible(() -> training.train(new TrainingRequest(names.trainingJob(),
         request.model(), request.version(), request.data().train(), request.data().validation(),
         request.hyperparameters(), request.requestedBy())));
     validationRmse = trained.validationRmse();
-    leave(String.format("validation:rmse %.4f after %d rounds", trained.validationRmse(), trained.rounds()));
+    journal.leave(String.format("validation:rmse %.4f after %d rounds", trained.validationRmse(), trained.rounds()));
 
-    enter(Stage.QUALITY_GATE);
+    journal.enter(Stage.QUALITY_GATE);
     ProductionState live = endpoints.describeProduction(request.model(), names.prodEndpoint());
     liveRmse = live.liveRmse();
-    liveVersion = live.liveVersion();
+    production.liveVersion(live.liveVersion());
     String gate = qualityGate(trained.validationRmse(), live);
     if (gate != null) {
       throw new Abort(Outcome.FAILED_QUALITY_GATE, gate);
     }
-    leave(liveRmse == null
+    journal.leave(liveRmse == null
         ? String.format("rmse %.4f < threshold %.2f", validationRmse, policy.rmseThreshold())
         : String.format("rmse %.4f vs live %s %.4f", validationRmse, live.liveVersion(), liveRmse));
 
-    enter(Stage.BASELINE);
-    BaselineResult stats = interruptible(() -> baseline.createBaseline(new BaselineRequest(names.baselineJob(),
-        request.model(), request.version(), request.data().baseline(), request.data().train())));
-    leave("statistics " + stats.statisticsUri());
+    journal.enter(Stage.BASELINE);
+    BaselineResult stats = interrupts.interruptible(() -> baseline.createBaseline(new BaselineRequest(
+        names.baselineJob(), request.model(), request.version(), request.data().baseline(), request.data().train())));
+    journal.leave("statistics " + stats.statisticsUri());
 
-    enter(Stage.DEPLOY_DEV);
-    modelName = endpoints.createModel(new ModelSpec(names.modelName(), request.model(), request.version(),
-        trained.artifactUri(), trained.validationRmse()));
-    devCreated = true;
-    saga.addCompensation(this::deleteDevEndpoint);
-    devEndpoint = names.devEndpoint();
-    interruptible(() -> endpoints.deployEndpoint(new EndpointSpec(names.devEndpoint(), request.model(),
-        List.of(new VariantSpec(names.variant(), modelName, request.version(), 1, 1, DEV_INSTANCE_TYPE)), false)));
-    HookResult smoke = interruptible(() -> hooks.smokeTest(new HookRequest(names.devEndpoint(), null,
-        request.data().test(), SAMPLE_ROWS, policy.maxHookLatencyMillis())));
-    if (!smoke.passed()) {
-      throw new Abort(Outcome.FAILED, "smoke test on " + names.devEndpoint() + " failed: " + smoke.reason());
-    }
-    leave("smoke test passed (" + smoke.invocations() + " invocations, p99 " + smoke.p99LatencyMillis() + " ms)");
+    journal.enter(Stage.DEPLOY_DEV);
+    HookResult smoke = dev.deploy(trained);
+    journal.leave("smoke test passed (" + smoke.invocations() + " invocations, p99 " + smoke.p99LatencyMillis()
+        + " ms)");
 
-    enter(Stage.AWAIT_APPROVAL);
-    awaitApproval(live);
-    leave("approved by " + approval.approver() + " via " + approval.via());
+    journal.enter(Stage.AWAIT_APPROVAL);
+    approvalGate.await(live, validationRmse, liveRmse);
+    journal.leave("approved by " + approvalGate.approval().approver() + " via " + approvalGate.approval().via());
 
     // One run at a time in production per endpoint; runs recorded before the lease go straight on.
     if (Workflow.getVersion("prod-lease", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      acquireProdLease();
+      lease.acquire();
     }
 
-    enter(Stage.DEPLOY_PROD);
-    deployProd();
-    leave("live at 100%" + (blueVersion == null ? " (first deployment)" : ", " + blueVersion + " retired"));
+    journal.enter(Stage.DEPLOY_PROD);
+    // Blue is read now, not before approval: a run that waited in line finds what the one before it left.
+    ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
+    if (lease.queued()) {
+      regate(prod);
+    }
+    canary.deploy(prod, dev.modelName());
+    String blue = production.blueVersion();
+    journal.leave("live at 100%" + (blue == null ? " (first deployment)" : ", " + blue + " retired"));
 
-    enter(Stage.MONITOR);
-    monitoringBegun = true;
-    var monitor = monitoring.enableMonitoring(new MonitoringRequest(request.model(), request.version(),
-        names.prodEndpoint(), names.monitoringSchedule(), stats.statisticsUri(), stats.constraintsUri(),
-        policy.driftThreshold()));
-    event("drift monitoring " + monitor.scheduleName() + ", alarm" + (monitor.driftAlarmNames() == null
-        || monitor.driftAlarmNames().size() <= 1 ? " " + monitor.driftAlarmName()
-        : "s " + monitor.driftAlarmNames()));
-    endpoints.deleteEndpoint(names.devEndpoint());
-    devCreated = false;
-    outcome = Outcome.PROMOTED;
-    reason = "promoted to production" + (blueVersion == null ? " (first deployment)" : ", replacing " + blueVersion);
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.OUTCOME.valueSet(outcome.name()));
-    notifyBestEffort(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
-    watchWindow();
-    leave("watch window over");
+    journal.enter(Stage.MONITOR);
+    monitor.begin(stats);
+    dev.retire();
+    String reason = "promoted to production" + (blue == null ? " (first deployment)" : ", replacing " + blue);
+    journal.promoted(reason);
+    notifier.notify(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
+    monitor.watchWindow();
+    journal.leave("watch window over");
     return finish(Outcome.PROMOTED, reason);
   }
 
@@ -330,484 +255,13 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     return null;
   }
 
-  private void awaitApproval(ProductionState live) {
-    Instant deadline = now().plus(policy.approvalTimeout());
-    stepEndsAt = deadline;
-    step("waiting for approval until " + deadline);
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("rmse", String.format("%.4f", validationRmse));
-    if (liveRmse != null) {
-      fields.put("liveRmse", String.format("%.4f", liveRmse));
-      fields.put("liveVersion", String.valueOf(live.liveVersion()));
-    }
-    fields.put("devEndpoint", names.devEndpoint());
-    fields.put("requestedBy", request.requestedBy());
-    if (request.retrainCause() != null) {
-      fields.put("retrainCause", request.retrainCause().description());
-    }
-    fields.put("deadline", deadline.toString());
-    // Alarms during approval are shown and block the approval; runs recorded before this went on without looking.
-    if (Workflow.getVersion("alarms-at-approval", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      awaitApprovalWatchingAlarms(deadline, fields);
-    } else {
-      awaitApprovalV0(deadline, fields);
-    }
-    stepEndsAt = null;
-    if (!decision.approve()) {
-      throw new Abort(Outcome.REJECTED, "rejected by " + decision.approver()
-          + (blank(decision.comment()) ? "" : ": " + decision.comment()));
-    }
-    notifyBestEffort(Kind.APPROVED, request.model() + " " + request.version() + " approved by "
-        + decision.approver(), Map.of());
-  }
-
-  /**
-   * Waits for the decision, sending reminders, with the policy's named alarms polled (and pushed alarm signals taken)
-   * throughout: every alarm that enters ALARM is announced to the approvers at once and refuses a plain approval.
-   */
-  private void awaitApprovalWatchingAlarms(Instant deadline, Map<String, String> fields) {
-    approvalAlarmsTracked = true;
-    boolean polling = !policy.alarmNames().isEmpty();
-    if (polling) {
-      pollApprovalAlarms();
-    }
-    approvalAlarmsChanged = false;
-    notifyBestEffort(Kind.APPROVAL_REQUESTED,
-        request.model() + " " + request.version() + " awaits approval" + alarmsNote(), withAlarms(fields));
-    int reminders = 0;
-    Instant nextReminder = now().plus(policy.reminderInterval());
-    Instant nextPoll = now().plus(policy.alarmPollInterval());
-    while (decision == null) {
-      if (!now().isBefore(deadline)) {
-        throw new Abort(Outcome.APPROVAL_TIMED_OUT,
-            "no decision within " + policy.approvalTimeout() + "; timing out counts as rejection");
-      }
-      Instant wake = earliest(deadline, nextReminder, polling ? nextPoll : deadline);
-      Workflow.await(Duration.between(now(), wake),
-          () -> decision != null || rollbackRequest != null || approvalAlarmsChanged);
-      checkRollbackRequest();
-      if (decision != null) {
-        break;
-      }
-      if (polling && !now().isBefore(nextPoll)) {
-        pollApprovalAlarms();
-        nextPoll = now().plus(policy.alarmPollInterval());
-      }
-      if (approvalAlarmsChanged) {
-        approvalAlarmsChanged = false;
-        if (!approvalAlarms.isEmpty()) {
-          notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
-              + " awaits approval" + alarmsNote(), withAlarms(fields));
-        }
-      }
-      if (!now().isBefore(nextReminder) && now().isBefore(deadline)) {
-        reminders++;
-        event("reminder " + reminders + " sent");
-        notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
-            + " still awaits approval (reminder " + reminders + ")" + alarmsNote(), withAlarms(fields));
-        nextReminder = now().plus(policy.reminderInterval());
-      }
-    }
-  }
-
-  /** The named alarms' states now; a poll that fails keeps what is known (the canary's own poll is the safety net). */
-  private void pollApprovalAlarms() {
-    List<AlarmSignal> inAlarm;
-    try {
-      inAlarm = alarms.pollAlarms(policy.alarmNames());
-    } catch (ActivityFailure e) {
-      event("alarm poll during approval failed: " + rootMessage(e));
-      return;
-    }
-    if (decision != null) {
-      // decided while the poll was out, on what was shown then; the canary's own poll judges what this found
-      return;
-    }
-    Map<String, AlarmSignal> now = new LinkedHashMap<>();
-    inAlarm.forEach(a -> now.put(a.alarmName(), a));
-    for (AlarmSignal a : now.values()) {
-      if (!approvalAlarms.containsKey(a.alarmName())) {
-        approvalAlarms.put(a.alarmName(), a);
-        approvalAlarmsChanged = true;
-        record(a, "POLL", "blocks approval");
-      }
-    }
-    approvalAlarms.keySet().removeIf(name -> {
-      if (now.containsKey(name)) {
-        return false;
-      }
-      event("alarm " + name + " no longer in ALARM");
-      return true;
-    });
-  }
-
-  private String alarmsNote() {
-    return approvalAlarms.isEmpty() ? "" : " - alarm in ALARM: " + String.join(", ", approvalAlarms.keySet())
-        + " (approving needs --override-alarms)";
-  }
-
-  private Map<String, String> withAlarms(Map<String, String> fields) {
-    if (approvalAlarms.isEmpty()) {
-      return fields;
-    }
-    Map<String, String> out = new LinkedHashMap<>(fields);
-    out.put("alarms", String.join("; ", approvalAlarms.values().stream()
-        .map(a -> a.alarmName() + (blank(a.reason()) ? "" : ": " + a.reason())).toList()));
-    return out;
-  }
-
-  private static Instant earliest(Instant a, Instant b, Instant c) {
-    Instant m = a.isBefore(b) ? a : b;
-    return m.isBefore(c) ? m : c;
-  }
-
-  private void awaitApprovalV0(Instant deadline, Map<String, String> fields) {
-    notifyBestEffort(Kind.APPROVAL_REQUESTED,
-        request.model() + " " + request.version() + " awaits approval", fields);
-    int reminders = 0;
-    while (decision == null) {
-      Duration remaining = Duration.between(now(), deadline);
-      if (remaining.isNegative() || remaining.isZero()) {
-        throw new Abort(Outcome.APPROVAL_TIMED_OUT,
-            "no decision within " + policy.approvalTimeout() + "; timing out counts as rejection");
-      }
-      Duration slice = min(remaining, policy.reminderInterval());
-      Workflow.await(slice, () -> decision != null || rollbackRequest != null);
-      checkRollbackRequest();
-      if (decision == null && now().isBefore(deadline)) {
-        reminders++;
-        event("reminder " + reminders + " sent");
-        notifyBestEffort(Kind.APPROVAL_REMINDER, request.model() + " " + request.version()
-            + " still awaits approval (reminder " + reminders + ")", fields);
-      }
-    }
-  }
-
-  private void deployProd() {
-    ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
-    if (leaseQueued) {
-      regate(prod);
-    }
-    boolean hasBlue = prod.exists() && prod.liveVersion() != null && !prod.liveVersion().equals(request.version());
-    blueVersion = hasBlue ? prod.liveVersion() : null;
-    blueModelName = hasBlue ? prod.liveModelName() : null;
-    prodVariants = variantNames(prod.variants());
-    trafficSteps = hasBlue ? policy.trafficSteps() : List.of(100);
-    event(hasBlue ? "blue is " + blueVersion + ", green is " + request.version() : "first deployment: no blue");
-
-    step("arming alarms");
-    alarmWatch = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
-        names.prodEndpoint(), names.variant(), policy.alarmNames(), policy.errorRateThreshold(),
-        policy.errorRateMinSamples());
-    saga.addCompensation(this::unwatchCanaryAlarms);
-    watchedAlarms = alarms.watchAlarms(alarmWatch);
-    canaryWatching = true;
-    event("watching alarms " + watchedAlarms);
-
-    step("adding green variant " + names.variant());
-    greenAdded = true;
-    // runs after production is restored (the saga undoes in reverse), so it knows which version serves again
-    if (Workflow.getVersion("monitoring-handover", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      saga.addCompensation(this::retireMonitoring);
-    }
-    saga.addCompensation(this::restoreProductionConverging);
-    prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-        new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1, PROD_INSTANCE_TYPE)))
-        .variants());
-    // An alarm that fired before the canary began counts if it is still in ALARM now.
-    pollAlarmsOnce();
-    checkAbort();
-
-    step("pre-traffic hook");
-    HookResult pre = hooks.preTraffic(new HookRequest(names.prodEndpoint(), names.variant(), request.data().test(),
-        SAMPLE_ROWS, policy.maxHookLatencyMillis()));
-    if (!pre.passed()) {
-      throw new Abort(Outcome.ROLLED_BACK, "pre-traffic hook failed: " + pre.reason());
-    }
-    checkAbort();
-
-    if (blueVersion != null && policy.judge().enabled() && !policy.judge().shadow().isZero()
-        && Workflow.getVersion("canary-shadow", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      shadowStep(policy.judge().shadow());
-    }
-
-    for (int i = 0; i < trafficSteps.size(); i++) {
-      int green = trafficSteps.get(i);
-      trafficStep = i + 1;
-      shift(green, "step " + trafficStep + "/" + trafficSteps.size());
-      if (green < 100) {
-        String label = (policy.strategy() == Strategy.CANARY ? "canary " : "linear ") + green + "% bake";
-        Instant bakeStart = now();
-        bake(policy.stepBake(), label);
-        if (blueVersion != null && policy.judge().enabled()
-            && Workflow.getVersion("canary-judge", Workflow.DEFAULT_VERSION, 1) >= 1) {
-          judgeStep(label, bakeStart);
-        }
-      } else if (policy.strategy() == Strategy.ALL_AT_ONCE && blueVersion != null
-          && Workflow.getVersion("all-at-once-bake", Workflow.DEFAULT_VERSION, 1) >= 1) {
-        // The one ALL_AT_ONCE step bakes like any step (--bake), blue still beside it; runs started before this
-        // change went straight to the post-traffic hook.
-        bake(policy.stepBake(), "all-at-once 100% bake");
-      }
-    }
-    step("post-traffic hook");
-    HookResult post = hooks.postTraffic(new HookRequest(names.prodEndpoint(), null, request.data().test(),
-        SAMPLE_ROWS, policy.maxHookLatencyMillis()));
-    if (!post.passed()) {
-      throw new Abort(Outcome.ROLLED_BACK, "post-traffic hook failed: " + post.reason());
-    }
-    bake(policy.finalBake(), "final bake at 100%");
-
-    canaryWatching = false;
-    alarms.unwatchAlarms(alarmWatch);
-    alarmWatch = null;
-    if (hasBlue) {
-      step("retiring blue " + blueVersion);
-      observe(endpoints.removeVariant(names.prodEndpoint(), blueVersion));
-      blueRetired = true;
-      if (removesCanaryAlarms()) {
-        AlarmWatch blues = new AlarmWatch(Workflow.getInfo().getWorkflowId(), request.model(), blueVersion,
-            names.prodEndpoint(), blueVersion, List.of());
-        quietly(() -> alarms.deleteCanaryAlarms(blues), "delete blue's canary alarms");
-      }
-    }
-    liveVersion = request.version();
-    step(null);
-  }
-
-  private void shift(int greenPercent, String label) {
-    Map<String, Integer> target = new LinkedHashMap<>();
-    if (blueVersion != null) {
-      target.put(blueVersion, 100 - greenPercent);
-    }
-    target.put(names.variant(), greenPercent);
-    wholeSet(target);
-    step("shifting " + greenPercent + "% to " + request.version() + " (" + label + ")");
-    TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), target, label));
-    weights = state.weights();
-    if (canaryStartedAt == null) {
-      canaryStartedAt = state.confirmedAt();
-    }
-    event("traffic " + weights);
-    checkAbort();
-  }
-
-  // ---- canary judge ----
-
-  /**
-   * Before any real traffic: green gets a mirrored copy of blue's live requests (clients only get blue's answers) for
-   * the shadow bake, judged with green's answers paired with blue's on the same rows. A backend that cannot mirror
-   * skips the step, saying so.
-   */
-  private void shadowStep(Duration duration) {
-    JudgeActivities.ShadowRequest shadowRequest = new JudgeActivities.ShadowRequest(names.prodEndpoint(),
-        names.variant());
-    step("mirroring live traffic to green " + request.version() + " (shadow: clients get blue's answers)");
-    JudgeActivities.ShadowState started = judge.startShadow(shadowRequest);
-    if (!started.mirroring()) {
-      event("no shadow step: " + started.note());
-      return;
-    }
-    saga.addCompensation(() -> quietly(() -> judge.stopShadow(shadowRequest), "stop shadow"));
-    Instant from = now();
-    bake(duration, "shadow bake");
-    judgeStep("shadow bake", from);
-    judge.stopShadow(shadowRequest);
-    event("shadow of green " + request.version() + " stopped");
-  }
-
-  /**
-   * Judges green against blue over the bake just ended: FAIL rolls back with the evidence as the reason, MARGINAL
-   * waits for a human decision (the same validated approval update), PASS and INCONCLUSIVE go on. A judge that cannot
-   * be reached is INCONCLUSIVE (the alarms still guard the canary), recorded with why.
-   */
-  private void judgeStep(String label, Instant from) {
-    step("judging green " + request.version() + " against blue " + blueVersion + " (" + label + ")");
-    JudgeRequest req = new JudgeRequest(names.prodEndpoint(), blueVersion, names.variant(), from, now(), label,
-        policy.judge());
-    Judgement j;
-    try {
-      j = judge.judge(req);
-    } catch (ActivityFailure e) {
-      j = Judgement.inconclusive(req, "judge failed: " + rootMessage(e));
-    }
-    judgements.add(j);
-    event(label + ": " + (j.reason() == null ? "judge " + j.verdict() : j.reason()));
-    details();
-    checkAbort();
-    if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.FAIL) {
-      throw new Abort(Outcome.ROLLED_BACK, "canary judge failed green at " + label + ": " + j.reason());
-    }
-    if (j.verdict() == dev.safedeploy.workflows.judge.Verdict.MARGINAL) {
-      awaitJudgeDecision(j);
-    }
-  }
-
-  /** A marginal judgement pauses the canary at its weights until someone decides; alarms stay watched meanwhile. */
-  private void awaitJudgeDecision(Judgement j) {
-    judgeReview = j;
-    judgeDecision = null;
-    Instant deadline = now().plus(policy.approvalTimeout());
-    stepEndsAt = deadline;
-    step("marginal judgement at " + j.step() + ": approve to go on, reject to roll back (until " + deadline + ")");
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("judgement", String.valueOf(j.verdict()));
-    fields.put("score", j.score() == null ? "-" : String.format("%.0f", j.score()));
-    fields.put("step", j.step());
-    fields.put("requestedBy", request.requestedBy());
-    fields.put("deadline", deadline.toString());
-    notifyBestEffort(Kind.APPROVAL_REQUESTED, request.model() + " " + request.version()
-        + " canary is marginal, decide: " + j.reason(), fields);
-    try {
-      while (judgeDecision == null) {
-        Duration remaining = Duration.between(now(), deadline);
-        if (remaining.isNegative() || remaining.isZero()) {
-          throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement not decided within "
-              + DurationText.format(policy.approvalTimeout()) + " (timing out counts as rejection): " + j.reason());
-        }
-        Workflow.await(min(remaining, policy.alarmPollInterval()),
-            () -> judgeDecision != null || firedAlarm != null || rollbackRequest != null);
-        checkAbort();
-        if (judgeDecision == null) {
-          pollAlarmsOnce();
-          checkAbort();
-        }
-      }
-    } finally {
-      judgeReview = null;
-      stepEndsAt = null;
-    }
-    if (!judgeDecision.approve()) {
-      throw new Abort(Outcome.ROLLED_BACK, "marginal canary judgement rejected by " + judgeDecision.approver()
-          + (blank(judgeDecision.comment()) ? "" : " (" + judgeDecision.comment() + ")") + ": " + j.reason());
-    }
-    step("marginal judgement at " + j.step() + " approved by " + judgeDecision.approver() + ", going on");
-  }
-
-  /** Names every other variant of the endpoint at 0%, so that the weights of a shift always add up to 100. */
-  private void wholeSet(Map<String, Integer> target) {
-    for (String v : prodVariants) {
-      target.putIfAbsent(v, 0);
-    }
-  }
-
-  /** Status shows the weights the backend reports after a variant change, not what the workflow assumes. */
-  private void observe(EndpointActivities.EndpointState state) {
-    prodVariants = variantNames(state.variants());
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    if (state.variants() != null) {
-      state.variants().forEach(v -> seen.put(v.variantName(), v.weight()));
-    }
-    weights = seen;
-  }
-
-  private static List<String> variantNames(List<EndpointActivities.VariantState> variants) {
-    return variants == null ? List.of() : variants.stream().map(EndpointActivities.VariantState::variantName).toList();
-  }
-
-  /** Waits, watching alarms both ways: pushed signals end the wait at once, and alarm states are polled. */
-  private void bake(Duration duration, String label) {
-    Instant end = now().plus(duration);
-    stepEndsAt = end;
-    step(label);
-    while (true) {
-      checkAbort();
-      Duration remaining = Duration.between(now(), end);
-      if (remaining.isNegative() || remaining.isZero()) {
-        break;
-      }
-      Workflow.await(min(remaining, policy.alarmPollInterval()), () -> firedAlarm != null || rollbackRequest != null);
-      checkAbort();
-      pollAlarmsOnce();
-    }
-    stepEndsAt = null;
-  }
-
-  private void pollAlarmsOnce() {
-    List<AlarmSignal> inAlarm;
-    try {
-      inAlarm = alarms.pollAlarms(watchedAlarms);
-    } catch (ActivityFailure e) {
-      // Blind is unsafe: if alarm states cannot be read, treat it as an alarm.
-      String why = "alarm poll failed: " + rootMessage(e);
-      alarmRecords.add(new AlarmRecord(null, "UNKNOWN", why, now(), now(), "POLL", "rollback"));
-      if (firedAlarm == null) {
-        firedAlarm = new AlarmSignal("alarm-poll", AlarmSignal.ALARM, why, now());
-      }
-      return;
-    }
-    for (AlarmSignal a : inAlarm) {
-      if (overridden(a)) {
-        continue;
-      }
-      if (firedAlarm == null) {
-        firedAlarm = a;
-        record(a, "POLL", "rollback");
-      } else {
-        record(a, "POLL", "noted");
-      }
-    }
-  }
-
-  private void watchWindow() {
-    if (policy.watchWindow().isZero()) {
-      return;
-    }
-    Instant end = now().plus(policy.watchWindow());
-    stepEndsAt = end;
-    step("watch window: operator rollback restores " + (blueVersion == null ? "nothing" : blueVersion)
-        + " until " + end);
-    Workflow.await(policy.watchWindow(), () -> rollbackRequest != null);
-    stepEndsAt = null;
-    if (rollbackRequest != null) {
-      ProductionState prod = endpoints.describeProduction(request.model(), names.prodEndpoint());
-      if (!request.version().equals(prod.liveVersion())) {
-        event("rollback refused: production now serves " + prod.liveVersion() + ", not " + request.version());
-        return;
-      }
-      throw new Abort(Outcome.ROLLED_BACK, operatorReason());
-    }
-    step(null);
-  }
-
-  // ---- production lease ----
-
-  /**
-   * Asks the endpoint's lease workflow for the production lease and waits for it in {@link Stage#QUEUED_FOR_PROD} while
-   * another run holds it; blue is read afresh once it is granted ({@link #deployProd}).
-   */
-  private void acquireProdLease() {
-    leaseAsked = true;
-    step("asking for the production lease of " + names.prodEndpoint());
-    leases.requestProdLease(new LeaseRequest(names.prodEndpoint(), leaseHolder(), policy.prodLease()));
-    Workflow.await(() -> leaseAnswer != null || rollbackRequest != null);
-    checkRollbackRequest();
-    if (leaseAnswer.verdict() == Verdict.REFUSED) {
-      throw new Abort(Outcome.PROD_BUSY, names.prodEndpoint() + " is busy: " + leaseAnswer.holder()
-          + " holds its production lease and policy prodLease is REFUSE; production untouched");
-    }
-    if (leaseAnswer.verdict() == Verdict.QUEUED) {
-      leaseQueued = true;
-      setStage(Stage.QUEUED_FOR_PROD, null);
-      while (leaseAnswer.verdict() != Verdict.GRANTED) {
-        LeaseAnswer seen = leaseAnswer;
-        step("queued for " + names.prodEndpoint() + " behind " + (seen.holder() == null ? "nobody" : seen.holder())
-            + ", place " + seen.position());
-        Workflow.await(() -> leaseAnswer != seen || rollbackRequest != null);
-        checkRollbackRequest();
-      }
-      leave("lease granted");
-    }
-    event("production lease of " + names.prodEndpoint() + " granted");
-  }
-
   /** After waiting in line, production may serve another version than the one the quality gate compared with. */
   private void regate(ProductionState prod) {
-    if (java.util.Objects.equals(prod.liveVersion(), liveVersion)) {
+    if (Objects.equals(prod.liveVersion(), production.liveVersion())) {
       return;
     }
-    event("while queued, production changed from " + liveVersion + " to " + prod.liveVersion());
-    liveVersion = prod.liveVersion();
+    journal.event("while queued, production changed from " + production.liveVersion() + " to " + prod.liveVersion());
+    production.liveVersion(prod.liveVersion());
     liveRmse = prod.liveRmse();
     String gate = qualityGate(validationRmse, prod);
     if (gate != null) {
@@ -815,287 +269,32 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
   }
 
-  private void onLeaseAnswer(LeaseAnswer answer) {
-    if (answer == null || !names.prodEndpoint().equals(answer.endpoint()) || !leaseAsked || leaseReleased
-        || (leaseAnswer != null && leaseAnswer.verdict() != Verdict.QUEUED)) {
-      event("lease answer ignored: " + answer);
-      return;
-    }
-    leaseAnswer = answer;
-    event("lease " + answer.verdict() + (answer.verdict() == Verdict.GRANTED ? ""
-        : ", held by " + answer.holder() + (answer.position() > 0 ? ", place " + answer.position() : "")));
-  }
-
-  /** Leaves the line or gives the lease back; detached, so that a cancelled run still does it. */
-  private void releaseProdLease() {
-    if (!leaseAsked || leaseReleased) {
-      return;
-    }
-    leaseReleased = true;
-    Workflow.newDetachedCancellationScope(() -> {
-      try {
-        Workflow.newExternalWorkflowStub(EndpointLeaseWorkflow.class,
-            EndpointLeaseWorkflow.workflowId(names.prodEndpoint())).release(leaseHolder());
-        event("production lease of " + names.prodEndpoint() + " released");
-      } catch (SignalExternalWorkflowException e) {
-        event("production lease of " + names.prodEndpoint() + ": lease workflow gone, nothing to release");
-      }
-    }).run();
-  }
-
-  private LeaseHolder leaseHolder() {
-    return new LeaseHolder(Workflow.getInfo().getWorkflowId(), request.model(), request.version());
-  }
-
-  private ProdLease prodLease() {
-    if (!leaseAsked) {
-      return null;
-    }
-    String endpoint = names.prodEndpoint();
-    if (leaseReleased) {
-      return new ProdLease(endpoint, ProdLease.State.RELEASED, null, null, 0);
-    }
-    if (leaseAnswer == null) {
-      return new ProdLease(endpoint, ProdLease.State.ASKED, null, null, 0);
-    }
-    ProdLease.State state = switch (leaseAnswer.verdict()) {
-      case GRANTED -> ProdLease.State.HELD;
-      case QUEUED -> ProdLease.State.QUEUED;
-      case REFUSED -> ProdLease.State.REFUSED;
-    };
-    LeaseHolder h = leaseAnswer.holder();
-    return new ProdLease(endpoint, state, h == null ? null : h.workflowId(), h == null ? null : h.version(),
-        leaseAnswer.position());
-  }
-
-  // ---- rollback ----
-
-  /**
-   * Undoes what the run did and finishes: the outcome stands when production is back (the reason says which version
-   * serves when blue was gone); when the rollback could not converge the run ends FAILED and says what is left.
-   */
   private PipelineResult rollBackAndFinish(Outcome result, String why) {
-    if (Workflow.getVersion("converging-rollback", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      compensate(why); // runs recorded before: one try, a failing step fails the run
-      return finish(result, why);
-    }
-    Workflow.newDetachedCancellationScope(() -> {
-      setStage(Stage.ROLLBACK, why);
-      canaryWatching = false;
-      try {
-        saga.compensate();
-      } catch (Saga.CompensationException e) {
-        // each compensation records its own failure; this is a bug guard, never a reason to end without an outcome
-        event("compensation failed: " + rootMessage(e));
-      }
-    }).run();
-    if (rollbackProblem != null) {
-      return finish(Outcome.FAILED, why + "; rollback incomplete: " + rollbackProblem + "; production " + weights);
-    }
-    return finish(result, restoreNote == null ? why : why + "; " + restoreNote);
+    Rollback.Ending ending = rollback.undo(result, why, dev::delete);
+    return finish(ending.outcome(), ending.reason());
   }
 
-  /** Undoes what the run did, blue first. Runs detached so that cancelling the workflow cannot stop it. */
-  private void compensate(String why) {
-    Workflow.newDetachedCancellationScope(() -> {
-      setStage(Stage.ROLLBACK, why);
-      canaryWatching = false;
-      try {
-        restoreProduction();
-      } catch (TemporalFailure e) {
-        event("rollback of production failed: " + rootMessage(e));
-        throw e;
-      } finally {
-        if (alarmWatch != null) {
-          quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
-        }
-        if (devCreated) {
-          quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
-          event("dev endpoint " + names.devEndpoint() + " deleted");
-        }
-      }
-    }).run();
+  private PipelineResult finish(Outcome result, String why) {
+    lease.release();
+    journal.finish(result, why);
+    if (result != Outcome.PROMOTED) {
+      Kind kind = switch (result) {
+        case REJECTED, APPROVAL_TIMED_OUT -> Kind.REJECTED;
+        case ROLLED_BACK -> Kind.ROLLED_BACK;
+        default -> Kind.FAILED;
+      };
+      Workflow.newDetachedCancellationScope(() -> notifier.notify(kind,
+          request.model() + " " + request.version() + ": " + result + " — " + why, Map.of())).run();
+    }
+    log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
+    return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
+        validationRmse, liveRmse, production.liveVersion(), production.traffic(), rollback.alarmToBlueMillis(),
+        approvalGate.approval(), journal.stages());
   }
 
-  private void restoreProduction() {
-    if (!greenAdded) {
-      return;
-    }
-    if (blueVersion != null) {
-      if (blueRetired) {
-        step("restoring blue " + blueVersion);
-        prodVariants = variantNames(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants());
-      }
-      step("100% back to blue " + blueVersion);
-      Map<String, Integer> back = new LinkedHashMap<>();
-      back.put(blueVersion, 100);
-      back.put(names.variant(), 0);
-      wholeSet(back);
-      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), back, "rollback"));
-      weights = Map.of(blueVersion, 100);
-      liveVersion = blueVersion;
-      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
-        alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
-      }
-      event("traffic 100% on blue " + blueVersion
-          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
-      step("tearing down green " + request.version());
-      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-    } else {
-      step("tearing down green " + request.version() + " (no previous version to restore)");
-      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-      liveVersion = null;
-      event("no previous version: production endpoint " + names.prodEndpoint() + " removed");
-    }
-    greenAdded = false;
-  }
-
-  // ---- converging rollback (compensations, run in reverse by the saga) ----
-
-  private static final int ROLLBACK_ROUNDS = 8;
-
-  /**
-   * Puts production back until it is back. The first round plans from what the backend last reported to this run (no
-   * extra call between an alarm and blue); every later round reads the endpoint afresh, so a step that failed (after
-   * its activity's own retries) is tried again against the real state. Blue is put back if gone; if it cannot be,
-   * the best surviving version serves; green is removed in every case.
-   */
-  private void restoreProductionConverging() {
-    if (!greenAdded) {
-      return;
-    }
-    Duration pause = Duration.ofSeconds(10);
-    for (int round = 1; ; round++) {
-      boolean permanent;
-      try {
-        restoreOnce(round == 1 && prodVariants.contains(names.variant()) ? knownVariants()
-            : endpoints.describeProduction(request.model(), names.prodEndpoint()).variants());
-        greenAdded = false;
-        rollbackProblem = null;
-        return;
-      } catch (ActivityFailure e) {
-        permanent = isPermanent(e);
-        rollbackProblem = rootMessage(e);
-        event("rollback round " + round + " failed: " + rollbackProblem);
-      }
-      if (round == ROLLBACK_ROUNDS) {
-        rollbackProblem = ROLLBACK_ROUNDS + " rounds failed, last: " + rollbackProblem;
-        return;
-      }
-      if (!permanent) {
-        // retrying could not fix it within the activity's attempts: give the backend time before the next round
-        step("rollback round " + (round + 1) + " in " + DurationText.format(pause));
-        Workflow.sleep(pause);
-        pause = min(pause.multipliedBy(2), Duration.ofMinutes(5));
-      }
-    }
-  }
-
-  /** The production variants as the backend last reported them to this run (weights from the last shift). */
-  private List<EndpointActivities.VariantState> knownVariants() {
-    return prodVariants.stream().map(v -> new EndpointActivities.VariantState(v, null, v, weights.getOrDefault(v, 0)))
-        .toList();
-  }
-
-  private void restoreOnce(List<EndpointActivities.VariantState> variants) {
-    if (blueVersion != null && !RestorePlan.has(variants, blueVersion) && !blueUnrestorable) {
-      step("restoring blue " + blueVersion);
-      try {
-        variants = endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
-            new VariantSpec(blueVersion, blueModelName, blueVersion, 0, 1, PROD_INSTANCE_TYPE))).variants();
-      } catch (ActivityFailure e) {
-        if (!isPermanent(e)) {
-          throw e;
-        }
-        blueUnrestorable = true;
-        event("blue " + blueVersion + " cannot be restored: " + rootMessage(e));
-      }
-    }
-    prodVariants = variantNames(variants);
-    RestorePlan plan = RestorePlan.of(variants, blueVersion, names.variant());
-    if (plan.target() != null && !plan.weights().isEmpty()) {
-      step("100% back to " + (plan.target().equals(blueVersion) ? "blue " : "surviving version ") + plan.target());
-      TrafficState state = traffic.shiftTraffic(new TrafficShift(names.prodEndpoint(), plan.weights(), "rollback"));
-      weights = state.weights();
-      if (firedAlarm != null && firedAlarm.transitionedAt() != null && state.confirmedAt() != null) {
-        alarmToBlueMillis = Duration.between(alarmClockStart(), state.confirmedAt()).toMillis();
-      }
-      event("traffic 100% on " + plan.target()
-          + (alarmToBlueMillis == null ? "" : " (" + alarmToBlueMillis + " ms after the alarm)"));
-    }
-    liveVersion = plan.target();
-    if (plan.target() != null && !plan.target().equals(blueVersion)) {
-      restoreNote = (blueVersion == null ? "" : "blue " + blueVersion + " was gone: ") + "restored " + plan.target()
-          + ", the best surviving version";
-    }
-    if (plan.greenPresent()) {
-      step("tearing down green " + request.version());
-      observe(endpoints.removeVariant(names.prodEndpoint(), names.variant()));
-    }
-    if (plan.target() == null) {
-      weights = Map.of();
-      restoreNote = blueVersion == null ? null
-          : "blue " + blueVersion + " was gone and no other version survives: production endpoint "
-              + names.prodEndpoint() + " removed with green";
-      event("nothing left to serve: production endpoint " + names.prodEndpoint() + " removed");
-    }
-  }
-
-  /** An alarm that fired before the canary's traffic counts from the canary's start: the wait was not the rollback's. */
-  private Instant alarmClockStart() {
-    Instant t = firedAlarm.transitionedAt();
-    return canaryStartedAt != null && canaryStartedAt.isAfter(t) ? canaryStartedAt : t;
-  }
-
-  private void unwatchCanaryAlarms() {
-    if (alarmWatch != null) {
-      quietly(() -> alarms.unwatchAlarms(alarmWatch), "unwatch alarms");
-      // green leaves production: its own alarms go with it (reconcile finds those of runs before this change)
-      if (!greenAdded && removesCanaryAlarms()) {
-        AlarmWatch green = alarmWatch;
-        quietly(() -> alarms.deleteCanaryAlarms(green), "delete green's canary alarms");
-      }
-    }
-  }
-
-  /** The backend's default canary alarms are this run's to remove; named policy alarms are not. */
-  private boolean removesCanaryAlarms() {
-    return policy.alarmNames().isEmpty()
-        && Workflow.getVersion("remove-canary-alarms", Workflow.DEFAULT_VERSION, 1) >= 1;
-  }
-
-  /**
-   * This version's drift schedule goes when it stops being live after its monitoring began (a rollback in the watch
-   * window); the version serving again gets its schedule back, so production keeps exactly one.
-   */
-  private void retireMonitoring() {
-    if (!monitoringBegun) {
-      return;
-    }
-    ResourceNames restored = liveVersion == null || liveVersion.equals(request.version()) ? null
-        : new ResourceNames(request.model(), liveVersion);
-    quietly(() -> {
-      monitoring.retireMonitoring(new RetireRequest(request.model(), request.version(), names.prodEndpoint(),
-          names.monitoringSchedule(), restored == null ? null : restored.version(),
-          restored == null ? null : restored.monitoringSchedule(), restored == null ? null : restored.baselineJob(),
-          policy.driftThreshold()));
-      event("drift monitoring " + names.monitoringSchedule() + " removed" + (restored == null ? ""
-          : ", " + restored.monitoringSchedule() + " restored"));
-    }, "retire drift monitoring");
-  }
-
-  private void deleteDevEndpoint() {
-    if (devCreated) {
-      quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
-      event("dev endpoint " + names.devEndpoint() + " deleted");
-    }
-  }
-
-  /** A failure retrying cannot fix: the thing is not there, or the request is refused as malformed. */
-  private static boolean isPermanent(ActivityFailure e) {
-    return e.getCause() instanceof ApplicationFailure af
-        && (af.isNonRetryable() || ActivityStubs.isNonRetryable(af.getType()));
+  /** What the current details show of production and the judge. */
+  private String detailsBody() {
+    return (production.traffic().isEmpty() ? "" : "\n\ntraffic: " + production.traffic()) + judge.details();
   }
 
   // ---- message handlers ----
@@ -1114,9 +313,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
   private void signalDecision(ApprovalDecision d) {
     String problem = decisionProblem(d);
     if (problem != null) {
-      refusedDecisions.add(new ApprovalRecord(d != null && d.approve(), d == null ? null : d.approver(),
-          d == null ? null : d.comment(), d == null ? "signal" : d.via(), now(), false, problem));
-      event("decision refused: " + problem);
+      approvalGate.refuse(d, problem);
       return;
     }
     accept(d);
@@ -1136,326 +333,36 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     }
   }
 
+  /** A marginal canary judgement waiting for a decision takes it; otherwise it is the approval. */
   private ApprovalRecord accept(ApprovalDecision d) {
-    if (judgeReview != null && judgeDecision == null) {
-      judgeDecision = d;
-      ApprovalRecord r = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
-      judgeDecisions.add(r);
-      event("marginal judgement at " + judgeReview.step() + " " + (d.approve() ? "approved" : "rejected") + " by "
-          + d.approver() + " via " + d.via() + (blank(d.comment()) ? "" : ": " + d.comment()));
-      return r;
-    }
-    decision = d;
-    if (d.approve() && d.overrideAlarms() && !approvalAlarms.isEmpty()) {
-      approvalAlarms.values().forEach(a -> overriddenAlarms.put(a.alarmName(), a.transitionedAt()));
-      event("alarms overridden by " + d.approver() + ": " + String.join(", ", approvalAlarms.keySet()));
-    }
-    approval = new ApprovalRecord(d.approve(), d.approver(), d.comment(), d.via(), now(), true, null);
-    event((d.approve() ? "approved" : "rejected") + " by " + d.approver() + " via " + d.via()
-        + (blank(d.comment()) ? "" : ": " + d.comment()));
-    return approval;
+    return judge.awaits() ? judge.accept(d) : approvalGate.accept(d);
   }
 
-  /** Null when the decision may be taken now, otherwise why not (shown to the caller of the update). */
   private String decisionProblem(ApprovalDecision d) {
-    if (d == null || blank(d.approver())) {
-      return "a decision needs an approver";
-    }
-    boolean judgeAwaits = judgeReview != null && judgeDecision == null;
-    if (!judgeAwaits && (stage != Stage.AWAIT_APPROVAL || decision != null)) {
-      return "run " + names.model() + "/" + names.version() + " is not awaiting approval (stage " + stage
-          + (decision != null ? ", already decided by " + decision.approver() : "") + ")";
-    }
-    if (!policy.approvers().isEmpty() && !policy.approvers().contains(d.approver())) {
-      return d.approver() + " is not an approver for this run (approvers: " + String.join(", ", policy.approvers())
-          + ")";
-    }
-    if (policy.fourEyes() && d.approver().equals(request.requestedBy())) {
-      return "four-eyes: " + d.approver() + " requested this run and cannot also decide it";
-    }
-    if (d.approve() && !d.overrideAlarms() && !approvalAlarms.isEmpty()) {
-      return "alarm in ALARM: " + String.join(", ", approvalAlarms.values().stream()
-          .map(a -> a.alarmName() + (blank(a.reason()) ? "" : " (" + a.reason() + ")")).toList())
-          + "; approve with --override-alarms to deploy anyway";
-    }
-    return null;
+    return approvalGate.problem(d, judge.awaits());
+  }
+
+  private static String via(ApprovalDecision d, String fallback) {
+    return d.via() == null || d.via().isBlank() ? fallback : d.via();
   }
 
   @Override
   public void alarm(AlarmSignal a) {
-    String problem = a == null ? "empty alarm signal" : a.problem();
-    if (problem != null) {
-      alarmRecords.add(new AlarmRecord(a == null ? null : a.alarmName(), a == null ? null : a.state(), problem,
-          a == null ? null : a.transitionedAt(), now(), "SIGNAL", "ignored: malformed"));
-      event("malformed alarm signal ignored: " + problem);
-      return;
-    }
-    if (!a.signalsAlarm()) {
-      if (approvalAlarms.remove(a.alarmName()) != null) {
-        record(a, "SIGNAL", "no longer blocks approval");
-        return;
-      }
-      record(a, "SIGNAL", "noted");
-      return;
-    }
-    if (!canaryWatching && approvalAlarmsTracked && stage == Stage.AWAIT_APPROVAL && decision == null) {
-      approvalAlarms.put(a.alarmName(), a);
-      approvalAlarmsChanged = true;
-      record(a, "SIGNAL", "blocks approval");
-      return;
-    }
-    if (!canaryWatching) {
-      // Before the canary: re-checked by poll when it starts. After it: nothing to roll back automatically.
-      record(a, "SIGNAL", stage.compareTo(Stage.DEPLOY_PROD) <= 0 && !greenAdded
-          ? "noted: checked by poll when the canary starts" : "ignored: not watching");
-      return;
-    }
-    if (!watchedAlarms.isEmpty() && !watchedAlarms.contains(a.alarmName())) {
-      record(a, "SIGNAL", "ignored: not a watched alarm");
-      return;
-    }
-    if (overridden(a)) {
-      record(a, "SIGNAL", "ignored: overridden at approval");
-      return;
-    }
-    if (firedAlarm == null) {
-      firedAlarm = a;
-      record(a, "SIGNAL", "rollback");
-    } else {
-      record(a, "SIGNAL", "noted");
-    }
+    watch.onSignal(a);
   }
 
   @Override
   public void rollback(RollbackRequest r) {
-    if (r == null || blank(r.operator())) {
-      event("rollback request without operator ignored");
-      return;
-    }
-    if (rollbackRequest == null) {
-      rollbackRequest = r;
-      event("rollback requested by " + r.operator() + (blank(r.reason()) ? "" : ": " + r.reason()));
-    }
+    interrupts.requestRollback(r);
   }
 
   @Override
   public PipelineStatus status() {
     return new PipelineStatus(Workflow.getInfo().getWorkflowId(), request.model(), request.version(),
-        request.requestedBy(), stage, step, stepEndsAt, List.copyOf(stages), validationRmse, liveRmse, devEndpoint,
-        names.prodEndpoint(), blueVersion, trafficStep, trafficSteps, weights, approval,
-        List.copyOf(refusedDecisions), List.copyOf(alarmRecords), List.copyOf(events), outcome, reason,
-        alarmToBlueMillis, prodLease(), List.copyOf(judgements), judgeReview, List.copyOf(judgeDecisions));
-  }
-
-  // ---- helpers ----
-
-  /**
-   * Runs a long activity so that an operator rollback does not wait for it: the activity is cancelled and the run goes
-   * straight to compensation (the adapters' create-or-adopt makes a later retry safe).
-   */
-  private <R> R interruptible(Functions.Func<R> call) {
-    checkRollbackRequest();
-    CompletablePromise<R> result = Workflow.newPromise();
-    CancellationScope scope = Workflow.newCancellationScope(() -> result.completeFrom(Async.function(call)));
-    scope.run();
-    Workflow.await(() -> result.isCompleted() || rollbackRequest != null);
-    if (!result.isCompleted()) {
-      scope.cancel();
-      checkRollbackRequest();
-    }
-    return result.get();
-  }
-
-  private void checkAbort() {
-    if (firedAlarm != null) {
-      throw new Abort(Outcome.ROLLED_BACK, "alarm " + firedAlarm.alarmName() + " in ALARM"
-          + (blank(firedAlarm.reason()) ? "" : ": " + firedAlarm.reason()));
-    }
-    checkRollbackRequest();
-  }
-
-  private void checkRollbackRequest() {
-    if (rollbackRequest != null) {
-      throw new Abort(Outcome.ROLLED_BACK, operatorReason());
-    }
-  }
-
-  private String operatorReason() {
-    return "operator rollback by " + rollbackRequest.operator()
-        + (blank(rollbackRequest.reason()) ? "" : ": " + rollbackRequest.reason());
-  }
-
-  private void enter(Stage next) {
-    setStage(next, null);
-  }
-
-  private void setStage(Stage next, String note) {
-    closeStage(null);
-    stage = next;
-    step = null;
-    stepEndsAt = null;
-    stages.add(new StageRecord(next, now(), null, note));
-    event("stage " + next + (note == null ? "" : ": " + note));
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(next.name()));
-    details();
-  }
-
-  private void leave(String note) {
-    closeStage(note);
-    details();
-  }
-
-  private void closeStage(String note) {
-    if (stages.isEmpty()) {
-      return;
-    }
-    StageRecord last = stages.get(stages.size() - 1);
-    if (last.endedAt() == null) {
-      Instant end = now();
-      stages.set(stages.size() - 1, new StageRecord(last.stage(), last.startedAt(), end,
-          note == null ? last.note() : note));
-      Workflow.getMetricsScope().tagged(Map.of("stage", last.stage().name()))
-          .timer("safedeploy_stage_duration").record(com.uber.m3.util.Duration.ofMillis(
-              Duration.between(last.startedAt(), end).toMillis()));
-      if (last.stage() == Stage.AWAIT_APPROVAL) {
-        Workflow.getMetricsScope().timer("safedeploy_approval_wait").record(com.uber.m3.util.Duration.ofMillis(
-            Duration.between(last.startedAt(), end).toMillis()));
-      }
-    }
-  }
-
-  private void step(String what) {
-    step = what;
-    if (what != null) {
-      event(what);
-    }
-    details();
-  }
-
-  private void details() {
-    StringBuilder md = new StringBuilder();
-    md.append("**").append(request.model()).append(' ').append(request.version()).append("** — stage `")
-        .append(stage).append('`');
-    if (step != null) {
-      md.append(": ").append(step);
-    }
-    if (!weights.isEmpty()) {
-      md.append("\n\ntraffic: ").append(weights);
-    }
-    for (Judgement j : judgements) {
-      md.append("\n\njudge, ").append(j.step()).append(": **").append(j.verdict()).append("**")
-          .append(j.score() == null ? "" : String.format(" (score %.0f)", j.score()));
-    }
-    if (judgeReview != null) {
-      md.append("\n\nwaiting for a decision on the marginal judgement: ").append(judgeReview.reason());
-    }
-    if (outcome != null) {
-      md.append("\n\noutcome: **").append(outcome).append("** ").append(reason);
-    }
-    Workflow.setCurrentDetails(md.toString());
-  }
-
-  private PipelineResult finish(Outcome result, String why) {
-    releaseProdLease();
-    closeStage(null);
-    outcome = result;
-    reason = why;
-    stage = Stage.DONE;
-    stages.add(new StageRecord(Stage.DONE, now(), now(), result + ": " + why));
-    step = null;
-    stepEndsAt = null;
-    event("outcome " + result + ": " + why);
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(Stage.DONE.name()),
-        SearchAttributes.OUTCOME.valueSet(result.name()));
-    details();
-    Workflow.getMetricsScope().tagged(Map.of("outcome", result.name())).counter("safedeploy_pipelines").inc(1);
-    if (result == Outcome.ROLLED_BACK) {
-      Workflow.getMetricsScope().counter("safedeploy_rollbacks").inc(1);
-    }
-    if (result != Outcome.PROMOTED) {
-      Kind kind = switch (result) {
-        case REJECTED, APPROVAL_TIMED_OUT -> Kind.REJECTED;
-        case ROLLED_BACK -> Kind.ROLLED_BACK;
-        default -> Kind.FAILED;
-      };
-      Workflow.newDetachedCancellationScope(() -> notifyBestEffort(kind,
-          request.model() + " " + request.version() + ": " + result + " — " + why, Map.of())).run();
-    }
-    log.info("{} {} finished: {} ({})", request.model(), request.version(), result, why);
-    return new PipelineResult(Workflow.getInfo().getWorkflowId(), request.model(), request.version(), result, why,
-        validationRmse, liveRmse, liveVersion, weights, alarmToBlueMillis, approval, List.copyOf(stages));
-  }
-
-  private void notifyBestEffort(Kind kind, String text, Map<String, String> fields) {
-    try {
-      notifications.notify(new Notification(kind, Workflow.getInfo().getWorkflowId(), request.model(),
-          request.version(), text, fields));
-    } catch (ActivityFailure e) {
-      event("notification " + kind + " failed: " + rootMessage(e));
-    }
-  }
-
-  private void quietly(Runnable action, String what) {
-    try {
-      action.run();
-    } catch (ActivityFailure e) {
-      event(what + " failed: " + rootMessage(e));
-    }
-  }
-
-  /** The very transition an approver overrode (a later one, or one of unknown time, is news and counts). */
-  private boolean overridden(AlarmSignal a) {
-    Instant at = overriddenAlarms.get(a.alarmName());
-    return at != null && a.transitionedAt() != null && !a.transitionedAt().isAfter(at);
-  }
-
-  private void record(AlarmSignal a, String source, String action) {
-    alarmRecords.add(new AlarmRecord(a.alarmName(), a.state(), a.reason(), a.transitionedAt(), now(), source,
-        action));
-    event("alarm " + a.alarmName() + " " + a.state() + " (" + source.toLowerCase() + "): " + action);
-  }
-
-  private void event(String text) {
-    if (events.size() >= MAX_EVENTS) {
-      events.remove(0);
-    }
-    events.add(now() + " " + text);
-  }
-
-  private static String via(ApprovalDecision d, String fallback) {
-    return blank(d.via()) ? fallback : d.via();
-  }
-
-  private static Instant now() {
-    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable cause = t;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof ApplicationFailure af) {
-      return af.getOriginalMessage();
-    }
-    return cause.getMessage();
-  }
-
-  /** Ends the pipeline early with an outcome; caught in {@link #run}, which compensates. */
-  private static final class Abort extends RuntimeException {
-    final Outcome outcome;
-
-    Abort(Outcome outcome, String reason) {
-      super(reason, null, false, false);
-      this.outcome = outcome;
-    }
+        request.requestedBy(), journal.stage(), journal.step(), journal.stepEndsAt(), journal.stages(), validationRmse,
+        liveRmse, dev.endpoint(), names.prodEndpoint(), production.blueVersion(), production.trafficStep(),
+        production.trafficSteps(), production.traffic(), approvalGate.approval(), approvalGate.refusedDecisions(),
+        journal.alarms(), journal.events(), journal.outcome(), journal.reason(), rollback.alarmToBlueMillis(),
+        lease.status(), judge.judgements(), judge.review(), judge.decisions());
   }
 }

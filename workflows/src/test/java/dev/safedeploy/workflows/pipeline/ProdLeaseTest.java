@@ -78,6 +78,14 @@ class ProdLeaseTest {
         && ("deploy-nyctaxi-" + holder).equals(s.prodLease().holderWorkflowId()) && s.prodLease().position() == place);
   }
 
+  /**
+   * Waits until the run sits in its canary bake's timer: terminating a run while one of its activities is out leaves
+   * the test server's clock locked (time would never skip again).
+   */
+  private void awaitBaking(SafeDeploymentWorkflow wf) {
+    harness.awaitStatus(wf, s -> s.stepEndsAt() != null && s.step() != null && s.step().contains("bake"));
+  }
+
   private PipelineResult result(SafeDeploymentWorkflow wf) {
     try {
       return WorkflowStub.fromTyped(wf).getResult(30, TimeUnit.SECONDS, PipelineResult.class);
@@ -228,6 +236,37 @@ class ProdLeaseTest {
     assertThat(r3.outcome()).as(r3.reason()).isEqualTo(Outcome.PROMOTED);
     assertThat(runs.get(1).status().blueVersion()).isEqualTo("v1");
     // v3's first shift names the orphaned v2 at 0%: nothing serves the terminated run's version any more.
+    assertThat(harness.backend.calls).contains("shiftTraffic nyctaxi-prod {v1=90, v3=10, v2=0}");
+    assertWeightsAlwaysWhole();
+    assertThat(harness.backend.weights(PROD)).containsEntry("v3", 100).containsEntry("v2", 0);
+    assertLeaseWorkflowEnds();
+  }
+
+  @Test
+  void holderTerminatedWithNobodyWaitingIsFoundDeadByTheNextAsker() {
+    harness = new PipelineHarness(new FakeBackend().withLive("nyctaxi", "v1", 5.0));
+    SafeDeploymentWorkflow v2 = harness.start(request("v2", policy().build()));
+    harness.awaitStage(v2, Stage.AWAIT_APPROVAL);
+    approveIntoCanary(v2);
+    awaitBaking(v2);
+
+    WorkflowStub.fromTyped(v2).terminate("operator pulled the plug");
+    assertThatThrownBy(() -> result(v2)).isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(TerminatedFailure.class);
+    // Nobody waits, so nobody has looked: the lease still names the dead run ...
+    assertThat(harness.client.newUntypedWorkflowStub(LEASE).query("state", LeaseState.class).holder().workflowId())
+        .isEqualTo("deploy-nyctaxi-v2");
+
+    // ... until the next run asks: the holder is checked at once, found ended, and the lease is the asker's.
+    SafeDeploymentWorkflow v3 = harness.start(request("v3", policy().build()));
+    harness.awaitStage(v3, Stage.AWAIT_APPROVAL);
+    approve(v3);
+    PipelineResult r3 = result(v3);
+
+    assertThat(r3.outcome()).as(r3.reason()).isEqualTo(Outcome.PROMOTED);
+    // Blue read afresh when the lease came: v1 still serves 90%, the terminated run's v2 keeps its 10% until v3's
+    // first shift names it at 0%.
+    assertThat(v3.status().blueVersion()).isEqualTo("v1");
     assertThat(harness.backend.calls).contains("shiftTraffic nyctaxi-prod {v1=90, v3=10, v2=0}");
     assertWeightsAlwaysWhole();
     assertThat(harness.backend.weights(PROD)).containsEntry("v3", 100).containsEntry("v2", 0);

@@ -1,4 +1,4 @@
-package dev.safedeploy.workflows.pipeline;
+package dev.safedeploy.workflows.pipeline.rollback;
 
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantState;
 import java.util.LinkedHashMap;
