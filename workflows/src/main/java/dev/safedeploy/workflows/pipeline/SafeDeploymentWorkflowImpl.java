@@ -35,6 +35,7 @@ import dev.safedeploy.workflows.pipeline.rollback.Rollback;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Saga;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -112,8 +113,12 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
         ActivityStubs.quick(Duration.ofSeconds(30), 3, "notify about " + run));
     MonitoringActivities monitoring = Workflow.newActivityStub(MonitoringActivities.class,
         ActivityStubs.heartbeating(Duration.ofMinutes(30), 5, "drift monitoring " + run));
+    // starting or stopping a shadow updates a SageMaker endpoint (minutes, heartbeating); a judgement is quick
+    ActivityOptions shadowing = ActivityStubs.heartbeating(Duration.ofHours(1), 5, "shadow traffic to green "
+        + request.version());
     JudgeActivities judges = Workflow.newActivityStub(JudgeActivities.class,
-        ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"));
+        ActivityStubs.quick(Duration.ofMinutes(2), 3, "judge green " + request.version() + " against blue"),
+        Map.of("StartShadow", shadowing, "StopShadow", shadowing));
     LeaseActivities leases = Workflow.newActivityStub(LeaseActivities.class,
         ActivityStubs.quick(Duration.ofSeconds(30), 10, "ask for the production lease of " + names.prodEndpoint()));
 
