@@ -118,6 +118,8 @@ public final class ConcurrencyBench {
       Stats reaction = Stats.of(reactions.values());
       Stats update = Stats.of(updateMillis);
       long notNotify = reactionCall.values().stream().filter(c -> !c.equals("notify APPROVED")).count();
+      int cache = dev.safedeploy.worker.PipelineWorker.workflowCache(
+          System.getenv(dev.safedeploy.worker.PipelineWorker.ENV_WORKFLOW_CACHE));
       return new BenchReport("concurrency")
           .put("runs", runs)
           .put("startAllMillis", (allStarted - startAll) / 1e6)
@@ -137,12 +139,14 @@ public final class ConcurrencyBench {
           .put("promoted", promoted.get())
           .put("reactionNotNotifyApproved", notNotify)
           .put("server", temporal.server().description())
+          .put("workflowCache", cache)
           .note(temporal.server() instanceof dev.safedeploy.worker.temporal.EmbeddedTemporalServer
               ? "heap is the whole process: embedded Temporal server + worker + client, after System.gc()"
               : "heap is this process: worker + client, after System.gc(); the dev server is a separate process")
           .note("reaction = decide update sent -> the run's next activity (notify APPROVED) starts; "
               + runs + " updates sent by 32 client threads at once")
-          .note("one worker with the SDK's default cache (600 workflows): runs beyond it are replayed on approval");
+          .note("one worker caching " + cache + " workflows (" + dev.safedeploy.worker.PipelineWorker.ENV_WORKFLOW_CACHE
+              + "): runs beyond it are replayed on approval");
     } finally {
       pool.shutdownNow();
     }

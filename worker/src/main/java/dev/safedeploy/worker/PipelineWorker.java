@@ -51,7 +51,7 @@ public final class PipelineWorker implements AutoCloseable {
     return new PipelineWorker(factory);
   }
 
-  static int workflowCache(String value) {
+  public static int workflowCache(String value) {
     if (value == null || value.isBlank()) {
       return DEFAULT_WORKFLOW_CACHE;
     }

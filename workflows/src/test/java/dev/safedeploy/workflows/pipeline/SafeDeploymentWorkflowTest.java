@@ -107,8 +107,11 @@ class SafeDeploymentWorkflowTest {
   @Test
   void canaryPromotesAfterBakesAndRetiresBlue() {
     FakeBackend backend = withBlue();
-    SafeDeploymentWorkflow wf = startAndApprove(backend, request("v2", DeploymentPolicy.defaults()));
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", DeploymentPolicy.defaults()));
+    assertThat(wf.status().devEndpoint()).isEqualTo("nyctaxi-dev-v2");
+    wf.decide(ApprovalDecision.approve("bob", "looks good", "cli"));
     PipelineResult result = result(wf);
+    assertThat(wf.status().devEndpoint()).as("deleted at promotion: not shown").isNull();
 
     assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
     assertThat(result.liveVersion()).isEqualTo("v2");
@@ -207,6 +210,7 @@ class SafeDeploymentWorkflowTest {
     assertThat(backend.collapsedCalls()).endsWith("smokeTest nyctaxi-dev-v2", "notify APPROVAL_REQUESTED",
         "deleteEndpoint nyctaxi-dev-v2", "notify REJECTED");
     assertThat(backend.endpoints).doesNotContainKey("nyctaxi-dev-v2");
+    assertThat(wf.status().devEndpoint()).as("deleted: not shown").isNull();
     assertThat(backend.weights(PROD)).containsExactly(Map.entry("v1", 100));
     assertThat(result.liveVersion()).isEqualTo("v1");
   }

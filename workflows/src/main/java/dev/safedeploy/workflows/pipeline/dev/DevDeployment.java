@@ -73,7 +73,7 @@ public final class DevDeployment {
     return modelName;
   }
 
-  /** The dev endpoint once the run deployed to it, for the status (null before). */
+  /** The dev endpoint while it exists, for the status (null before it is deployed and once it is deleted). */
   public String endpoint() {
     return endpoint;
   }
@@ -82,6 +82,7 @@ public final class DevDeployment {
   public void retire() {
     endpoints.deleteEndpoint(names.devEndpoint());
     created = false;
+    endpoint = null;
   }
 
   /** Compensation: the dev endpoint goes with the rolled-back version (a failure is only noted). */
@@ -89,6 +90,7 @@ public final class DevDeployment {
     if (created) {
       journal.quietly(() -> endpoints.deleteEndpoint(names.devEndpoint()), "delete dev endpoint");
       journal.event("dev endpoint " + names.devEndpoint() + " deleted");
+      endpoint = null;
     }
   }
 }
