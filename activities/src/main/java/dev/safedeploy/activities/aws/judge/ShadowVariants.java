@@ -1,8 +1,6 @@
 package dev.safedeploy.activities.aws.judge;
 
 import dev.safedeploy.activities.aws.AwsBackendConfig;
-import dev.safedeploy.activities.aws.AwsPolling;
-import dev.safedeploy.activities.aws.AwsPolling.Poll;
 import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudformation.Templates;
 import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
@@ -27,7 +25,6 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
-import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
@@ -69,7 +66,7 @@ final class ShadowVariants {
   ShadowState start(ShadowRequest request) {
     String name = request.endpoint();
     String green = request.shadowVariant();
-    DescribeEndpointResponse d = waitInService(name);
+    DescribeEndpointResponse d = endpoints.waitInService(name, config);
     DescribeEndpointConfigResponse current = describeConfig(d.endpointConfigName()).orElseThrow(() ->
         ApplicationFailure.newNonRetryableFailure("endpoint " + name + " runs config " + d.endpointConfigName()
             + ", which does not exist", Failures.STATE_MISMATCH));
@@ -152,7 +149,7 @@ final class ShadowVariants {
       return notMirroring(request, "SageMaker refused to move " + name + " onto the shadow config: " + message(e));
     }
     log.info("{}: live traffic mirrored to shadow {} (config {})", name, green, shadowConfig);
-    DescribeEndpointResponse after = waitInService(name);
+    DescribeEndpointResponse after = endpoints.waitInService(name, config);
     if (!shadowConfig.equals(after.endpointConfigName())) {
       throw ApplicationFailure.newNonRetryableFailure("endpoint " + name + " runs " + after.endpointConfigName()
           + " after moving to the shadow config " + shadowConfig + " (SageMaker rolled the update back"
@@ -167,7 +164,7 @@ final class ShadowVariants {
     if (endpoints.describe(name).isEmpty()) {
       return new ShadowState(name, green, false, "endpoint " + name + " is gone, and its shadow with it");
     }
-    DescribeEndpointResponse d = waitInService(name);
+    DescribeEndpointResponse d = endpoints.waitInService(name, config);
     Optional<DescribeEndpointConfigResponse> current = describeConfig(d.endpointConfigName());
     boolean shadowing = current.isPresent() && current.get().hasShadowProductionVariants()
         && current.get().shadowProductionVariants().stream().anyMatch(v -> v.variantName().equals(green));
@@ -184,7 +181,7 @@ final class ShadowVariants {
             + shadowConfig + ", but neither a prod stack nor the config's " + TAG_BASE + " tag says which config"
             + " to go back to", Failures.STATE_MISMATCH)));
     sageMaker.updateEndpoint(b -> b.endpointName(name).endpointConfigName(base).retainAllVariantProperties(true));
-    DescribeEndpointResponse after = waitInService(name);
+    DescribeEndpointResponse after = endpoints.waitInService(name, config);
     if (!base.equals(after.endpointConfigName())) {
       throw ApplicationFailure.newNonRetryableFailure("endpoint " + name + " runs " + after.endpointConfigName()
           + " after moving back from the shadow to " + base + (after.failureReason() == null ? ""
@@ -245,22 +242,6 @@ final class ShadowVariants {
         throw e;
       }
     }
-  }
-
-  private DescribeEndpointResponse waitInService(String name) {
-    return AwsPolling.until("endpoint " + name + " InService", config, () -> {
-      DescribeEndpointResponse d = endpoints.describe(name).orElseThrow(() -> ApplicationFailure
-          .newNonRetryableFailure("endpoint " + name + " does not exist", Failures.NOT_FOUND));
-      EndpointStatus s = d.endpointStatus();
-      if (s == EndpointStatus.IN_SERVICE) {
-        return Poll.done(d);
-      }
-      if (s == EndpointStatus.FAILED || s == EndpointStatus.OUT_OF_SERVICE || s == EndpointStatus.DELETING) {
-        throw ApplicationFailure.newNonRetryableFailure("endpoint " + name + " is " + d.endpointStatusAsString()
-            + (d.failureReason() == null ? "" : ": " + d.failureReason()), Failures.STATE_MISMATCH);
-      }
-      return Poll.waiting(d.endpointStatusAsString());
-    });
   }
 
   private static ShadowState notMirroring(ShadowRequest request, String why) {

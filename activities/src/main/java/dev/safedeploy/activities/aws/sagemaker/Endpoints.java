@@ -1,5 +1,7 @@
 package dev.safedeploy.activities.aws.sagemaker;
 
+import dev.safedeploy.activities.aws.AwsBackendConfig;
+import dev.safedeploy.activities.aws.AwsPolling;
 import dev.safedeploy.workflows.activities.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
@@ -32,6 +34,26 @@ public final class Endpoints {
       }
       throw e;
     }
+  }
+
+  /**
+   * Polls (heartbeating) until the endpoint is InService after an update; FAILED, OutOfService or Deleting end the wait
+   * as a STATE_MISMATCH with SageMaker's reason, a missing endpoint as NOT_FOUND.
+   */
+  public DescribeEndpointResponse waitInService(String name, AwsBackendConfig config) {
+    return AwsPolling.until("endpoint " + name + " InService", config, () -> {
+      DescribeEndpointResponse d = describe(name).orElseThrow(() -> ApplicationFailure
+          .newNonRetryableFailure("endpoint " + name + " does not exist", Failures.NOT_FOUND));
+      EndpointStatus s = d.endpointStatus();
+      if (s == EndpointStatus.IN_SERVICE) {
+        return AwsPolling.Poll.done(d);
+      }
+      if (s == EndpointStatus.FAILED || s == EndpointStatus.OUT_OF_SERVICE || s == EndpointStatus.DELETING) {
+        throw ApplicationFailure.newNonRetryableFailure("endpoint " + name + " is " + d.endpointStatusAsString()
+            + (d.failureReason() == null ? "" : ": " + d.failureReason()), Failures.STATE_MISMATCH);
+      }
+      return AwsPolling.Poll.waiting(d.endpointStatusAsString());
+    });
   }
 
   /** Current weights as percentages of their sum (SageMaker weights are relative), in the endpoint's variant order. */

@@ -1,8 +1,6 @@
 package dev.safedeploy.activities.aws.traffic;
 
 import dev.safedeploy.activities.aws.AwsBackendConfig;
-import dev.safedeploy.activities.aws.AwsPolling;
-import dev.safedeploy.activities.aws.AwsPolling.Poll;
 import dev.safedeploy.activities.aws.sagemaker.Endpoints;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DesiredWeightAndCapacity;
-import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 
 /**
  * The default strategy: the workflow drives the split itself with UpdateEndpointWeightsAndCapacities on the one
@@ -41,7 +38,7 @@ public class WeightsTraffic {
   public TrafficState shift(TrafficShift shift) {
     TrafficPlan.validate(shift);
     String name = shift.endpointName();
-    DescribeEndpointResponse d = waitInService(name);
+    DescribeEndpointResponse d = endpoints.waitInService(name, config);
     Map<String, Integer> wanted = new LinkedHashMap<>();
     for (String v : Endpoints.variantNames(d)) {
       wanted.put(v, 0); // a variant the shift leaves out gets no traffic
@@ -59,7 +56,7 @@ public class WeightsTraffic {
           .desiredWeight((float) w).build()));
       sageMaker.updateEndpointWeightsAndCapacities(b -> b.endpointName(name).desiredWeightsAndCapacities(desired));
       log.info("shifting {} to {} ({})", name, wanted, shift.reason());
-      d = waitInService(name);
+      d = endpoints.waitInService(name, config);
     }
     Map<String, Integer> now = Endpoints.currentWeightPercents(d);
     if (!now.equals(wanted)) {
@@ -67,21 +64,5 @@ public class WeightsTraffic {
           + wanted, Failures.STATE_MISMATCH);
     }
     return new TrafficState(name, now, Instant.now());
-  }
-
-  private DescribeEndpointResponse waitInService(String name) {
-    return AwsPolling.until("endpoint " + name + " InService", config, () -> {
-      DescribeEndpointResponse d = endpoints.describe(name).orElseThrow(() -> ApplicationFailure
-          .newNonRetryableFailure("endpoint " + name + " does not exist", Failures.NOT_FOUND));
-      EndpointStatus s = d.endpointStatus();
-      if (s == EndpointStatus.IN_SERVICE) {
-        return Poll.done(d);
-      }
-      if (s == EndpointStatus.FAILED || s == EndpointStatus.OUT_OF_SERVICE || s == EndpointStatus.DELETING) {
-        throw ApplicationFailure.newNonRetryableFailure("endpoint " + name + " is " + d.endpointStatusAsString()
-            + (d.failureReason() == null ? "" : ": " + d.failureReason()), Failures.STATE_MISMATCH);
-      }
-      return Poll.waiting(d.endpointStatusAsString());
-    });
   }
 }
