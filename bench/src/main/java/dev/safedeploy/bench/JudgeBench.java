@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -165,7 +166,8 @@ public final class JudgeBench {
           .put("sameMarginalRate", rate(same, Verdict.MARGINAL))
           .put("samePassRate", rate(same, Verdict.PASS))
           .put("sameInconclusiveRate", rate(same, Verdict.INCONCLUSIVE))
-          .put("greenSamplesP50", Stats.of(greenSamples(same, worseJudged)).p50())
+          .put("greenSamplesP50", Stats.of(sampleCounts(same, worseJudged, JudgeMetric.ERROR_RATE,
+              MetricJudgement::greenSamples)).p50())
           .put("metricFailuresWorse", failures(worseJudged))
           .put("metricFailuresSame", failures(same))
           .put("shadowWorseCaughtRate", caughtRate(shadowWorse))
@@ -173,7 +175,8 @@ public final class JudgeBench {
           .put("shadowSameFalseRollbackRate", rate(shadowSame, Verdict.FAIL))
           .put("shadowSameMarginalRate", rate(shadowSame, Verdict.MARGINAL))
           .put("shadowSamePassRate", rate(shadowSame, Verdict.PASS))
-          .put("shadowPairsP50", Stats.of(pairCounts(shadowSame, shadowWorse)).p50())
+          .put("shadowPairsP50", Stats.of(sampleCounts(shadowSame, shadowWorse, JudgeMetric.PREDICTION_PAIRED,
+              MetricJudgement::blueSamples)).p50())
           .put("shadowMetricFailuresWorse", failures(shadowWorse))
           .put("shadowMetricFailuresSame", failures(shadowSame))
           .put("blueP50MillisWithoutShadow", off.p50())
@@ -313,12 +316,14 @@ public final class JudgeBench {
         || j.verdict() == Verdict.MARGINAL).count() / js.size();
   }
 
-  private static List<Long> pairCounts(List<Judgement> a, List<Judgement> b) {
+  /** One sample count per judgement of both lists that judged {@code metric}: the bench's samples per bake. */
+  private static List<Long> sampleCounts(List<Judgement> a, List<Judgement> b, JudgeMetric metric,
+      ToLongFunction<MetricJudgement> count) {
     List<Long> out = new ArrayList<>();
     for (List<Judgement> js : List.of(a, b)) {
       for (Judgement j : js) {
-        j.metrics().stream().filter(m -> m.metric() == JudgeMetric.PREDICTION_PAIRED).findFirst()
-            .ifPresent(m -> out.add(m.blueSamples()));
+        j.metrics().stream().filter(m -> m.metric() == metric).findFirst()
+            .ifPresent(m -> out.add(count.applyAsLong(m)));
       }
     }
     return out;
@@ -326,17 +331,6 @@ public final class JudgeBench {
 
   private static double rate(List<Judgement> js, Verdict v) {
     return js.isEmpty() ? 0 : (double) js.stream().filter(j -> j.verdict() == v).count() / js.size();
-  }
-
-  private static List<Long> greenSamples(List<Judgement> a, List<Judgement> b) {
-    List<Long> out = new ArrayList<>();
-    for (List<Judgement> js : List.of(a, b)) {
-      for (Judgement j : js) {
-        j.metrics().stream().filter(m -> m.metric() == JudgeMetric.ERROR_RATE).findFirst()
-            .ifPresent(m -> out.add(m.greenSamples()));
-      }
-    }
-    return out;
   }
 
   /** Per metric, in how many bakes it failed. */

@@ -178,19 +178,25 @@ class AwsBackendEndToEndTest {
     return s;
   }
 
+  /** A started real-time test server with one worker: the pipeline, the lease, and the AWS backend over moto. */
+  private static TestWorkflowEnvironment pipelineOnAws(MotoServer moto, AwsClients clients) {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    SearchAttributes.ALL.forEach(k ->
+        env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(AwsBackend.activities(moto.config(), clients).toArray());
+    EndpointLeases.register(worker, env.getWorkflowClient());
+    env.start();
+    return env;
+  }
+
   @Test
   void promoteThenCanaryAlarmRollsBack(MotoServer moto) throws Exception {
     data(moto);
     AwsClients clients = clients(moto);
-    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build())) {
-      SearchAttributes.ALL.forEach(k ->
-          env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
-      worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(AwsBackend.activities(moto.config(), clients).toArray());
-      EndpointLeases.register(worker, env.getWorkflowClient());
-      env.start();
+    try (TestWorkflowEnvironment env = pipelineOnAws(moto, clients)) {
       WorkflowClient client = env.getWorkflowClient();
 
       // v1: first deployment, straight to 100%
@@ -229,15 +235,7 @@ class AwsBackendEndToEndTest {
   void canaryJudgeRollsBackAGreenAnsweringHigher(MotoServer moto) throws Exception {
     data(moto);
     AwsClients clients = clients(moto);
-    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build())) {
-      SearchAttributes.ALL.forEach(k ->
-          env.registerSearchAttribute(k.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      Worker worker = env.newWorker(SafeDeploymentWorkflow.TASK_QUEUE);
-      worker.registerWorkflowImplementationTypes(SafeDeploymentWorkflowImpl.class);
-      worker.registerActivitiesImplementations(AwsBackend.activities(moto.config(), clients).toArray());
-      EndpointLeases.register(worker, env.getWorkflowClient());
-      env.start();
+    try (TestWorkflowEnvironment env = pipelineOnAws(moto, clients)) {
       WorkflowClient client = env.getWorkflowClient();
       assertThat(run(client, request("v1"), null).outcome()).isEqualTo(Outcome.PROMOTED);
 

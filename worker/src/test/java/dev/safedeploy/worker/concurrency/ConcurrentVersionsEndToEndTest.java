@@ -230,8 +230,8 @@ class ConcurrentVersionsEndToEndTest {
   private static PipelineResult run(WorkflowClient client, String workflowId) throws InterruptedException {
     SafeDeploymentWorkflow wf = client.newWorkflowStub(SafeDeploymentWorkflow.class, workflowId);
     boolean approved = false;
-    while (wf.status().stage() != Stage.DONE) {
-      if (!approved && wf.status().stage() == Stage.AWAIT_APPROVAL) {
+    for (Stage stage = wf.status().stage(); stage != Stage.DONE; stage = wf.status().stage()) {
+      if (!approved && stage == Stage.AWAIT_APPROVAL) {
         wf.decide(ApprovalDecision.approve("bob", "ship it", "test"));
         approved = true;
       }
