@@ -5,6 +5,7 @@ import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.judge.MetricJudgement;
+import dev.safedeploy.workflows.judge.Quantiles;
 import dev.safedeploy.workflows.judge.Verdict;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,8 +150,7 @@ public final class CanaryJudge {
   static double percentile(double[] values, double p) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    return Quantiles.nearestRank(sorted, p);
   }
 
   private static double change(double green, double blue) {

@@ -29,10 +29,15 @@ public record Quantiles(List<Double> values, long count) {
     Arrays.sort(sorted);
     List<Double> q = new ArrayList<>(STEPS + 1);
     for (int i = 0; i <= STEPS; i++) {
-      int rank = (int) Math.ceil((double) i / STEPS * sorted.length);
-      q.add(sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))]);
+      q.add(nearestRank(sorted, percentAt(i)));
     }
     return new Quantiles(q, sorted.length);
+  }
+
+  /** The nearest-rank percentile ({@code percent} in [0, 100]) of ascending, non-empty samples. */
+  public static double nearestRank(double[] sorted, double percent) {
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
   /** The percent level of quantile {@code i}. */
