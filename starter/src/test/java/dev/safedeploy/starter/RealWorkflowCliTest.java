@@ -143,6 +143,9 @@ class RealWorkflowCliTest {
         "canary 10% bake", "Mann-Whitney U", "<polyline class=\"blue\"", "<polyline class=\"green\"",
         "(900 samples)", "(100 samples)", "PROMOTED");
     assertThat(cli("bob", "report", "nyctaxi/v99", "-o", "-").exitCode()).isEqualTo(ExitCodes.UNKNOWN_RUN);
+    CliRun unwritable = cli("bob", "report", "nyctaxi/v1", "-o", dir.resolve("no/such/dir/r.html").toString());
+    assertThat(unwritable.exitCode()).as(unwritable.toString()).isEqualTo(ExitCodes.BAD_ARGUMENTS);
+    assertThat(unwritable.err()).contains("cannot write", "no/such/dir/r.html").doesNotContain("Exception");
 
     JsonNode list = awaitListed("deploy-nyctaxi-v1", "--outcome", "PROMOTED", "--model", "nyctaxi");
     assertThat(list.path("source").asText()).isEqualTo(temporal.isReal() ? "visibility-query"

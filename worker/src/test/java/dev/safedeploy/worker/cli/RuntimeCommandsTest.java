@@ -66,6 +66,14 @@ class RuntimeCommandsTest {
   }
 
   @Test
+  void aKeyDeletionWindowKmsRefusesIsABadArgumentBeforeAwsIsAsked() {
+    // KMS takes 7 to 30 days; checked before any AWS setting is read, so this needs no account
+    assertThat(cli("teardown", "taxi", "--apply", "--delete-keys", "--key-deletion-days", "3").exitCode())
+        .isEqualTo(2);
+    assertThat(cli("teardown", "taxi", "--key-deletion-days", "31").exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void enumValuesAreCaseInsensitiveAsBefore() {
     // parsed (EMBEDDED) before the help is shown; a case-sensitive parser would exit 2
     CliRun r = cli("dev", "--temporal", "EMBEDDED", "--help");
