@@ -13,6 +13,8 @@ import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.json.JsonMapping;
+import dev.safedeploy.workflows.judge.JudgeMetric;
+import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -81,6 +83,15 @@ public final class Demo {
       this(home, trips, json, temporal, temporalPort, uiPort, canaryBake, finalBake, trafficPerSecond, linger, true);
     }
   }
+
+  /**
+   * The judge with only errors critical: the loop's v3 is retrained on drifted trips precisely so that it answers
+   * differently from v1 (its median answer moved 11% in one run), so a significant answer shift is evidence for the
+   * approver (MARGINAL, which the demo accepts, saying so) rather than a rollback; the default policy, where answers
+   * are critical, rolled v3 back in some runs and not in others.
+   */
+  static final JudgePolicy DEMO_JUDGE = JudgePolicy.defaults().withMetrics(List.of(JudgeMetric.values()),
+      List.of(JudgeMetric.ERROR_RATE));
 
   /** How often drift monitoring runs in the demo (Model Monitor's hourly would outlast it). */
   static final Duration MONITORING_INTERVAL = Duration.ofSeconds(5);
@@ -282,6 +293,7 @@ public final class Demo {
         .approvers(List.of(APPROVER))
         .fourEyes(true)
         .watchWindow(Duration.ZERO)
+        .judge(DEMO_JUDGE)
         .build();
     PipelineRequest request = new PipelineRequest(MODEL, version,
         new DataLocations(uri(data.train()), uri(data.validation()), uri(data.test()), uri(data.baseline())),
