@@ -16,6 +16,7 @@ import dev.safedeploy.workflows.pipeline.ProdLease;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import io.temporal.workflow.SignalExternalWorkflowException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -103,6 +104,13 @@ public final class ProdLeaseClaim {
             .release(holder());
         journal.event("production lease of " + endpoint + " released");
       } catch (SignalExternalWorkflowException e) {
+        journal.event("production lease of " + endpoint + ": lease workflow gone, nothing to release");
+      } catch (ApplicationFailure e) {
+        // the SDK reports a signal to a workflow that has just ended (the lease ends when nobody holds or waits) as
+        // this failure type, not as SignalExternalWorkflowException: nothing is held, so nothing is left to release
+        if (e.getType() == null || !e.getType().endsWith("EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND")) {
+          throw e;
+        }
         journal.event("production lease of " + endpoint + ": lease workflow gone, nothing to release");
       }
     }).run();
