@@ -66,7 +66,25 @@ public final class TemporalDevServer implements TemporalServer {
     return pragmas;
   }
 
+  /**
+   * Starts the server. A process that dies before it answers (the CLI panics when one of the internal ports it picks
+   * for itself was taken meanwhile) is started once more, on fresh ports where they were ours to choose.
+   */
   public static TemporalDevServer start(Options options) {
+    try {
+      return startOnce(options);
+    } catch (EarlyExit first) {
+      log.warn("temporal server start-dev exited before it was ready ({}); starting it once more", first.getMessage());
+      try {
+        return startOnce(options);
+      } catch (EarlyExit second) {
+        second.addSuppressed(first);
+        throw second;
+      }
+    }
+  }
+
+  private static TemporalDevServer startOnce(Options options) {
     int port = options.port() == 0 ? Ports.free() : options.port();
     int uiPort = options.uiPort() == 0 ? Ports.free() : options.uiPort();
     List<String> command = new ArrayList<>(List.of(options.cli().toString(), "server", "start-dev",
@@ -80,11 +98,13 @@ public final class TemporalDevServer implements TemporalServer {
     }
     SearchAttributes.ALL.forEach(k -> command.addAll(List.of("--search-attribute", k.getName() + "=Keyword")));
     Process process;
+    long logStart;
     try {
       if (options.dbFile() != null) {
         Files.createDirectories(options.dbFile().toAbsolutePath().getParent());
       }
       Files.createDirectories(options.logFile().toAbsolutePath().getParent());
+      logStart = Files.exists(options.logFile()) ? Files.size(options.logFile()) : 0;
       process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logFile().toFile()))
@@ -94,7 +114,7 @@ public final class TemporalDevServer implements TemporalServer {
     }
     TemporalDevServer server = new TemporalDevServer(options, process, port, uiPort);
     try {
-      server.awaitReady();
+      server.awaitReady(logStart);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -103,16 +123,24 @@ public final class TemporalDevServer implements TemporalServer {
     return server;
   }
 
-  /** Until the frontend answers; a process that exits first (port taken, bad flag) fails with its log's tail. */
-  private void awaitReady() {
+  /** The process ended before the frontend answered. */
+  static final class EarlyExit extends IllegalStateException {
+    EarlyExit(String message) {
+      super(message);
+    }
+  }
+
+  /** Until the frontend answers; a process that exits first (port taken, bad flag) fails with what it logged. */
+  private void awaitReady(long logStart) {
     long deadline = System.nanoTime() + options.startTimeout().toNanos();
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
         .setTarget(address()).build());
     try {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("temporal server start-dev exited with " + process.exitValue()
-              + " before it was ready on " + address() + ": " + logTail());
+          throw new EarlyExit("temporal server start-dev exited with " + process.exitValue()
+              + " before it was ready on " + address() + ": " + startLog(logStart) + " (whole log: "
+              + options.logFile() + ")");
         }
         try {
           stubs.blockingStub().withDeadlineAfter(1, TimeUnit.SECONDS).getSystemInfo(
@@ -121,7 +149,7 @@ public final class TemporalDevServer implements TemporalServer {
         } catch (RuntimeException notYet) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("temporal server start-dev did not answer on " + address() + " within "
-                + options.startTimeout().toSeconds() + " s: " + logTail());
+                + options.startTimeout().toSeconds() + " s: " + startLog(logStart));
           }
           sleep(100);
         }
@@ -131,13 +159,44 @@ public final class TemporalDevServer implements TemporalServer {
     }
   }
 
-  private String logTail() {
+  /**
+   * What this start wrote to the log, shortened: a Go panic's message and its first frames come first and matter most
+   * (its goroutine dump can run to thousands of lines), then the last lines.
+   */
+  String startLog(long logStart) {
+    List<String> lines;
     try {
-      List<String> lines = Files.readAllLines(options.logFile(), StandardCharsets.UTF_8);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+      byte[] all = Files.readAllBytes(options.logFile());
+      int from = (int) Math.min(logStart, all.length);
+      lines = new String(all, from, all.length - from, StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+    return summary(lines);
+  }
+
+  static String summary(List<String> lines) {
+    int panic = -1;
+    for (int i = 0; i < lines.size() && panic < 0; i++) {
+      String l = lines.get(i);
+      if (l.startsWith("panic:") || l.startsWith("fatal error:") || l.contains("address already in use")) {
+        panic = i;
+      }
+    }
+    List<String> shown = new ArrayList<>();
+    int next = 0;
+    if (panic >= 0) {
+      next = Math.min(lines.size(), panic + 8);
+      shown.addAll(lines.subList(panic, next));
+    }
+    int lastFrom = Math.max(next, lines.size() - 5);
+    if (lastFrom < lines.size()) {
+      if (lastFrom > next && !shown.isEmpty()) {
+        shown.add("...");
+      }
+      shown.addAll(lines.subList(lastFrom, lines.size()));
+    }
+    return shown.isEmpty() ? "(it logged nothing)" : String.join(" | ", shown);
   }
 
   @Override
