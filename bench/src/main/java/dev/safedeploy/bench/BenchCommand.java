@@ -1,5 +1,6 @@
 package dev.safedeploy.bench;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,9 +62,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", description = "Pipelines started at once (default: ${DEFAULT-VALUE})")
     int runs = 1000;
 
+    @Option(names = "--bake", converter = dev.safedeploy.starter.cli.Durations.class,
+        description = "Each canary bake after approval; 0: every approved run deploys at once, inside the approval "
+            + "burst (default: ${DEFAULT-VALUE})")
+    Duration bake = Duration.ZERO;
+
+    @Option(names = "--approvers", description = "Client threads sending the approvals at once (default: "
+        + "${DEFAULT-VALUE})")
+    int approvers = 32;
+
     @Override
     BenchReport measure() throws InterruptedException {
-      return new ConcurrencyBench(runs, server).run();
+      return new ConcurrencyBench(runs, server, bake, approvers).run();
     }
   }
 
@@ -79,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--alarm-period", converter = dev.safedeploy.starter.cli.Durations.class,
         description = "Period of the canary alarms (default: ${DEFAULT-VALUE})")
-    java.time.Duration alarmPeriod;
+    Duration alarmPeriod;
 
     @Option(names = "--rate", description = "Live traffic, requests/s (default: ${DEFAULT-VALUE})")
     int rate = 50;
@@ -87,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--home", description = "Scratch directory, wiped first (default: ${DEFAULT-VALUE})")
     java.nio.file.Path home;
 
-    CanaryBench(String mode, int runs, java.time.Duration alarmPeriod) {
+    CanaryBench(String mode, int runs, Duration alarmPeriod) {
       this.mode = mode;
       this.runs = runs;
       this.alarmPeriod = alarmPeriod;
@@ -105,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
       + "-> router serves 100%% blue, p50/p99/max, cross-checked by a client polling the router.")
   static final class Rollback extends CanaryBench {
     Rollback() {
-      super("rollback", 50, java.time.Duration.ofSeconds(1));
+      super("rollback", 50, Duration.ofSeconds(1));
     }
   }
 
@@ -113,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
       + "the alarm period.")
   static final class Detection extends CanaryBench {
     Detection() {
-      super("detection", 10, java.time.Duration.ofSeconds(5));
+      super("detection", 10, Duration.ofSeconds(5));
     }
   }
 
@@ -140,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--duration", converter = dev.safedeploy.starter.cli.Durations.class,
         description = "Load per target (default: ${DEFAULT-VALUE})")
-    java.time.Duration duration = java.time.Duration.ofSeconds(10);
+    Duration duration = Duration.ofSeconds(10);
 
     @Option(names = "--no-install", negatable = false, description = "Do not apt-get nginx/wrk when missing")
     boolean noInstall;
@@ -201,7 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--iteration-time", converter = dev.safedeploy.starter.cli.Durations.class,
         description = "Length of each iteration (default: ${DEFAULT-VALUE})")
-    java.time.Duration iterationTime = java.time.Duration.ofSeconds(1);
+    Duration iterationTime = Duration.ofSeconds(1);
 
     @Override
     BenchReport measure() throws Exception {

@@ -18,10 +18,15 @@ final class BenchRequests {
 
   /** CANARY with zero-length bakes and no watch window: the run goes through every step without waiting. */
   static DeploymentPolicy zeroBakes() {
+    return bakes(Duration.ZERO);
+  }
+
+  /** Canary bakes of {@code bake} (10% and the final one), no watch window. */
+  static DeploymentPolicy bakes(Duration bake) {
     return DeploymentPolicy.builder()
         .strategy(Strategy.CANARY)
-        .bake(Duration.ZERO)
-        .finalBake(Duration.ZERO)
+        .bake(bake)
+        .finalBake(bake)
         .watchWindow(Duration.ZERO)
         .alarmPollInterval(Duration.ofSeconds(1))
         .approvalTimeout(Duration.ofHours(1))

@@ -7,6 +7,7 @@ import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import io.temporal.client.WorkflowStub;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +30,32 @@ public final class ConcurrencyBench {
   private final int runs;
 
   private final TemporalServers.Mode server;
+  private final Duration bake;
+  private final int approvers;
 
   public ConcurrencyBench(int runs, TemporalServers.Mode server) {
+    this(runs, server, Duration.ZERO, 32);
+  }
+
+  /**
+   * @param bake each canary bake after approval; zero (the worst case) has every approved run deploy to production at
+   *     once, inside the approval burst, where real bakes spread that work over minutes
+   * @param approvers client threads sending the approvals, all at once
+   */
+  public ConcurrencyBench(int runs, TemporalServers.Mode server, Duration bake, int approvers) {
     this.server = server;
     if (runs < 1 || runs > 5000) {
       throw new IllegalArgumentException("--runs must be in [1, 5000], got " + runs);
     }
+    if (bake.isNegative() || bake.compareTo(Duration.ofMinutes(4)) > 0) {
+      throw new IllegalArgumentException("--bake must be in [0, 4m], got " + bake);
+    }
+    if (approvers < 1 || approvers > 256) {
+      throw new IllegalArgumentException("--approvers must be in [1, 256], got " + approvers);
+    }
     this.runs = runs;
+    this.bake = bake;
+    this.approvers = approvers;
   }
 
   public BenchReport run() throws InterruptedException {
@@ -58,12 +78,13 @@ public final class ConcurrencyBench {
       }
     });
     ExecutorService pool = Executors.newFixedThreadPool(32, r -> new Thread(r, "bench-client"));
+    ExecutorService approving = Executors.newFixedThreadPool(approvers, r -> new Thread(r, "bench-approver"));
     try (EmbeddedPipeline temporal = EmbeddedPipeline.start(List.of(backend), server,
         "concurrency")) {
       long heapBefore = usedHeap();
       List<PipelineRequest> requests = new ArrayList<>();
       for (int i = 1; i <= runs; i++) {
-        requests.add(BenchRequests.instant(String.format("conc-%04d", i), "v1", BenchRequests.zeroBakes()));
+        requests.add(BenchRequests.instant(String.format("conc-%04d", i), "v1", BenchRequests.bakes(bake)));
       }
       long startAll = System.nanoTime();
       List<Future<?>> started = new ArrayList<>();
@@ -83,7 +104,7 @@ public final class ConcurrencyBench {
       List<Future<?>> approved = new ArrayList<>();
       long approveAll = System.nanoTime();
       for (PipelineRequest request : requests) {
-        approved.add(pool.submit(() -> {
+        approved.add(approving.submit(() -> {
           SafeDeploymentWorkflow wf = temporal.existing(request.workflowId());
           long sent = System.nanoTime();
           approvalSent.put(request.workflowId(), sent);
@@ -140,15 +161,20 @@ public final class ConcurrencyBench {
           .put("reactionNotNotifyApproved", notNotify)
           .put("server", temporal.server().description())
           .put("workflowCache", cache)
+          .put("bakeMillis", bake.toMillis())
+          .put("approvers", approvers)
           .note(temporal.server() instanceof dev.safedeploy.worker.temporal.EmbeddedTemporalServer
               ? "heap is the whole process: embedded Temporal server + worker + client, after System.gc()"
               : "heap is this process: worker + client, after System.gc(); the dev server is a separate process")
           .note("reaction = decide update sent -> the run's next activity (notify APPROVED) starts; "
-              + runs + " updates sent by 32 client threads at once")
+              + runs + " updates sent by " + approvers + " client threads at once")
+          .note(bake.isZero() ? "bakes 0: every approved run deploys to production inside the approval burst"
+              : "bakes " + bake.toSeconds() + " s: approved runs wait on the canary bake timer after the first shift")
           .note("one worker caching " + cache + " workflows (" + dev.safedeploy.worker.PipelineWorker.ENV_WORKFLOW_CACHE
               + "): runs beyond it are replayed on approval");
     } finally {
       pool.shutdownNow();
+      approving.shutdownNow();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safedeploy.worker.temporal.RealTemporal;
 import dev.safedeploy.worker.temporal.TemporalServers;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,7 +41,9 @@ class OrchestrationBenchTest {
     if (server == TemporalServers.Mode.CLI) {
       RealTemporal.cli();
     }
-    BenchReport r = new ConcurrencyBench(5, server).run();
+    BenchReport r = new ConcurrencyBench(5, server, Duration.ofSeconds(1), 2).run();
+    assertThat(r.get("bakeMillis")).isEqualTo(1000L);
+    assertThat(r.get("approvers")).isEqualTo(2);
     assertThat(r.get("promoted")).isEqualTo(5);
     assertThat(r.get("reactionNotNotifyApproved")).isEqualTo(0L);
     assertThat((Double) r.get("reactionMillisP50")).isPositive();
@@ -51,5 +54,9 @@ class OrchestrationBenchTest {
     assertThatThrownBy(() -> new OverheadBench(0, 0, TemporalServers.Mode.EMBEDDED)).hasMessageContaining("--runs");
     assertThatThrownBy(() -> new ConcurrencyBench(100_000, TemporalServers.Mode.EMBEDDED))
         .hasMessageContaining("--runs");
+    assertThatThrownBy(() -> new ConcurrencyBench(5, TemporalServers.Mode.EMBEDDED, Duration.ofHours(1), 8))
+        .hasMessageContaining("--bake");
+    assertThatThrownBy(() -> new ConcurrencyBench(5, TemporalServers.Mode.EMBEDDED, Duration.ZERO, 0))
+        .hasMessageContaining("--approvers");
   }
 }
