@@ -152,6 +152,10 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Load per target (default: ${DEFAULT-VALUE})")
     Duration duration = Duration.ofSeconds(10);
 
+    @Option(names = "--rounds", description = "Router and nginx measured this many times each, alternating which "
+        + "goes first; medians reported (default: ${DEFAULT-VALUE})")
+    int rounds = 5;
+
     @Option(names = "--no-install", negatable = false, description = "Do not apt-get nginx/wrk when missing")
     boolean noInstall;
 
@@ -160,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     BenchReport measure() throws Exception {
-      return new RouterBench(new RouterBench.Options(home, connections, duration, !noInstall), System.err).run();
+      return new RouterBench(new RouterBench.Options(home, connections, duration, !noInstall, rounds), System.err).run();
     }
   }
 

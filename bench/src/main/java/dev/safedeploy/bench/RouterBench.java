@@ -2,6 +2,7 @@ package dev.safedeploy.bench;
 
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.http.NettyServer;
 import dev.safedeploy.platform.serving.ModelServer;
 import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.workflows.pipeline.Outcome;
@@ -31,7 +32,15 @@ public final class RouterBench {
 
   static final String MODEL = "rtbench";
 
-  public record Options(Path home, int connections, Duration duration, boolean install) {}
+  /**
+   * @param rounds how many times router and nginx are measured, alternating which goes first, so that both see the
+   *     same drift in background load; the report gives the median of the per-round figures and ratios
+   */
+  public record Options(Path home, int connections, Duration duration, boolean install, int rounds) {
+    public Options(Path home, int connections, Duration duration, boolean install) {
+      this(home, connections, duration, install, 1);
+    }
+  }
 
   private final Options options;
   private final PrintStream progress;
@@ -43,6 +52,9 @@ public final class RouterBench {
     if (options.duration().isNegative() || options.duration().toSeconds() < 1
         || options.duration().toSeconds() > 120) {
       throw new IllegalArgumentException("--duration must be 1-120 s, got " + options.duration());
+    }
+    if (options.rounds() < 1 || options.rounds() > 50) {
+      throw new IllegalArgumentException("--rounds must be in [1, 50], got " + options.rounds());
     }
     this.options = options;
     this.progress = progress;
@@ -99,23 +111,50 @@ public final class RouterBench {
       // warm-up: JIT for the model servers, the router and the client; every JVM target runs compiled code
       load.run(directUri, wrk);
       load.run(routed, wrk);
-      LoadGenerator.Result r = load.run(routed, wrk);
       LoadGenerator.Result d = load.run(directUri, wrk);
+      List<LoadGenerator.Result> routerRounds = new ArrayList<>();
+      List<LoadGenerator.Result> nginxRounds = new ArrayList<>();
+      for (int round = 0; round < options.rounds(); round++) {
+        // alternate the order, so that neither target always runs right after the other's load
+        if (nginxUri != null && round % 2 == 1) {
+          nginxRounds.add(load.run(nginxUri, wrk));
+        }
+        routerRounds.add(load.run(routed, wrk));
+        if (nginxUri != null && round % 2 == 0) {
+          nginxRounds.add(load.run(nginxUri, wrk));
+        }
+      }
+      LoadGenerator.Result r = medianRound(routerRounds);
       put(report, "router9010", r);
       put(report, "direct", d);
       report.put("routerOverDirectThroughput", r.requestsPerSecond() / d.requestsPerSecond())
           .put("routerOverDirectP50", r.p50Millis() / d.p50Millis())
           .put("routerOverDirectP99", r.p99Millis() / d.p99Millis());
       if (nginxUri != null) {
-        LoadGenerator.Result n = load.run(nginxUri, wrk);
+        LoadGenerator.Result n = medianRound(nginxRounds);
         put(report, "nginx9010", n);
-        report.put("routerOverNginxThroughput", r.requestsPerSecond() / n.requestsPerSecond())
+        List<Double> throughput = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        for (int i = 0; i < routerRounds.size(); i++) {
+          throughput.add(routerRounds.get(i).requestsPerSecond() / nginxRounds.get(i).requestsPerSecond());
+          p99.add(routerRounds.get(i).p99Millis() / nginxRounds.get(i).p99Millis());
+        }
+        report.put("routerOverNginxThroughput", median(throughput))
             .put("routerOverNginxP50", r.p50Millis() / n.p50Millis())
-            .put("routerOverNginxP99", r.p99Millis() / n.p99Millis());
+            .put("routerOverNginxP99", median(p99))
+            .put("roundsRouterP99AtOrUnderNginx", p99.stream().filter(x -> x <= 1.0).count())
+            .put("routerOverNginxThroughputPerRound", rounded(throughput))
+            .put("routerOverNginxP99PerRound", rounded(p99));
       } else {
         report.put("nginx9010", "unavailable");
       }
+      report.put("rounds", options.rounds());
+      if (options.rounds() > 1) {
+        report.note("router and nginx measured " + options.rounds() + " times each, alternating which goes first; "
+            + "their figures are the per-round medians, the ratios the median of the per-round ratios");
+      }
       report.put("connections", options.connections())
+          .put("transport", NettyServer.transport())
           .put("secondsPerTarget", options.duration().toSeconds())
           .note("one CSV row per request; every target is a model server of the platform's kind (same artifact); "
               + "nginx: 1 worker process, keepalive upstreams, split_clients on $request_id")
@@ -131,6 +170,27 @@ public final class RouterBench {
       servers.forEach(ModelServer::close);
       serverThreads.shutdownNow();
     }
+  }
+
+  /** Per figure, the median over the rounds (requests and errors: summed). */
+  private static LoadGenerator.Result medianRound(List<LoadGenerator.Result> rounds) {
+    return new LoadGenerator.Result(rounds.get(0).tool(),
+        median(rounds.stream().map(LoadGenerator.Result::requestsPerSecond).toList()),
+        median(rounds.stream().map(LoadGenerator.Result::p50Millis).toList()),
+        median(rounds.stream().map(LoadGenerator.Result::p99Millis).toList()),
+        rounds.stream().mapToLong(LoadGenerator.Result::requests).sum(),
+        rounds.stream().mapToLong(LoadGenerator.Result::errors).sum());
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int m = v.length / 2;
+    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  }
+
+  private static String rounded(List<Double> values) {
+    return values.stream().map(x -> String.format(java.util.Locale.ROOT, "%.2f", x))
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   private static void put(BenchReport report, String name, LoadGenerator.Result r) {
