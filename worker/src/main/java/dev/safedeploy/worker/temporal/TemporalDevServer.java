@@ -32,6 +32,8 @@ public final class TemporalDevServer implements TemporalServer {
    * the server or of this machine's processes loses nothing (only a power cut can lose the last commits).
    */
   static final String DEFAULT_PRAGMAS = "journal_mode=wal,synchronous=normal";
+  /** Semicolon-separated KEY=JSON_VALUE dynamic config for the dev server (its --dynamic-config-value); unset: none. */
+  public static final String ENV_DYNAMIC_CONFIG = "SAFEDEPLOY_TEMPORAL_DYNAMIC_CONFIG";
 
   /**
    * @param dbFile SQLite file; null keeps state in memory (tests that do not restart)
@@ -66,6 +68,20 @@ public final class TemporalDevServer implements TemporalServer {
     return pragmas;
   }
 
+  static List<String> dynamicConfig(String setting) {
+    List<String> values = new ArrayList<>();
+    if (setting == null || setting.isBlank()) {
+      return values;
+    }
+    for (String v : setting.split(";")) {
+      if (!v.trim().matches("[A-Za-z][A-Za-z0-9_.]*=\\S.*")) {
+        throw new IllegalArgumentException(ENV_DYNAMIC_CONFIG + ": '" + v.trim() + "' is not KEY=JSON_VALUE");
+      }
+      values.add(v.trim());
+    }
+    return values;
+  }
+
   /**
    * Starts the server. A process that dies before it answers (the CLI panics when one of the internal ports it picks
    * for itself was taken meanwhile) is started once more, on fresh ports where they were ours to choose.
@@ -95,6 +111,9 @@ public final class TemporalDevServer implements TemporalServer {
       for (String pragma : sqlitePragmas(System.getenv(ENV_PRAGMAS))) {
         command.addAll(List.of("--sqlite-pragma", pragma));
       }
+    }
+    for (String value : dynamicConfig(System.getenv(ENV_DYNAMIC_CONFIG))) {
+      command.addAll(List.of("--dynamic-config-value", value));
     }
     SearchAttributes.ALL.forEach(k -> command.addAll(List.of("--search-attribute", k.getName() + "=Keyword")));
     Process process;

@@ -32,4 +32,23 @@ class TemporalDevServerPragmasTest {
     assertThatThrownBy(() -> TemporalDevServer.sqlitePragmas("synchronous=off; drop"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void dynamicConfigIsKeyJsonValuePairsSeparatedBySemicolons() {
+    assertThat(TemporalDevServer.dynamicConfig(null)).isEmpty();
+    assertThat(TemporalDevServer.dynamicConfig(" ")).isEmpty();
+    assertThat(TemporalDevServer.dynamicConfig(
+        "matching.numTaskqueueReadPartitions=1; limit.blobSize.warn=[1,2] ;frontend.x=\"a b\""))
+        .containsExactly("matching.numTaskqueueReadPartitions=1", "limit.blobSize.warn=[1,2]", "frontend.x=\"a b\"");
+  }
+
+  @Test
+  void malformedDynamicConfigIsRefusedByName() {
+    assertThatThrownBy(() -> TemporalDevServer.dynamicConfig("matching.numTaskqueueReadPartitions"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(TemporalDevServer.ENV_DYNAMIC_CONFIG)
+        .hasMessageContaining("matching.numTaskqueueReadPartitions");
+    assertThatThrownBy(() -> TemporalDevServer.dynamicConfig("=1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TemporalDevServer.dynamicConfig("a=1;;b=2")).isInstanceOf(IllegalArgumentException.class);
+  }
 }
