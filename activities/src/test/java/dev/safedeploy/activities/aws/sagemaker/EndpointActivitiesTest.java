@@ -199,6 +199,29 @@ class EndpointActivitiesTest {
     }
   }
 
+  /**
+   * Deploying the prod endpoint in a shape without one of its variants: the dropped variant is deregistered from
+   * autoscaling in an update of its own first (the conformance layer refuses removing a registered variant), and the
+   * one that stays, at weight 0 until then, gets the traffic before the config update keeps that 0.
+   */
+  @Test
+  void deployingProdWithoutAVariantDeregistersItFirst(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      String prod = V1.prodEndpoint();
+      e.addVariant(new VariantChange(prod, "taxi", variant(V1, 100)));
+      e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
+      int updatesBefore = moto.conformance.requestsOf(UpdateStackRequest.class).size();
+      EndpointState s = e.deployEndpoint(new EndpointSpec(prod, "taxi", List.of(variant(V2, 100)), false));
+      assertThat(s.variants()).containsExactly(new VariantState("v2", "taxi-v2", "v2", 100));
+      List<UpdateStackRequest> updates = moto.conformance.requestsOf(UpdateStackRequest.class);
+      assertThat(updates.size() - updatesBefore).as("autoscaling off, then the variant off").isEqualTo(2);
+      assertThat(new StackDeployer(moto.clients().cloudFormation(), moto.config()).parameters("safedeploy-taxi-prod"))
+          .containsEntry("VariantAName", "").containsEntry("VariantBName", "v2");
+    }
+  }
+
   /** Stacks made before weights left the template are updated without their old weight parameters. */
   @Test
   void legacyWeightParametersBecomeEntryWeights() {
