@@ -182,9 +182,15 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     return applyProd(model, endpointName, p);
   }
 
+  /**
+   * Deletes the endpoint's stacks, alarms and the endpoint. A dev endpoint goes once its version is promoted or rolled
+   * back: its SageMaker model goes too unless production serves it (a rolled-back version's model serves nothing
+   * any more, and running the version again registers it anew; a promoted one's is production's).
+   */
   @Override
   public void deleteEndpoint(String endpointName) {
-    for (ProdStackParameters.Slot s : new ProdStackParameters(stacks.parameters(stackName(endpointName))).occupied()) {
+    Map<String, String> params = stacks.parameters(stackName(endpointName));
+    for (ProdStackParameters.Slot s : new ProdStackParameters(params).occupied()) {
       CanaryAlarms.delete(cloudWatch, endpointName, s.variantName());
     }
     stacks.delete(stackName(endpointName) + "-monitoring");
@@ -199,6 +205,40 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
           throw e;
         }
       }
+    }
+    String devModel = params.get("SageMakerModelName"); // a dev stack's parameter (the prod stack has slots)
+    String model = params.get("ModelName");
+    if (devModel != null && !devModel.isBlank() && model != null && !servedByProduction(model, devModel)) {
+      try {
+        sageMaker.deleteModel(b -> b.modelName(devModel));
+        log.info("deleted model {}: its dev endpoint is gone and production does not serve it", devModel);
+      } catch (SageMakerException e) {
+        if (!SageMakerErrors.isNotFound(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Whether the model's prod endpoint serves {@code modelName}, by its stack or by its live config. */
+  private boolean servedByProduction(String model, String modelName) {
+    String prod = new dev.safedeploy.workflows.pipeline.ResourceNames(model, "x").prodEndpoint();
+    if (new ProdStackParameters(stacks.parameters(stackName(prod))).occupied().stream()
+        .anyMatch(s -> modelName.equals(s.modelName()))) {
+      return true;
+    }
+    Optional<DescribeEndpointResponse> d = endpoints.describe(prod);
+    if (d.isEmpty()) {
+      return false;
+    }
+    try {
+      return sageMaker.describeEndpointConfig(b -> b.endpointConfigName(d.get().endpointConfigName()))
+          .productionVariants().stream().anyMatch(v -> modelName.equals(v.modelName()));
+    } catch (SageMakerException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return false;
+      }
+      throw e;
     }
   }
 

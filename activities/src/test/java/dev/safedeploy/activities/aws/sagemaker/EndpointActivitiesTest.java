@@ -97,6 +97,29 @@ class EndpointActivitiesTest {
     }
   }
 
+  /**
+   * A dev endpoint goes when its version is promoted (production serves its model) or rolled back (nothing does):
+   * the rolled-back version's SageMaker model goes with it, a served one stays.
+   */
+  @Test
+  void aDevEndpointTakesItsModelAlongUnlessProductionServesIt(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      e.addVariant(new VariantChange(V1.prodEndpoint(), "taxi", variant(V1, 100)));
+      e.deployEndpoint(new EndpointSpec(V1.devEndpoint(), "taxi", List.of(variant(V1, 100)), false));
+      e.deployEndpoint(new EndpointSpec(V2.devEndpoint(), "taxi", List.of(variant(V2, 100)), false));
+
+      e.deleteEndpoint(V2.devEndpoint()); // v2 rolled back
+      e.deleteEndpoint(V1.devEndpoint()); // v1 promoted: production serves its model
+      assertThat(moto.clients().sageMaker().listModels(b -> b.nameContains("taxi")).models())
+          .extracting(m -> m.modelName()).containsExactly("taxi-v1");
+      e.deleteEndpoint(V2.devEndpoint()); // again: the model already gone is fine
+      assertThat(e.describeProduction("taxi", V1.prodEndpoint()).variants())
+          .containsExactly(new VariantState("v1", "taxi-v1", "v1", 100));
+    }
+  }
+
   @Test
   void prodEndpointGainsAndRetiresVariantsThroughOneStack(MotoServer moto) {
     try (ActivityTesting t = activities(moto)) {
