@@ -27,7 +27,8 @@ import java.util.Objects;
  *       {@code SAFEDEPLOY_LAMBDA_FUNCTION}, {@code SAFEDEPLOY_LAMBDA_ALIAS}, {@code SAFEDEPLOY_PRE_TRAFFIC_HOOK},
  *       {@code SAFEDEPLOY_POST_TRAFFIC_HOOK} — the outputs ApplicationName, DeploymentGroupName, FunctionName,
  *       AliasName, PreTrafficHookName, PostTrafficHookName of the api-canary stack; required in codedeploy mode (a
- *       deployment runs only the hooks its AppSpec names).</li>
+ *       deployment runs only the hooks its AppSpec names). The function and the application must be named
+ *       {@code safedeploy-*} (the stack named so), the only ones the worker role may use.</li>
  *   <li>{@code SAFEDEPLOY_TRAINING_INSTANCE_TYPE} (default {@code ml.m5.xlarge}),
  *       {@code SAFEDEPLOY_ENDPOINT_INSTANCE_TYPE} (prod, default {@code ml.m5.large}),
  *       {@code SAFEDEPLOY_DEV_INSTANCE_TYPE} (default {@code ml.t2.medium}),
@@ -104,7 +105,24 @@ public record AwsBackendConfig(
           + "SAFEDEPLOY_CODEDEPLOY_GROUP, SAFEDEPLOY_LAMBDA_FUNCTION, SAFEDEPLOY_LAMBDA_ALIAS, "
           + "SAFEDEPLOY_PRE_TRAFFIC_HOOK and SAFEDEPLOY_POST_TRAFFIC_HOOK (outputs of the api-canary stack)");
     }
+    if (trafficMode == TrafficMode.CODEDEPLOY) {
+      // templates/worker-iam.yml grants the Lambda and CodeDeploy calls on safedeploy-* only, and CloudFormation
+      // names the api-canary stack's function and application after the stack: refuse now, not with AccessDenied
+      // in the middle of a canary
+      String function = codeDeploy.functionName().trim();
+      String functionName = function.contains(":function:")
+          ? function.substring(function.indexOf(":function:") + ":function:".length()) : function;
+      if (!functionName.startsWith(NAME_PREFIX) || !codeDeploy.application().trim().startsWith(NAME_PREFIX)) {
+        throw new IllegalArgumentException("SAFEDEPLOY_LAMBDA_FUNCTION (" + function + ") and "
+            + "SAFEDEPLOY_CODEDEPLOY_APPLICATION (" + codeDeploy.application() + ") must start with " + NAME_PREFIX
+            + ": the worker role of templates/worker-iam.yml may use only those; deploy templates/api-canary.yml as "
+            + "a stack named " + NAME_PREFIX + "<model>-api");
+      }
+    }
   }
+
+  /** The names the worker role may act on (templates/worker-iam.yml): every stack and what it names after itself. */
+  public static final String NAME_PREFIX = "safedeploy-";
 
   public static AwsBackendConfig fromEnv() {
     return fromEnv(System.getenv());

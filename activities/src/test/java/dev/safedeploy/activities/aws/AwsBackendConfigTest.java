@@ -41,17 +41,34 @@ class AwsBackendConfigTest {
     Map<String, String> env = new java.util.HashMap<>(MINIMAL);
     env.putAll(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5000", "SAFEDEPLOY_S3_PREFIX", "/team/sd/",
         "SAFEDEPLOY_SNS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:sd", "SAFEDEPLOY_TRAFFIC_MODE", "CodeDeploy",
-        "SAFEDEPLOY_CODEDEPLOY_APPLICATION", "app", "SAFEDEPLOY_CODEDEPLOY_GROUP", "group",
-        "SAFEDEPLOY_LAMBDA_FUNCTION", "fn", "SAFEDEPLOY_LAMBDA_ALIAS", "live", "SAFEDEPLOY_AWS_POLL_SECONDS", "5"));
+        "SAFEDEPLOY_CODEDEPLOY_APPLICATION", "safedeploy-taxi-api-App-1", "SAFEDEPLOY_CODEDEPLOY_GROUP", "group",
+        "SAFEDEPLOY_LAMBDA_FUNCTION", "safedeploy-taxi-api-ApiFunction-1", "SAFEDEPLOY_LAMBDA_ALIAS", "live",
+        "SAFEDEPLOY_AWS_POLL_SECONDS", "5"));
     env.put("SAFEDEPLOY_PRE_TRAFFIC_HOOK", "pre");
     env.put("SAFEDEPLOY_POST_TRAFFIC_HOOK", "post");
     AwsBackendConfig c = AwsBackendConfig.fromEnv(env);
     assertThat(c.endpointOverride()).isEqualTo(URI.create("http://127.0.0.1:5000"));
     assertThat(c.s3Uri("x")).isEqualTo("s3://ml-bucket/team/sd/x");
     assertThat(c.trafficMode()).isEqualTo(AwsBackendConfig.TrafficMode.CODEDEPLOY);
-    assertThat(c.codeDeploy()).isEqualTo(new AwsBackendConfig.CodeDeployTarget("app", "group", "fn", "live", "pre",
-        "post"));
+    assertThat(c.codeDeploy()).isEqualTo(new AwsBackendConfig.CodeDeployTarget("safedeploy-taxi-api-App-1", "group",
+        "safedeploy-taxi-api-ApiFunction-1", "live", "pre", "post"));
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  /** The worker role (templates/worker-iam.yml) may use only safedeploy-* functions and CodeDeploy applications. */
+  @Test
+  void codeDeployTargetsOutsideTheWorkerRolesGrantsAreRefused() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL);
+    env.putAll(Map.of("SAFEDEPLOY_TRAFFIC_MODE", "codedeploy", "SAFEDEPLOY_CODEDEPLOY_APPLICATION", "taxi-api-App-1",
+        "SAFEDEPLOY_CODEDEPLOY_GROUP", "group", "SAFEDEPLOY_LAMBDA_FUNCTION", "taxi-api-ApiFunction-1",
+        "SAFEDEPLOY_LAMBDA_ALIAS", "live", "SAFEDEPLOY_PRE_TRAFFIC_HOOK", "pre",
+        "SAFEDEPLOY_POST_TRAFFIC_HOOK", "post"));
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(env)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must start with safedeploy-").hasMessageContaining("worker-iam.yml");
+    env.put("SAFEDEPLOY_CODEDEPLOY_APPLICATION", "safedeploy-taxi-api-App-1");
+    assertThatThrownBy(() -> AwsBackendConfig.fromEnv(env)).hasMessageContaining("taxi-api-ApiFunction-1");
+    env.put("SAFEDEPLOY_LAMBDA_FUNCTION", "arn:aws:lambda:eu-west-1:123456789012:function:safedeploy-taxi-api-Fn-1");
+    assertThat(AwsBackendConfig.fromEnv(env).codeDeploy().application()).isEqualTo("safedeploy-taxi-api-App-1");
   }
 
   @Test

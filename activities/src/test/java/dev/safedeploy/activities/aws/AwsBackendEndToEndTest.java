@@ -223,6 +223,8 @@ class AwsBackendEndToEndTest {
           .extracting(v -> v.variantName() + "=" + v.currentWeight()).containsExactly("v1=100.0");
       assertThat(moto.clients().cloudWatch().describeAlarms(b -> b.alarmNamePrefix("taxi-prod-v2")).metricAlarms())
           .as("the rolled-back variant's alarms are gone with it").isEmpty();
+      assertThat(sm.listModels(b -> b.nameContains("taxi")).models()).extracting(m -> m.modelName())
+          .as("the rolled-back version's model is gone, the live one's stays").containsExactly("taxi-v1");
     }
   }
 

@@ -12,6 +12,12 @@ import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.cloudformation.model.CreateStackRequest;
+import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.UpdateStackRequest;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.codedeploy.model.PutLifecycleEventHookExecutionStatusRequest;
@@ -45,6 +51,12 @@ import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndC
  *   <li>PutLifecycleEventHookExecutionStatus: Succeeded or Failed only.</li>
  *   <li>CreateEndpointConfig with ShadowProductionVariants: exactly one production and one shadow variant, with
  *       different names.</li>
+ *   <li>Autoscaling (SageMaker, "Update endpoints that use auto scaling"): an endpoint update may not remove a
+ *       variant registered with Application Auto Scaling, nor change the instance type of one, until it is
+ *       deregistered. The prod stack registers a slot's variant while its {@code Variant<S>AutoScaling} parameter is
+ *       true; so an UpdateStack of that template (CloudFormation updates the endpoint first and deletes a scalable
+ *       target only in its cleanup phase, so turning autoscaling off in the same update is too late), and an
+ *       UpdateEndpoint whose config drops a variant still registered by its stack, are refused.</li>
  * </ul>
  */
 public final class AwsConformance implements ExecutionInterceptor {
@@ -65,6 +77,9 @@ public final class AwsConformance implements ExecutionInterceptor {
   /** Every request the clients sent (or tried to), in order, for tests that assert what an adapter asks for. */
   public final List<SdkRequest> requests = new CopyOnWriteArrayList<>();
   private final Map<String, List<String>> configHistory = new ConcurrentHashMap<>();
+  /** Parameters of the stacks made from the prod template, by stack name, as last sent or described. */
+  private final Map<String, Map<String, String>> prodStacks = new ConcurrentHashMap<>();
+  private static final String[] SLOTS = {"A", "B"};
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -75,12 +90,28 @@ public final class AwsConformance implements ExecutionInterceptor {
       problem = weights(u);
     } else if (r instanceof UpdateEndpointRequest u) {
       problem = blueGreen(u);
+      if (problem == null) {
+        problem = autoscaledEndpointUpdate(u);
+      }
     } else if (r instanceof CreateEndpointConfigRequest c) {
       problem = shadow(c);
       configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
           .map(ProductionVariant::variantName).toList());
     } else if (r instanceof PutMetricAlarmRequest a) {
       problem = alarm(a);
+    } else if (r instanceof CreateStackRequest c) {
+      remember(c.stackName(), parameters(c.parameters()));
+    } else if (r instanceof UpdateStackRequest u) {
+      Map<String, String> next = parameters(u.parameters());
+      Map<String, String> before = prodStacks.get(u.stackName());
+      if (before != null && isProdTemplate(next)) {
+        problem = autoscaledStackUpdate(u.stackName(), before, next);
+      }
+      if (problem == null) {
+        remember(u.stackName(), next);
+      }
+    } else if (r instanceof DeleteStackRequest d) {
+      prodStacks.remove(d.stackName());
     } else if (r instanceof PutLifecycleEventHookExecutionStatusRequest h) {
       if (!"Succeeded".equals(h.statusAsString()) && !"Failed".equals(h.statusAsString())) {
         problem = "a lifecycle hook may only report Succeeded or Failed, not " + h.statusAsString();
@@ -105,7 +136,93 @@ public final class AwsConformance implements ExecutionInterceptor {
     } else if (r instanceof DescribeEndpointConfigResponse c) {
       configVariants.put(c.endpointConfigName(), c.productionVariants().stream()
           .map(ProductionVariant::variantName).toList());
+    } else if (r instanceof DescribeStacksResponse d && d.hasStacks()) {
+      for (Stack s : d.stacks()) {
+        if (s.hasParameters() && !String.valueOf(s.stackStatusAsString()).startsWith("DELETE")) {
+          remember(s.stackName(), parameters(s.parameters()));
+        }
+      }
     }
+  }
+
+  private static Map<String, String> parameters(List<Parameter> params) {
+    Map<String, String> out = new java.util.HashMap<>();
+    params.forEach(p -> out.put(p.parameterKey(), p.parameterValue() == null ? "" : p.parameterValue()));
+    return out;
+  }
+
+  private static boolean isProdTemplate(Map<String, String> params) {
+    return params.containsKey("VariantAAutoScaling") && params.containsKey("EndpointName");
+  }
+
+  private void remember(String stack, Map<String, String> params) {
+    if (isProdTemplate(params)) {
+      prodStacks.put(stack, Map.copyOf(params));
+    }
+  }
+
+  private static Set<String> variants(Map<String, String> params) {
+    Set<String> out = new TreeSet<>();
+    for (String s : SLOTS) {
+      String name = params.getOrDefault("Variant" + s + "Name", "");
+      if (!name.isEmpty()) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** The variants the stack has registered with Application Auto Scaling (a slot in use, autoscaling on). */
+  private static Set<String> registered(Map<String, String> params) {
+    Set<String> out = new TreeSet<>();
+    for (String s : SLOTS) {
+      String name = params.getOrDefault("Variant" + s + "Name", "");
+      if (!name.isEmpty() && !"false".equals(params.get("Variant" + s + "AutoScaling"))) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static String autoscaledStackUpdate(String stack, Map<String, String> before, Map<String, String> next) {
+    Set<String> registered = registered(before);
+    Set<String> kept = variants(next);
+    for (String v : registered) {
+      if (!kept.contains(v)) {
+        return "stack update of " + stack + " removes variant " + v + " from " + before.get("EndpointName")
+            + " while it is registered with Application Auto Scaling; SageMaker refuses the endpoint update: "
+            + "deregister it first, in an update of its own (CloudFormation deletes a scalable target only after "
+            + "updating the endpoint)";
+      }
+    }
+    String typeBefore = before.getOrDefault("InstanceType", "");
+    String typeNext = next.getOrDefault("InstanceType", typeBefore);
+    if (!typeBefore.equals(typeNext) && registered.stream().anyMatch(kept::contains)) {
+      return "stack update of " + stack + " changes the instance type " + typeBefore + " -> " + typeNext
+          + " of variants registered with Application Auto Scaling " + registered + "; deregister them first";
+    }
+    return null;
+  }
+
+  /** An UpdateEndpoint may not drop a variant its prod stack still has registered with Application Auto Scaling. */
+  private String autoscaledEndpointUpdate(UpdateEndpointRequest u) {
+    List<String> now = endpointVariants.get(u.endpointName());
+    List<String> next = configVariants.get(u.endpointConfigName());
+    if (now == null || next == null) {
+      return null;
+    }
+    for (Map<String, String> params : prodStacks.values()) {
+      if (!u.endpointName().equals(params.get("EndpointName"))) {
+        continue;
+      }
+      for (String v : registered(params)) {
+        if (now.contains(v) && !next.contains(v)) {
+          return "UpdateEndpoint of " + u.endpointName() + " to " + u.endpointConfigName() + " removes variant " + v
+              + ", still registered with Application Auto Scaling; SageMaker refuses it: deregister it first";
+        }
+      }
+    }
+    return null;
   }
 
   /**

@@ -23,7 +23,30 @@ class AwsConformanceTest {
       .on("SageMaker.CreateEndpointConfig", "{\"EndpointConfigArn\":\"arn:aws:sagemaker:us-east-1:1:endpoint-config/c\"}")
       .on("SageMaker.UpdateEndpoint", "{\"EndpointArn\":\"arn:aws:sagemaker:us-east-1:1:endpoint/taxi-prod\"}")
       .on("SageMaker.UpdateEndpointWeightsAndCapacities", "{\"EndpointArn\":\"arn:aws:sagemaker:us-east-1:1:endpoint/taxi-prod\"}")
-      .on("PutMetricAlarm", "<PutMetricAlarmResponse/>");
+      .on("PutMetricAlarm", "<PutMetricAlarmResponse/>")
+      .on("SageMaker.DescribeEndpointConfig", CONFIG_V1)
+      .on("CreateStack", "<CreateStackResponse><CreateStackResult><StackId>s</StackId></CreateStackResult>"
+          + "</CreateStackResponse>")
+      .on("UpdateStack", "<UpdateStackResponse><UpdateStackResult><StackId>s</StackId></UpdateStackResult>"
+          + "</UpdateStackResponse>");
+
+  private static final String CONFIG_V1 = """
+      {"EndpointConfigName":"c-v1","EndpointConfigArn":"arn:aws:sagemaker:us-east-1:1:endpoint-config/c-v1",
+       "CreationTime":1764170000.0,"ProductionVariants":[{"VariantName":"v1","ModelName":"taxi-v1"}]}""";
+
+  /** The prod template's parameters: slot A holds v1, slot B v2 (or nothing), each with its autoscaling flag. */
+  private static java.util.List<software.amazon.awssdk.services.cloudformation.model.Parameter> prod(String a,
+      String aScaling, String b, String bScaling, String instanceType) {
+    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+    p.put("EndpointName", "taxi-prod");
+    p.put("InstanceType", instanceType);
+    p.put("VariantAName", a);
+    p.put("VariantAAutoScaling", aScaling);
+    p.put("VariantBName", b);
+    p.put("VariantBAutoScaling", bScaling);
+    return p.entrySet().stream().map(e -> software.amazon.awssdk.services.cloudformation.model.Parameter.builder()
+        .parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList();
+  }
   private final AwsClients clients = http.clients(RecordedHttpClient.config());
   private final SageMakerClient sm = clients.sageMaker();
 
@@ -71,5 +94,46 @@ class AwsConformanceTest {
         .statistic("Sum").period(60).evaluationPeriods(1).threshold(1.0)
         .comparisonOperator("GreaterThanOrEqualToThreshold")))
         .hasMessageContaining("needs EndpointName and VariantName");
+  }
+
+  /**
+   * SageMaker refuses an endpoint update that removes a variant registered with Application Auto Scaling; the prod
+   * stack registers it while its slot's AutoScaling parameter is true, and CloudFormation deletes the scalable target
+   * only after updating the endpoint, so turning it off in the same update does not help.
+   */
+  @Test
+  void aVariantRegisteredForAutoscalingIsNotRemovedUntilDeregistered() {
+    var cfn = clients.cloudFormation();
+    cfn.createStack(b -> b.stackName("safedeploy-taxi-prod").parameters(prod("v1", "true", "v2", "true",
+        "ml.m5.large")));
+    assertThatThrownBy(() -> cfn.updateStack(b -> b.stackName("safedeploy-taxi-prod")
+        .parameters(prod("", "true", "v2", "true", "ml.m5.large"))))
+        .hasMessageContaining("removes variant v1").hasMessageContaining("registered with Application Auto Scaling");
+    assertThatThrownBy(() -> cfn.updateStack(b -> b.stackName("safedeploy-taxi-prod")
+        .parameters(prod("", "false", "v2", "true", "ml.m5.large"))))
+        .as("autoscaling off in the same update is too late").hasMessageContaining("removes variant v1");
+    assertThatThrownBy(() -> cfn.updateStack(b -> b.stackName("safedeploy-taxi-prod")
+        .parameters(prod("v1", "true", "v2", "true", "ml.m5.xlarge"))))
+        .hasMessageContaining("changes the instance type");
+    // deregister first (the endpoint is not updated), then remove
+    cfn.updateStack(b -> b.stackName("safedeploy-taxi-prod").parameters(prod("v1", "false", "v2", "true",
+        "ml.m5.large")));
+    cfn.updateStack(b -> b.stackName("safedeploy-taxi-prod").parameters(prod("", "true", "v2", "true",
+        "ml.m5.large")));
+    assertThat(http.bodiesOf("UpdateStack")).hasSize(2);
+  }
+
+  @Test
+  void anEndpointUpdateMayNotDropAVariantItsStackKeepsRegistered() {
+    clients.cloudFormation().createStack(b -> b.stackName("safedeploy-taxi-prod")
+        .parameters(prod("v1", "true", "v2", "true", "ml.m5.large")));
+    sm.describeEndpoint(b -> b.endpointName("taxi-prod"));
+    sm.describeEndpointConfig(b -> b.endpointConfigName("c-v1"));
+    assertThatThrownBy(() -> sm.updateEndpoint(b -> b.endpointName("taxi-prod").endpointConfigName("c-v1")))
+        .hasMessageContaining("removes variant v2, still registered with Application Auto Scaling");
+    clients.cloudFormation().updateStack(b -> b.stackName("safedeploy-taxi-prod")
+        .parameters(prod("v1", "true", "v2", "false", "ml.m5.large")));
+    sm.updateEndpoint(b -> b.endpointName("taxi-prod").endpointConfigName("c-v1"));
+    assertThat(http.bodiesOf("SageMaker.UpdateEndpoint")).hasSize(1);
   }
 }

@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 /**
  * Everything one model left on AWS, found by the names safedeploy gives it and confirmed by its
  * {@code safedeploy:model} tag (so model {@code taxi} never takes {@code taxi-x}'s resources): the dev, prod and
- * monitoring stacks, endpoints, endpoint configs and SageMaker models outside them (rolled-back versions keep their
- * model), and the worker-made alarms of the prod endpoint. {@link #plan} only looks; {@link #apply} deletes. The
+ * monitoring stacks, endpoints, endpoint configs and SageMaker models outside them (retired versions keep their model,
+ * and so does a version rolled back after its promotion), and the worker-made alarms of the prod endpoint. {@link #plan} only looks; {@link #apply} deletes. The
  * capture keys the prod stack retains on purpose (captured data in S3 stays encrypted with them) are listed, not
  * deleted: scheduling their deletion is the operator's call. S3 objects (data, artifacts, capture) are not touched.
  */

@@ -7,6 +7,7 @@ import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.activities.aws.cloudformation.Templates;
 import dev.safedeploy.activities.aws.cloudwatch.AlarmNames;
 import dev.safedeploy.activities.aws.cloudwatch.DriftAlarms;
+import dev.safedeploy.activities.aws.s3.S3Errors;
 import dev.safedeploy.activities.aws.s3.S3Location;
 import dev.safedeploy.activities.aws.sagemaker.AwsEndpointActivitiesImpl;
 import dev.safedeploy.activities.aws.sagemaker.SageMakerImages;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Drift monitoring through the monitoring stack ({@code safedeploy-<endpoint>-monitoring}, monitoring.yml): the
@@ -122,6 +124,11 @@ public class AwsMonitoringActivitiesImpl implements MonitoringActivities {
     } catch (NoSuchKeyException | NoSuchBucketException e) {
       log.warn("statistics {} do not exist: one drift alarm, on {}", statisticsUri, TARGET);
       return List.of(TARGET);
+    } catch (S3Exception e) {
+      if (S3Errors.isAccessDenied(e)) {
+        throw S3Errors.accessDenied("reading", statisticsUri, "s3:GetObject", "ArtifactPrefix");
+      }
+      throw e;
     } catch (IOException e) {
       throw ApplicationFailure.newNonRetryableFailure("statistics " + statisticsUri + " are not readable JSON: "
           + e.getMessage(), Failures.BAD_DATA);

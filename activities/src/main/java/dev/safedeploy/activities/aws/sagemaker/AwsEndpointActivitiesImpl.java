@@ -172,33 +172,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     }
     CanaryAlarms.delete(cloudWatch, endpointName, variantName);
     String model = current.get("ModelName");
-    // SageMaker refuses to remove a variant still registered with Application Auto Scaling: deregister first. That
-    // update touches only the scaling resources (no weights in the stack), so the endpoint is updated once: below.
-    boolean onEndpoint = endpoints.describe(endpointName)
-        .map(d -> Endpoints.variantNames(d).contains(variantName)).orElse(false);
-    if (slot.get().autoScaling() && onEndpoint) {
-      ProdStackParameters.Slot s = slot.get();
-      p.put(new ProdStackParameters.Slot(s.slot(), s.variantName(), s.modelName(), s.entryWeight(), s.instanceCount(),
-          false));
-      applyProd(model, endpointName, p);
-    }
-    if (onEndpoint) {
-      // the survivor keeps its live weight through the config update: one at 0 would be left serving nothing
-      Map<String, Integer> live = endpoints.describe(endpointName).map(Endpoints::currentWeightPercents)
-          .orElse(Map.of());
-      Map<String, Integer> rest = new LinkedHashMap<>(live);
-      rest.remove(variantName);
-      if (!rest.isEmpty() && rest.values().stream().allMatch(w -> w == 0)) {
-        Map<String, Integer> wanted = new LinkedHashMap<>();
-        wanted.put(variantName, 0);
-        rest.keySet().forEach(v -> wanted.put(v, 0));
-        wanted.put(rest.keySet().iterator().next(), 100);
-        log.info("{} holds all of {}'s traffic; moving it to {} before the variant goes", variantName, endpointName,
-            wanted);
-        new WeightsTraffic(sageMaker, config).shift(new TrafficShift(endpointName, wanted,
-            "retiring " + variantName));
-      }
-    }
+    prepareRemoval(model, endpointName, p, List.of(slot.get()), "retiring " + variantName);
     p.clear(slot.get().slot());
     for (ProdStackParameters.Slot rest : p.occupied()) {
       // alone now: should a variant enter beside it later, this one is the live one of the pair
@@ -208,9 +182,15 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     return applyProd(model, endpointName, p);
   }
 
+  /**
+   * Deletes the endpoint's stacks, alarms and the endpoint. A dev endpoint goes once its version is promoted or rolled
+   * back: its SageMaker model goes too unless production serves it (a rolled-back version's model serves nothing
+   * any more, and running the version again registers it anew; a promoted one's is production's).
+   */
   @Override
   public void deleteEndpoint(String endpointName) {
-    for (ProdStackParameters.Slot s : new ProdStackParameters(stacks.parameters(stackName(endpointName))).occupied()) {
+    Map<String, String> params = stacks.parameters(stackName(endpointName));
+    for (ProdStackParameters.Slot s : new ProdStackParameters(params).occupied()) {
       CanaryAlarms.delete(cloudWatch, endpointName, s.variantName());
     }
     stacks.delete(stackName(endpointName) + "-monitoring");
@@ -225,6 +205,40 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
           throw e;
         }
       }
+    }
+    String devModel = params.get("SageMakerModelName"); // a dev stack's parameter (the prod stack has slots)
+    String model = params.get("ModelName");
+    if (devModel != null && !devModel.isBlank() && model != null && !servedByProduction(model, devModel)) {
+      try {
+        sageMaker.deleteModel(b -> b.modelName(devModel));
+        log.info("deleted model {}: its dev endpoint is gone and production does not serve it", devModel);
+      } catch (SageMakerException e) {
+        if (!SageMakerErrors.isNotFound(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Whether the model's prod endpoint serves {@code modelName}, by its stack or by its live config. */
+  private boolean servedByProduction(String model, String modelName) {
+    String prod = new dev.safedeploy.workflows.pipeline.ResourceNames(model, "x").prodEndpoint();
+    if (new ProdStackParameters(stacks.parameters(stackName(prod))).occupied().stream()
+        .anyMatch(s -> modelName.equals(s.modelName()))) {
+      return true;
+    }
+    Optional<DescribeEndpointResponse> d = endpoints.describe(prod);
+    if (d.isEmpty()) {
+      return false;
+    }
+    try {
+      return sageMaker.describeEndpointConfig(b -> b.endpointConfigName(d.get().endpointConfigName()))
+          .productionVariants().stream().anyMatch(v -> modelName.equals(v.modelName()));
+    } catch (SageMakerException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return false;
+      }
+      throw e;
     }
   }
 
@@ -247,11 +261,12 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     }
     boolean existed = endpoints.describe(spec.endpointName()).isPresent();
     ProdStackParameters p = prodParameters(spec.model(), spec.endpointName());
-    for (ProdStackParameters.Slot s : p.occupied()) {
-      if (!wanted.containsKey(s.variantName())) {
-        p.clear(s.slot());
-      }
+    List<ProdStackParameters.Slot> dropped = p.occupied().stream()
+        .filter(s -> !wanted.containsKey(s.variantName())).toList();
+    if (existed && !dropped.isEmpty()) {
+      prepareRemoval(spec.model(), spec.endpointName(), p, dropped, "deploy");
     }
+    dropped.forEach(s -> p.clear(s.slot()));
     for (VariantSpec v : spec.variants()) {
       String slot = p.slotOf(v.variantName()).map(ProdStackParameters.Slot::slot)
           .orElseGet(() -> p.freeSlot().orElseThrow());
@@ -269,6 +284,40 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
       return state(endpoints.verify(spec.endpointName(), null, wanted.keySet()));
     }
     return state;
+  }
+
+  /**
+   * Readies the endpoint for a config update that drops {@code dropped}. SageMaker refuses to remove a variant still
+   * registered with Application Auto Scaling, and CloudFormation deletes a scalable target only after updating the
+   * endpoint, so the dropped slots are deregistered first, in a stack update of their own (it touches only the scaling
+   * resources: no endpoint update). And a config update keeps live weights, so when the variants that stay hold no
+   * traffic, it is moved to one of them first: otherwise the endpoint would be left serving nothing.
+   */
+  private void prepareRemoval(String model, String endpointName, ProdStackParameters p,
+      List<ProdStackParameters.Slot> dropped, String reason) {
+    Map<String, Integer> live = endpoints.describe(endpointName).map(Endpoints::currentWeightPercents)
+        .orElse(Map.of());
+    boolean deregister = false;
+    for (ProdStackParameters.Slot s : dropped) {
+      if (s.autoScaling() && live.containsKey(s.variantName())) {
+        p.put(new ProdStackParameters.Slot(s.slot(), s.variantName(), s.modelName(), s.entryWeight(),
+            s.instanceCount(), false));
+        deregister = true;
+      }
+    }
+    if (deregister) {
+      applyProd(model, endpointName, p);
+    }
+    Map<String, Integer> rest = new LinkedHashMap<>(live);
+    dropped.forEach(s -> rest.remove(s.variantName()));
+    if (!rest.isEmpty() && rest.values().stream().allMatch(w -> w == 0)) {
+      Map<String, Integer> wanted = new LinkedHashMap<>();
+      live.keySet().forEach(v -> wanted.put(v, 0));
+      wanted.put(rest.keySet().iterator().next(), 100);
+      log.info("{} holds all of {}'s traffic; moving it to {} before the config update", dropped, endpointName,
+          wanted);
+      new WeightsTraffic(sageMaker, config).shift(new TrafficShift(endpointName, wanted, reason));
+    }
   }
 
   private EndpointState applyProd(String model, String endpointName, ProdStackParameters p) {

@@ -69,8 +69,15 @@ final class BaselineInput {
     List<String> sample = sample(trainUri, header.size() + 1);
     StringBuilder body = new StringBuilder(TARGET).append(',').append(String.join(",", header)).append('\n');
     sample.forEach(row -> body.append(row).append('\n'));
-    s3.putObject(b -> b.bucket(out.bucket()).key(out.key()).contentType("text/csv"),
-        RequestBody.fromString(body.toString(), StandardCharsets.UTF_8));
+    try {
+      s3.putObject(b -> b.bucket(out.bucket()).key(out.key()).contentType("text/csv"),
+          RequestBody.fromString(body.toString(), StandardCharsets.UTF_8));
+    } catch (S3Exception e) {
+      if (S3Errors.isAccessDenied(e)) {
+        throw S3Errors.accessDenied("writing", target, "s3:PutObject", "ArtifactPrefix");
+      }
+      throw e;
+    }
     return target;
   }
 
@@ -157,6 +164,11 @@ final class BaselineInput {
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         return false;
+      }
+      if (S3Errors.isAccessDenied(e)) {
+        // a HEAD's 403 has no body: missing s3:GetObject (or, for an absent key, s3:ListBucket)
+        throw S3Errors.accessDenied("reading", "s3://" + loc.bucket() + "/" + loc.key(), "s3:GetObject",
+            "ArtifactPrefix");
       }
       throw e;
     }

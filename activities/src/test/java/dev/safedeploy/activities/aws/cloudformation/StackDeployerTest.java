@@ -46,6 +46,23 @@ class StackDeployerTest {
     assertThat(http.calls).isEmpty();
   }
 
+  /** An XGBoost version the built-in algorithm does not publish fails BUILD too, before any AWS call. */
+  @Test
+  void buildRefusesAnUnknownXgboostVersion() {
+    dev.safedeploy.activities.aws.RecordedHttpClient http = new dev.safedeploy.activities.aws.RecordedHttpClient();
+    dev.safedeploy.activities.aws.AwsBackendConfig config = new dev.safedeploy.activities.aws.AwsBackendConfig(
+        "af-south-1", java.net.URI.create("http://recorded.invalid"), "bucket", "sd", "arn:aws:iam::1:role/sm", null,
+        null, null, null, null, null, 0, "1.7-9", null, null);
+    try (ActivityTesting t = new ActivityTesting(
+        new AwsTemplateActivitiesImpl(http.clients(config).cloudFormation(), config))) {
+      io.temporal.failure.ApplicationFailure f = ActivityTesting.failure(() -> t.stub(TemplateActivities.class)
+          .buildTemplates(new BuildRequest("taxi", "v1", "CANARY")));
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).contains("SAFEDEPLOY_XGBOOST_VERSION 1.7-9");
+    }
+    assertThat(http.calls).isEmpty();
+  }
+
   /** moto: a real create, then the same parameters again (success either way: moto updates, AWS says no updates). */
   @Test
   void createThenUpdateThenDelete(MotoServer moto) {

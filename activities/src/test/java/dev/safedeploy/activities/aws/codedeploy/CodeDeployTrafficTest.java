@@ -21,34 +21,37 @@ import org.junit.jupiter.api.Test;
 class CodeDeployTrafficTest {
 
   private static final AwsBackendConfig CONFIG = RecordedHttpClient.config().withTrafficMode(
-      AwsBackendConfig.TrafficMode.CODEDEPLOY, new CodeDeployTarget("taxi-api", "taxi-api-group", "taxi-fn", "live",
+      AwsBackendConfig.TrafficMode.CODEDEPLOY, new CodeDeployTarget("safedeploy-taxi-api", "taxi-api-group",
+          "safedeploy-taxi-fn", "live",
           "taxi-pre-hook", "taxi-post-hook"));
-  private static final String ALIAS = "GET /2015-03-31/functions/taxi-fn/aliases/live";
-  private static final String VERSIONS = "GET /2015-03-31/functions/taxi-fn/versions";
+  private static final String ALIAS = "GET /2015-03-31/functions/safedeploy-taxi-fn/aliases/live";
+  private static final String VERSIONS = "GET /2015-03-31/functions/safedeploy-taxi-fn/versions";
 
   private static String alias(String version, String routedVersion, double weight) {
-    return "{\"AliasArn\":\"arn:aws:lambda:us-east-1:1:function:taxi-fn:live\",\"Name\":\"live\",\"FunctionVersion\":\""
+    return "{\"AliasArn\":\"arn:aws:lambda:us-east-1:1:function:safedeploy-taxi-fn:live\",\"Name\":\"live\","
+        + "\"FunctionVersion\":\""
         + version + "\"" + (routedVersion == null ? "" : ",\"RoutingConfig\":{\"AdditionalVersionWeights\":{\""
         + routedVersion + "\":" + weight + "}}") + "}";
   }
 
   private static final String VERSION_LIST = """
-      {"Versions":[{"FunctionName":"taxi-fn","Version":"$LATEST","Description":""},
-                   {"FunctionName":"taxi-fn","Version":"3","Description":"safedeploy variant v1"},
-                   {"FunctionName":"taxi-fn","Version":"4","Description":"safedeploy variant v2"}]}""";
+      {"Versions":[{"FunctionName":"safedeploy-taxi-fn","Version":"$LATEST","Description":""},
+                   {"FunctionName":"safedeploy-taxi-fn","Version":"3","Description":"safedeploy variant v1"},
+                   {"FunctionName":"safedeploy-taxi-fn","Version":"4","Description":"safedeploy variant v2"}]}""";
 
   private static String deployment(String status, String extra) {
-    return "{\"deploymentInfo\":{\"deploymentId\":\"d-ABC123\",\"applicationName\":\"taxi-api\",\"status\":\""
+    return "{\"deploymentInfo\":{\"deploymentId\":\"d-ABC123\",\"applicationName\":\"safedeploy-taxi-api\","
+        + "\"status\":\""
         + status + "\"" + extra + "}}";
   }
 
   private static final String TARGET = "CodeDeploy_20141006.";
-  private static final String CONFIGURATION = "GET /2015-03-31/functions/taxi-fn/configuration";
+  private static final String CONFIGURATION = "GET /2015-03-31/functions/safedeploy-taxi-fn/configuration";
   private static final String DESCRIBE = "SageMaker.DescribeEndpoint";
   private static final String WEIGHTS = "SageMaker.UpdateEndpointWeightsAndCapacities";
 
   private static String version(String state) {
-    return "{\"FunctionName\":\"taxi-fn\",\"Version\":\"4\",\"State\":\"" + state + "\""
+    return "{\"FunctionName\":\"safedeploy-taxi-fn\",\"Version\":\"4\",\"State\":\"" + state + "\""
         + ("Pending".equals(state) ? ",\"StateReasonCode\":\"Creating\"" : "") + "}";
   }
 
@@ -101,7 +104,7 @@ class CodeDeployTrafficTest {
     assertThat(http.bodiesOf(WEIGHTS)).singleElement().asString()
         .contains("\"VariantName\":\"v1\",\"DesiredWeight\":90.0").contains("\"VariantName\":\"v2\",\"DesiredWeight\":10.0");
     assertThat(http.bodiesOf(TARGET + "CreateDeployment")).singleElement().asString()
-        .contains("\"applicationName\":\"taxi-api\"").contains("\"deploymentGroupName\":\"taxi-api-group\"")
+        .contains("\"applicationName\":\"safedeploy-taxi-api\"").contains("\"deploymentGroupName\":\"taxi-api-group\"")
         .contains("AppSpecContent").contains("\\\"CurrentVersion\\\":\\\"3\\\"")
         .contains("\\\"TargetVersion\\\":\\\"4\\\"").contains("\\\"Alias\\\":\\\"live\\\"")
         .doesNotContain("deploymentConfigName"); // the group's canary config decides the steps

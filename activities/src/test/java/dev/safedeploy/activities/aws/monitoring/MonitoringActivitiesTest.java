@@ -147,4 +147,25 @@ class MonitoringActivitiesTest {
           .containsEntry(AlarmNames.WORKFLOW_TAG, "retrain-taxi");
     }
   }
+
+  /** S3 refusing the worker the baseline's statistics is a clear non-retryable error naming the grant (recorded). */
+  @Test
+  void accessDeniedOnTheStatisticsIsAClearNonRetryableError() {
+    var http = new dev.safedeploy.activities.aws.RecordedHttpClient().on(
+        "GET /bucket/sd/baselines/taxi/v1/statistics.json", 403, """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>r</RequestId></Error>""");
+    var config = dev.safedeploy.activities.aws.RecordedHttpClient.config();
+    var clients = http.clients(config);
+    var monitoring = new AwsMonitoringActivitiesImpl(new StackDeployer(clients.cloudFormation(), config),
+        clients.cloudWatch(), clients.s3(), config);
+    io.temporal.failure.ApplicationFailure f = org.assertj.core.api.Assertions.catchThrowableOfType(
+        io.temporal.failure.ApplicationFailure.class, () -> monitoring.columns(
+            "s3://bucket/sd/baselines/taxi/v1/statistics.json"));
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getType()).isEqualTo(Failures.INFRASTRUCTURE_FAILED);
+    assertThat(f.getOriginalMessage())
+        .contains("access denied reading s3://bucket/sd/baselines/taxi/v1/statistics.json")
+        .contains("s3:GetObject").contains("ArtifactPrefix");
+  }
 }

@@ -2,6 +2,7 @@ package dev.safedeploy.activities.aws.sagemaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.safedeploy.activities.aws.ActivityTesting;
 import dev.safedeploy.activities.aws.MotoServer;
@@ -175,5 +176,38 @@ class BaselineActivitiesTest {
         .hasMessageContaining("Model Monitor analyzer").hasMessageContaining("us-gov-west-1");
     assertThatThrownBy(() -> SageMakerImages.xgboost("eu-west-1", "1.7"))
         .hasMessageContaining("not a built-in XGBoost version");
+  }
+
+  private static final String DENIED = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>r</RequestId></Error>""";
+
+  /**
+   * S3 refusing the worker the seeded baseline it writes under the artifact prefix (the PUT, and a HEAD answering a
+   * bare 403) is a clear non-retryable error naming the grant, not an S3 error retried until the activity gives up.
+   */
+  @Test
+  void accessDeniedOnTheSeededBaselineIsAClearNonRetryableError() {
+    String out = "s3://bucket/sd/baselines/taxi/v1/input/baseline.csv";
+    RecordedHttpClient http = new RecordedHttpClient()
+        .on("GET /bucket/data/baseline.csv", "trip_distance,passenger_count\n1.2,1\n")
+        .on("GET /bucket/data/train.csv", "12.5,1.2,1\n")
+        .on("HEAD /bucket/sd/baselines/taxi/v1/input/baseline.csv", 404, "")
+        .on("PUT /bucket/sd/baselines/taxi/v1/input/baseline.csv", 403, DENIED);
+    BaselineInput input = new BaselineInput(http.clients(RecordedHttpClient.config()).s3());
+    ApplicationFailure put = catchThrowableOfType(ApplicationFailure.class, () -> input.resolve(
+        "s3://bucket/data/baseline.csv", "s3://bucket/data/train.csv", out));
+    assertThat(put.isNonRetryable()).isTrue();
+    assertThat(put.getOriginalMessage()).contains("access denied writing " + out).contains("s3:PutObject")
+        .contains("ArtifactPrefix");
+
+    RecordedHttpClient head = new RecordedHttpClient()
+        .on("GET /bucket/data/baseline.csv", "trip_distance,passenger_count\n1.2,1\n")
+        .on("HEAD /bucket/sd/baselines/taxi/v1/input/baseline.csv", 403, "");
+    ApplicationFailure f = catchThrowableOfType(ApplicationFailure.class, () -> new BaselineInput(
+        head.clients(RecordedHttpClient.config()).s3()).resolve("s3://bucket/data/baseline.csv",
+        "s3://bucket/data/train.csv", out));
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).contains("access denied reading " + out).contains("ArtifactPrefix");
   }
 }

@@ -97,6 +97,29 @@ class EndpointActivitiesTest {
     }
   }
 
+  /**
+   * A dev endpoint goes when its version is promoted (production serves its model) or rolled back (nothing does):
+   * the rolled-back version's SageMaker model goes with it, a served one stays.
+   */
+  @Test
+  void aDevEndpointTakesItsModelAlongUnlessProductionServesIt(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      e.addVariant(new VariantChange(V1.prodEndpoint(), "taxi", variant(V1, 100)));
+      e.deployEndpoint(new EndpointSpec(V1.devEndpoint(), "taxi", List.of(variant(V1, 100)), false));
+      e.deployEndpoint(new EndpointSpec(V2.devEndpoint(), "taxi", List.of(variant(V2, 100)), false));
+
+      e.deleteEndpoint(V2.devEndpoint()); // v2 rolled back
+      e.deleteEndpoint(V1.devEndpoint()); // v1 promoted: production serves its model
+      assertThat(moto.clients().sageMaker().listModels(b -> b.nameContains("taxi")).models())
+          .extracting(m -> m.modelName()).containsExactly("taxi-v1");
+      e.deleteEndpoint(V2.devEndpoint()); // again: the model already gone is fine
+      assertThat(e.describeProduction("taxi", V1.prodEndpoint()).variants())
+          .containsExactly(new VariantState("v1", "taxi-v1", "v1", 100));
+    }
+  }
+
   @Test
   void prodEndpointGainsAndRetiresVariantsThroughOneStack(MotoServer moto) {
     try (ActivityTesting t = activities(moto)) {
@@ -196,6 +219,29 @@ class EndpointActivitiesTest {
       e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
       EndpointState after = e.removeVariant(prod, "v1");
       assertThat(after.variants()).containsExactly(new VariantState("v2", "taxi-v2", "v2", 100));
+    }
+  }
+
+  /**
+   * Deploying the prod endpoint in a shape without one of its variants: the dropped variant is deregistered from
+   * autoscaling in an update of its own first (the conformance layer refuses removing a registered variant), and the
+   * one that stays, at weight 0 until then, gets the traffic before the config update keeps that 0.
+   */
+  @Test
+  void deployingProdWithoutAVariantDeregistersItFirst(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      String prod = V1.prodEndpoint();
+      e.addVariant(new VariantChange(prod, "taxi", variant(V1, 100)));
+      e.addVariant(new VariantChange(prod, "taxi", variant(V2, 0)));
+      int updatesBefore = moto.conformance.requestsOf(UpdateStackRequest.class).size();
+      EndpointState s = e.deployEndpoint(new EndpointSpec(prod, "taxi", List.of(variant(V2, 100)), false));
+      assertThat(s.variants()).containsExactly(new VariantState("v2", "taxi-v2", "v2", 100));
+      List<UpdateStackRequest> updates = moto.conformance.requestsOf(UpdateStackRequest.class);
+      assertThat(updates.size() - updatesBefore).as("autoscaling off, then the variant off").isEqualTo(2);
+      assertThat(new StackDeployer(moto.clients().cloudFormation(), moto.config()).parameters("safedeploy-taxi-prod"))
+          .containsEntry("VariantAName", "").containsEntry("VariantBName", "v2");
     }
   }
 
