@@ -1,6 +1,7 @@
 package dev.safedeploy.activities.judge;
 
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
+import org.apache.commons.statistics.inference.BinomialTest;
 import org.apache.commons.statistics.inference.ContinuityCorrection;
 import org.apache.commons.statistics.inference.MannWhitneyUTest;
 import org.apache.commons.statistics.inference.PValueMethod;
@@ -16,6 +17,8 @@ public final class RankTests {
       .with(PValueMethod.ASYMPTOTIC).with(ContinuityCorrection.ENABLED);
   private static final WilcoxonSignedRankTest WILCOXON = WilcoxonSignedRankTest.withDefaults()
       .with(PValueMethod.ASYMPTOTIC).with(ContinuityCorrection.ENABLED);
+
+  private static final BinomialTest SIGN = BinomialTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN);
 
   private RankTests() {}
 
@@ -55,6 +58,31 @@ public final class RankTests {
     double twoSided = WILCOXON.with(AlternativeHypothesis.TWO_SIDED).test(d).getPValue();
     WilcoxonSignedRankTest.Result greater = WILCOXON.with(AlternativeHypothesis.GREATER_THAN).test(d);
     return new TestResult("Wilcoxon signed-rank", greater.getStatistic(), twoSided, greater.getPValue());
+  }
+
+  /**
+   * Sign test that the typical pair differs by more than {@code threshold}: H0 is that at most half of the rows have
+   * |green − blue| above it (the median absolute difference is within it); rows exactly at it are dropped.
+   * Statistic is the number of rows above. Unlike the signed-rank test it sees a green that is noisier without being
+   * biased, whose differences sit on both sides of zero. "Two-sided" p is the same one-sided p: only "above" fails.
+   */
+  public static TestResult signTestAbove(double[] absDiff, double threshold) {
+    check("differences", absDiff, 1);
+    int above = 0;
+    int trials = 0;
+    for (double d : absDiff) {
+      if (d > threshold) {
+        above++;
+        trials++;
+      } else if (d < threshold) {
+        trials++;
+      }
+    }
+    if (trials == 0) {
+      return new TestResult("sign test of |green − blue| > tolerance", 0, 1, 1);
+    }
+    double p = SIGN.test(trials, above, 0.5).getPValue();
+    return new TestResult("sign test of |green − blue| > tolerance", above, p, p);
   }
 
   static void check(String name, double[] sample, int min) {

@@ -159,4 +159,44 @@ class CanaryJudgeTest {
     assertThat(metric(j, JudgeMetric.PREDICTION_PAIRED).verdict()).isEqualTo(Verdict.FAIL);
     assertThat(j.verdict()).isEqualTo(Verdict.FAIL);
   }
+
+  @Test
+  void pairedAnswersThatScatterAroundBlueFailThoughTheyAreNotShifted() {
+    // an unbiased but noisier green: on each row it answers blue ± 8% in turn; the signed-rank test sees no shift
+    double[] blue = new double[100];
+    double[] green = new double[100];
+    for (int i = 0; i < 100; i++) {
+      blue[i] = 10 + i * 0.1;
+      green[i] = blue[i] * (i % 2 == 0 ? 1.08 : 0.92);
+    }
+    MetricJudgement scattered = CanaryJudge.paired(JudgePolicy.defaults(), blue, green);
+    assertThat(RankTests.wilcoxonPaired(blue, green).pTwoSided()).isGreaterThan(0.02);
+    assertThat(scattered.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(scattered.test()).startsWith("sign test");
+    assertThat(scattered.detail()).contains("100 of 100 rows beyond the tolerance");
+
+    // the same scatter within the 2% tolerance passes, and so do exactly equal answers
+    double[] close = new double[100];
+    for (int i = 0; i < 100; i++) {
+      close[i] = blue[i] * (i % 2 == 0 ? 1.01 : 0.99);
+    }
+    assertThat(CanaryJudge.paired(JudgePolicy.defaults(), blue, close).verdict()).isEqualTo(Verdict.PASS);
+    MetricJudgement same = CanaryJudge.paired(JudgePolicy.defaults(), blue, blue.clone());
+    assertThat(same.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(same.pValue()).isEqualTo(1.0);
+  }
+
+  @Test
+  void pairedAnswersShiftedToOneSideStillFailOnTheSignedRankTest() {
+    double[] blue = new double[100];
+    double[] green = new double[100];
+    Random r = new Random(5);
+    for (int i = 0; i < 100; i++) {
+      blue[i] = 10 + r.nextGaussian();
+      green[i] = blue[i] * 1.05 + 0.01 * r.nextGaussian();
+    }
+    MetricJudgement shifted = CanaryJudge.paired(JudgePolicy.defaults(), blue, green);
+    assertThat(shifted.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(shifted.test()).isEqualTo("Wilcoxon signed-rank");
+  }
 }

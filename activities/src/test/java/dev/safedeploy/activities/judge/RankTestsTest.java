@@ -59,6 +59,17 @@ class RankTestsTest {
   }
 
   @Test
+  void signTestAboveIsTheExactBinomialTailDroppingRowsAtTheThreshold() {
+    // 8 of 10 rows above 1.0, 2 below, 2 exactly at it (dropped): P(X >= 8 | n = 10, p = 1/2) = 56 / 1024
+    double[] diffs = {2, 3, 1.5, 4, 0.1, 9, 1.1, 0.2, 5, 6, 1.0, 1.0};
+    TestResult r = RankTests.signTestAbove(diffs, 1.0);
+    assertThat(r.statistic()).isEqualTo(8.0);
+    assertThat(r.pTwoSided()).isCloseTo(56.0 / 1024, within(1e-12));
+    assertThat(RankTests.signTestAbove(new double[] {0, 0, 0}, 0).pTwoSided()).isEqualTo(1.0);
+    assertThat(RankTests.signTestAbove(new double[] {0, 0, 0}, 0.5).pTwoSided()).isEqualTo(1.0);
+  }
+
+  @Test
   void badInputIsRefusedClearly() {
     assertThatThrownBy(() -> RankTests.mannWhitney(new double[0], GREEN))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("blue needs at least 1 sample, got 0");
