@@ -9,6 +9,7 @@ import dev.safedeploy.lambdas.alarms.AlarmBridgeTemporalTest.AlarmInbox;
 import dev.safedeploy.lambdas.alarms.AlarmBridgeTemporalTest.AlarmInboxImpl;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
+import dev.safedeploy.workflows.testing.RetrainStandIn;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -138,7 +139,7 @@ class AlarmBridgeMotoTest {
     assertThat(drift.getResources()).containsExactly(cloudWatch.describeAlarms(r -> r.alarmNames(
         "nyctaxi-prod-drift-total_amount")).metricAlarms().get(0).alarmArn());
 
-    RetrainStandIn.RECEIVED.clear();
+    RetrainStandIn.expect(2);
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       env.newWorker(RetrainWorkflow.TASK_QUEUE).registerWorkflowImplementationTypes(RetrainStandIn.class);
       env.start();

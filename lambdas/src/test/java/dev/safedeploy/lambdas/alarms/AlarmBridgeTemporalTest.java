@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
+import dev.safedeploy.workflows.testing.RetrainStandIn;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -111,7 +112,7 @@ class AlarmBridgeTemporalTest {
 
   @Test
   void driftAlarmEventStartsTheModelsRetrainWorkflowThenSignalsIt() {
-    RetrainStandIn.RECEIVED.clear();
+    RetrainStandIn.expect(2);
     AlarmTags tags = arn -> arn.equals("arn:aws:cloudwatch:us-east-1:123456789012:alarm:nyctaxi-prod-drift-total_amount")
         ? Map.of(AlarmBridgeHandler.WORKFLOW_ID_TAG, "retrain-nyctaxi") : Map.of();
     AlarmBridgeHandler bridge = new AlarmBridgeHandler(tags, new TemporalAlarmSignaller(client), Set.of("ALARM"));

@@ -12,11 +12,8 @@ import dev.safedeploy.platform.control.LocalPlatform;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.pipeline.SafeDeploymentWorkflow;
-import dev.safedeploy.workflows.retrain.RetrainInput;
-import dev.safedeploy.workflows.retrain.RetrainPolicy;
-import dev.safedeploy.workflows.retrain.RetrainStatus;
-import dev.safedeploy.workflows.retrain.RetrainTrigger;
 import dev.safedeploy.workflows.retrain.RetrainWorkflow;
+import dev.safedeploy.workflows.testing.RetrainStandIn;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -62,40 +59,6 @@ class TemporalAlarmSinkTest {
     }
   }
 
-  /** Stands in for the retrain entity: ends with the first alarm it is signalled. */
-  public static class RetrainStandIn implements RetrainWorkflow {
-    private AlarmSignal received;
-
-    @Override
-    public void run(RetrainInput input) {
-      Workflow.await(() -> received != null);
-      RECEIVED.add(input.model() + " " + received.alarmName() + " " + received.state());
-    }
-
-    @Override
-    public void trigger(RetrainTrigger trigger) {}
-
-    @Override
-    public void alarm(AlarmSignal alarm) {
-      received = alarm;
-    }
-
-    @Override
-    public void configure(RetrainPolicy policy) {}
-
-    @Override
-    public void disable(String by) {}
-
-    @Override
-    public void enable(String by) {}
-
-    @Override
-    public RetrainStatus status() {
-      return null;
-    }
-  }
-
-  static final List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   TestWorkflowEnvironment env;
   WorkflowClient client;
@@ -138,9 +101,10 @@ class TemporalAlarmSinkTest {
     // nothing runs as retrain-taxi yet: the drift alarm creates the model's retrain entity
     AlarmSignal signal = new AlarmSignal("taxi-prod-drift-total_amount", "ALARM",
         "Threshold Crossed: 1 datapoint (most recent 0.44) > 0.2", Instant.parse("2026-01-01T00:00:00Z"));
+    RetrainStandIn.expect(1);
     new TemporalAlarmSink(client).alarmFired("retrain-taxi", signal);
     client.newUntypedWorkflowStub("retrain-taxi").getResultAsync(Void.class).get(30, TimeUnit.SECONDS);
-    assertThat(RECEIVED).contains("taxi taxi-prod-drift-total_amount ALARM");
+    assertThat(RetrainStandIn.RECEIVED).containsExactly("retrain-taxi taxi-prod-drift-total_amount ALARM 0.44");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.safedeploy.lambdas.alarms;
+package dev.safedeploy.workflows.testing;
 
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
 import dev.safedeploy.workflows.retrain.RetrainInput;
@@ -11,18 +11,26 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stands in for the retrain entity behind its real interface: records what the bridge delivered ("model alarm state
- * value") and ends after {@link #EXPECTED} alarms, so a test can wait for its result.
+ * Stands in for the retrain entity behind its real interface, for tests of what delivers alarms to it (the platform's
+ * alarm sink, the AWS alarm bridge): records each alarm as "workflowId alarmName state value" and ends once it has
+ * {@link #expect(int) the expected number}, so a test can wait for its result.
  */
 public class RetrainStandIn implements RetrainWorkflow {
-  static final int EXPECTED = 2;
-  static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+  public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+  private static volatile int expected = 1;
 
   private int alarms;
 
+  /** Forgets what earlier tests received; each instance started from now on ends after {@code alarms} alarms. */
+  public static void expect(int alarms) {
+    RECEIVED.clear();
+    expected = alarms;
+  }
+
   @Override
   public void run(RetrainInput input) {
-    Workflow.await(() -> alarms >= EXPECTED);
+    int wanted = expected;
+    Workflow.await(() -> alarms >= wanted);
   }
 
   @Override
