@@ -143,7 +143,8 @@ public class LocalEndpointActivitiesImpl implements EndpointActivities {
     } catch (PlatformClientException e) {
       if ("Conflict".equals(e.type())) {
         log.info("model {} kept: {}", ref.modelName(), e.getMessage());
-        return new ModelDeletion(ref.modelName(), false, e.getMessage());
+        // another endpoint than the two asked about: the platform's refusal names it
+        return new ModelDeletion(ref.modelName(), false, "another endpoint (" + e.getMessage() + ")");
       }
       throw Adapters.failure(e, Failures.NOT_FOUND);
     }

@@ -251,6 +251,10 @@ class LocalActivitiesTest {
           assertThat(e.type()).isEqualTo("Conflict");
           assertThat(e.getMessage()).contains("served by endpoint " + v1.prodEndpoint());
         });
+    // asked as another model's: neither of its endpoints serves it, the platform's refusal keeps it all the same
+    ModelDeletion elsewhere = endpoints.deleteModel(new ModelRef(v1.modelName(), "other", "v1"));
+    assertThat(elsewhere.gone()).isFalse();
+    assertThat(elsewhere.keptFor()).startsWith("another endpoint (").contains(v1.prodEndpoint());
     assertThat(client.model(v1.modelName())).isNotNull();
   }
 
