@@ -133,7 +133,7 @@ class AwsBackendEndToEndTest {
     // the local data preparation's layout: features only (the baseline job adds the target from train.csv)
     s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/data/baseline.csv"),
         RequestBody.fromString("duration_minutes,passenger_count,trip_distance\n5,1,1.0\n"));
-    for (String v : new String[] {"v1", "v2"}) { // what the analyzer (which moto does not run) would write
+    for (String v : new String[] {"v1", "v2", "v3"}) { // what the analyzer (which moto does not run) would write
       s3.putObject(b -> b.bucket(MotoServer.BUCKET).key("sd/baselines/taxi/" + v + "/statistics.json"),
           RequestBody.fromString(dev.safedeploy.activities.aws.monitoring.MonitorFiles.statistics(
               "total_amount", "duration_minutes", "passenger_count", "trip_distance")));
@@ -151,9 +151,13 @@ class AwsBackendEndToEndTest {
   }
 
   private static PipelineRequest request(String version) {
+    return request(version, Duration.ZERO);
+  }
+
+  private static PipelineRequest request(String version, Duration watchWindow) {
     DeploymentPolicy policy = DeploymentPolicy.builder().strategy(Strategy.CANARY).canaryPercent(10)
         .bake(Duration.ofSeconds(20)).finalBake(Duration.ofSeconds(1)).alarmPollInterval(Duration.ofSeconds(1))
-        .watchWindow(Duration.ZERO).build();
+        .watchWindow(watchWindow).build();
     String d = "s3://" + MotoServer.BUCKET + "/sd/data/";
     return new PipelineRequest("taxi", version,
         new DataLocations(d + "train.csv", d + "validation.csv", d + "test.csv", d + "baseline.csv"),
@@ -225,6 +229,41 @@ class AwsBackendEndToEndTest {
           .as("the rolled-back variant's alarms are gone with it").isEmpty();
       assertThat(sm.listModels(b -> b.nameContains("taxi")).models()).extracting(m -> m.modelName())
           .as("the rolled-back version's model is gone, the live one's stays").containsExactly("taxi-v1");
+    }
+  }
+
+  /**
+   * Models after the watch window, both ways: v2, promoted over v1, is rolled back by an operator in its watch window
+   * (v1 restored from the model kept for that), and v2's model goes with it; v3 is then promoted over v1 and its
+   * promotion stands, and v1's model goes once the (here empty) watch window is over.
+   */
+  @Test
+  void aVersionRolledBackAfterItsPromotionLeavesNoModelAndAStandingPromotionRetiresBluesModel(MotoServer moto)
+      throws Exception {
+    data(moto);
+    AwsClients clients = clients(moto);
+    try (TestWorkflowEnvironment env = pipelineOnAws(moto, clients)) {
+      WorkflowClient client = env.getWorkflowClient();
+      var sm = moto.clients().sageMaker();
+      assertThat(run(client, request("v1"), null).outcome()).isEqualTo(Outcome.PROMOTED);
+
+      PipelineResult second = run(client, request("v2", Duration.ofMinutes(3)), wf -> {
+        await(wf, s -> s.outcome() == Outcome.PROMOTED, "v2 promoted, in its watch window");
+        assertThat(sm.listModels(b -> b.nameContains("taxi")).models()).extracting(m -> m.modelName())
+            .as("in the watch window blue's model is kept for a rollback").containsExactlyInAnyOrder("taxi-v1",
+                "taxi-v2");
+        wf.rollback(new dev.safedeploy.workflows.pipeline.RollbackRequest("carol", "late regression"));
+      });
+      assertThat(second.outcome()).as(second.reason()).isEqualTo(Outcome.ROLLED_BACK);
+      assertThat(sm.describeEndpoint(b -> b.endpointName("taxi-prod")).productionVariants())
+          .extracting(v -> v.variantName() + "=" + v.currentWeight()).containsExactly("v1=100.0");
+      assertThat(sm.listModels(b -> b.nameContains("taxi")).models()).extracting(m -> m.modelName())
+          .as("v2, rolled back after its promotion, leaves no model").containsExactly("taxi-v1");
+
+      PipelineResult third = run(client, request("v3"), null);
+      assertThat(third.outcome()).as(third.reason()).isEqualTo(Outcome.PROMOTED);
+      assertThat(sm.listModels(b -> b.nameContains("taxi")).models()).extracting(m -> m.modelName())
+          .as("the promotion stands: retired v1's model goes").containsExactly("taxi-v3");
     }
   }
 

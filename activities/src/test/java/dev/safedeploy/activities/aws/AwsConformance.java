@@ -20,7 +20,6 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.UpdateStackRequest;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
-import software.amazon.awssdk.services.codedeploy.model.PutLifecycleEventHookExecutionStatusRequest;
 import software.amazon.awssdk.services.sagemaker.model.CapacitySizeType;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
@@ -37,6 +36,8 @@ import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndC
  * safedeploy, and refuses a violating request before it is sent (the call fails with {@link Violation}, so the
  * test fails even when the adapter would swallow an error). What it has seen of endpoints and configs (from requests
  * and from Describe answers) is its only state; a rule it cannot check for lack of state is skipped, never guessed.
+ * Lifecycle hook status calls are sent only by the hook Lambdas: their rule is {@code HookStatusConformance}, on the
+ * lambdas module's test clients.
  *
  * <ul>
  *   <li>UpdateEndpointWeightsAndCapacities: weights ≥ 0 that do not sum to 0, every variant of the endpoint named
@@ -48,7 +49,6 @@ import software.amazon.awssdk.services.sagemaker.model.UpdateEndpointWeightsAndC
  *       the variant exists is not checked: canary alarms are armed before the green variant is created.</li>
  *   <li>PutMetricAlarm on Model Monitor's data metrics: a feature_* metric with the Endpoint and MonitoringSchedule
  *       dimensions it is published with.</li>
- *   <li>PutLifecycleEventHookExecutionStatus: Succeeded or Failed only.</li>
  *   <li>CreateEndpointConfig with ShadowProductionVariants: exactly one production and one shadow variant, with
  *       different names.</li>
  *   <li>Autoscaling (SageMaker, "Update endpoints that use auto scaling"): an endpoint update may not remove a
@@ -112,10 +112,6 @@ public final class AwsConformance implements ExecutionInterceptor {
       }
     } else if (r instanceof DeleteStackRequest d) {
       prodStacks.remove(d.stackName());
-    } else if (r instanceof PutLifecycleEventHookExecutionStatusRequest h) {
-      if (!"Succeeded".equals(h.statusAsString()) && !"Failed".equals(h.statusAsString())) {
-        problem = "a lifecycle hook may only report Succeeded or Failed, not " + h.statusAsString();
-      }
     }
     if (problem != null) {
       violations.add(problem);

@@ -41,6 +41,7 @@ class CodeDeployStatusReporterTest {
   private final List<JsonNode> bodies = new ArrayList<>();
   private final AtomicInteger status = new AtomicInteger(200);
   private final AtomicReference<String> answer = new AtomicReference<>();
+  private final HookStatusConformance conformance = new HookStatusConformance();
 
   @BeforeEach
   void start() throws IOException {
@@ -60,12 +61,13 @@ class CodeDeployStatusReporterTest {
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(conformance))
         .build();
   }
 
   @AfterEach
   void stop() {
+    assertThat(conformance.violations).as("PutLifecycleEventHookExecutionStatus rule").isEmpty();
     client.close();
     server.stop(0);
   }
@@ -74,6 +76,8 @@ class CodeDeployStatusReporterTest {
   void reportsTheVerdictForTheHookExecution() {
     answer.set("{\"lifecycleEventHookExecutionId\":\"exec-1\"}");
     CodeDeployStatusReporter reporter = new CodeDeployStatusReporter(client);
+    invoked("d-RRS6XUZ0B", "exec-1");
+    invoked("d-RRS6XUZ0B", "exec-2");
 
     reporter.report(new LifecycleHookEvent("d-RRS6XUZ0B", "exec-1"), true);
     reporter.report(new LifecycleHookEvent("d-RRS6XUZ0B", "exec-2"), false);
@@ -89,6 +93,7 @@ class CodeDeployStatusReporterTest {
   void anAlreadyCompletedEventIsNotAnError() {
     status.set(400);
     answer.set("{\"__type\":\"LifecycleEventAlreadyCompletedException\",\"message\":\"already completed\"}");
+    invoked("d-1", "exec-1");
     new CodeDeployStatusReporter(client).report(new LifecycleHookEvent("d-1", "exec-1"), true);
     assertThat(targets).hasSize(1);
   }
@@ -97,9 +102,14 @@ class CodeDeployStatusReporterTest {
   void otherErrorsAreThrown() {
     status.set(400);
     answer.set("{\"__type\":\"DeploymentDoesNotExistException\",\"message\":\"no deployment d-1\"}");
+    invoked("d-1", "exec-1");
     assertThatThrownBy(() -> new CodeDeployStatusReporter(client)
         .report(new LifecycleHookEvent("d-1", "exec-1"), true))
         .isInstanceOf(SdkException.class)
         .hasMessageContaining("no deployment d-1");
+  }
+
+  private void invoked(String deploymentId, String executionId) {
+    conformance.invoked(java.util.Map.of("DeploymentId", deploymentId, "LifecycleEventHookExecutionId", executionId));
   }
 }

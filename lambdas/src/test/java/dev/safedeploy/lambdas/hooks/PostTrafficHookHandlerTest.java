@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PostTrafficHookHandlerTest {
@@ -26,9 +27,13 @@ class PostTrafficHookHandlerTest {
     PostTrafficHookHandler handler = new PostTrafficHookHandler(endpoint, reporter, env, nanos::get);
     @SuppressWarnings("unchecked")
     Map<String, Object> hookEvent = event("codedeploy-lifecycle-hook.json", Map.class);
-    return handler.handleRequest(hookEvent, null);
+    return handler.handleRequest(reporter.invoked(hookEvent), null);
   }
 
+  @AfterEach
+  void statusCallsConform() {
+    assertThat(reporter.conformance.violations).as("PutLifecycleEventHookExecutionStatus rule").isEmpty();
+  }
   @Test
   void endpointAnsweringEveryRowIsReportedSucceeded() {
     endpoint.answering(invocation -> {
@@ -44,7 +49,7 @@ class PostTrafficHookHandlerTest {
     });
     assertThat(result).containsEntry("status", "Succeeded");
     assertThat(result.get("detail")).contains("variant v2").contains("80 ms");
-    assertThat(reporter.reports).singleElement().satisfies(report -> {
+    assertThat(reporter.reports()).singleElement().satisfies(report -> {
       assertThat(report.deploymentId()).isEqualTo("d-RRS6XUZ0B");
       assertThat(report.succeeded()).isTrue();
     });
@@ -57,7 +62,7 @@ class PostTrafficHookHandlerTest {
     Map<String, String> result = run();
     assertThat(result).containsEntry("status", "Failed");
     assertThat(result.get("detail")).contains("endpoint_not_found");
-    assertThat(reporter.reports).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
+    assertThat(reporter.reports()).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
   }
 
   @Test

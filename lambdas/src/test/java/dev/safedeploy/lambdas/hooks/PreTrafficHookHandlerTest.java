@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PreTrafficHookHandlerTest {
@@ -60,7 +61,7 @@ class PreTrafficHookHandlerTest {
     PreTrafficHookHandler handler = new PreTrafficHookHandler(functions, targets, reporter, env, nanos::get);
     @SuppressWarnings("unchecked")
     Map<String, Object> hookEvent = event("codedeploy-lifecycle-hook.json", Map.class);
-    return handler.handleRequest(hookEvent, null);
+    return handler.handleRequest(reporter.invoked(hookEvent), null);
   }
 
   private void endpointAnswers(Function<String, String> predictionsForCsv) {
@@ -69,6 +70,11 @@ class PreTrafficHookHandlerTest {
         null));
   }
 
+
+  @AfterEach
+  void statusCallsConform() {
+    assertThat(reporter.conformance.violations).as("PutLifecycleEventHookExecutionStatus rule").isEmpty();
+  }
   @Test
   void healthyNewVersionIsReportedSucceeded() {
     endpointAnswers(csv -> "25.1\n61.7\n14.0\n");
@@ -81,7 +87,7 @@ class PreTrafficHookHandlerTest {
       assertThat(new String(invocation.body(), StandardCharsets.UTF_8))
           .isEqualTo("12.5,1,2.3\n33.0,2,9.75\n7.25,1,1.1\n");
     });
-    assertThat(reporter.reports).containsExactly(new RecordingReporter.Report(DEPLOYMENT,
+    assertThat(reporter.reports()).containsExactly(new RecordingReporter.Report(DEPLOYMENT,
         event("codedeploy-lifecycle-hook.json", Map.class).get("LifecycleEventHookExecutionId").toString(), true));
     assertThat(result).containsEntry("status", "Succeeded").containsEntry("deploymentId", DEPLOYMENT);
     assertThat(result.get("detail")).contains("3 predictions").contains("variant v2");
@@ -97,7 +103,7 @@ class PreTrafficHookHandlerTest {
   void tooFewPredictionsFail() {
     endpointAnswers(csv -> "25.1\n61.7\n");
     Map<String, String> result = run(realApiFunction);
-    assertThat(reporter.reports).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
+    assertThat(reporter.reports()).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
     assertThat(result.get("detail")).contains("2 predictions for 3 rows");
   }
 
@@ -115,7 +121,7 @@ class PreTrafficHookHandlerTest {
     Map<String, String> result = run(realApiFunction);
     assertThat(result).containsEntry("status", "Failed");
     assertThat(result.get("detail")).contains("status 424").contains("model blew up");
-    assertThat(reporter.reports).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
+    assertThat(reporter.reports()).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
   }
 
   @Test
@@ -153,7 +159,7 @@ class PreTrafficHookHandlerTest {
   void notAProxyResponseFails() {
     assertThat(run((arn, payload) -> "\"hello\"")).containsEntry("status", "Failed");
     assertThat(run((arn, payload) -> "<html>")).containsEntry("status", "Failed");
-    assertThat(reporter.reports).hasSize(2).allMatch(report -> !report.succeeded());
+    assertThat(reporter.reports()).hasSize(2).allMatch(report -> !report.succeeded());
   }
 
   @Test
@@ -161,7 +167,7 @@ class PreTrafficHookHandlerTest {
     Map<String, String> result = run((arn, payload) -> {
       throw new NoClassDefFoundError("software/amazon/awssdk/Missing");
     });
-    assertThat(reporter.reports).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
+    assertThat(reporter.reports()).singleElement().extracting(RecordingReporter.Report::succeeded).isEqualTo(false);
     assertThat(result.get("detail")).contains("crashed").contains("NoClassDefFoundError");
   }
 
@@ -214,6 +220,6 @@ class PreTrafficHookHandlerTest {
     assertThatThrownBy(() -> handler.handleRequest(Map.of("DeploymentId", DEPLOYMENT), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LifecycleEventHookExecutionId");
-    assertThat(reporter.reports).isEmpty();
+    assertThat(reporter.reports()).isEmpty();
   }
 }

@@ -108,6 +108,11 @@ public final class PlatformClient {
     return get("models/" + enc(name), ModelRecord.class);
   }
 
+  /** Deletes the model; one already gone is success; refused (Conflict) while an endpoint serves it. */
+  public void deleteModel(String name) {
+    send("DELETE", "models/" + enc(name), null);
+  }
+
   // ---- endpoints
 
   public Created<Endpoint> createEndpoint(Endpoint endpoint) {

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * POST /processing-jobs                     ProcessingJob (name, model, version, baselinePath)
  * GET  /processing-jobs/{name}
  * POST /models                              ModelRecord (name, artifact, model, version, validationRmse)
- * GET  /models/{name}
+ * GET|DELETE /models/{name}                 DELETE: 409 while an endpoint's variant serves it; absent: 204
  * POST /endpoints                           Endpoint (name, model, variants, dataCapture); answers once served
  * GET  /endpoints, GET|DELETE /endpoints/{name}
  * GET  /endpoints/{name}/metrics?seconds=60 per-variant invocations, 4xx, 5xx, latency p50/p99
@@ -160,6 +160,10 @@ final class ControlApi implements AutoCloseable {
         }
         if (n == 2 && m.equals("GET")) {
           return p.model(s.get(1));
+        }
+        if (n == 2 && m.equals("DELETE")) {
+          p.deleteModel(s.get(1));
+          return null;
         }
         break;
       case "endpoints":

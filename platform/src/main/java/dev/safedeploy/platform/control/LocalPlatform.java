@@ -210,6 +210,13 @@ public final class LocalPlatform implements AutoCloseable {
     return models.get(name);
   }
 
+  /** Deletes the model; refused (409) while an endpoint's variant serves it; one already gone is success. */
+  public void deleteModel(String name) {
+    models.delete(name, n -> endpoints.list().stream()
+        .filter(e -> e.variants().stream().anyMatch(v -> n.equals(v.modelName())))
+        .map(Endpoint::name).findFirst().orElse(null));
+  }
+
   // ---------------------------------------------------------------- endpoints and routing
 
   /** Creates the endpoint and waits for its model servers; adopts an existing endpoint with the same variants. */

@@ -10,9 +10,11 @@ final class Models {
   static final String MODELS = "models";
 
   final ResourceTable<ModelRecord> table;
+  private final PlatformState state;
   private final DataRoots roots;
 
   Models(PlatformState state, DataRoots roots) {
+    this.state = state;
     this.roots = roots;
     this.table = new ResourceTable<>(MODELS, "model", ModelRecord.class, state);
   }
@@ -40,5 +42,25 @@ final class Models {
 
   ModelRecord get(String name) {
     return table.get(name);
+  }
+
+  /**
+   * Deletes the registration (the artifact stays, as S3's does for a SageMaker model) unless {@code servedBy} names an
+   * endpoint serving it (a conflict); one already gone is success.
+   */
+  void delete(String name, java.util.function.Function<String, String> servedBy) {
+    StateStore.checkName("model", name);
+    synchronized (table.lock(name)) {
+      String endpoint = servedBy.apply(name);
+      if (endpoint != null) {
+        throw PlatformException.conflict("model " + name + " is served by endpoint " + endpoint
+            + "; remove that variant first");
+      }
+      ModelRecord removed = table.remove(name);
+      state.forget(MODELS, name);
+      if (removed != null) {
+        state.deleted(MODELS, name);
+      }
+    }
   }
 }

@@ -33,6 +33,15 @@ public interface EndpointActivities {
   record ProductionState(String endpointName, boolean exists, List<VariantState> variants, String liveVersion,
       String liveModelName, Double liveRmse) {}
 
+  /** A registered model of {@code version} (whose dev endpoint, like production, may serve it). */
+  record ModelRef(String modelName, String model, String version) {}
+
+  /**
+   * What {@link #deleteModel} did: {@code gone} when the model no longer exists (deleted now, or absent already);
+   * otherwise {@code keptFor} names the endpoint that still serves it.
+   */
+  record ModelDeletion(String modelName, boolean gone, String keptFor) {}
+
   /** Registers the model; adopts an existing model of the same name. Returns the model name. */
   String createModel(ModelSpec spec);
 
@@ -52,4 +61,10 @@ public interface EndpointActivities {
 
   /** Deletes the endpoint; an endpoint already gone is success. */
   void deleteEndpoint(String endpointName);
+
+  /**
+   * Deletes the registered model unless the model's production endpoint or the version's dev endpoint still serves it
+   * (then it is kept, and the answer says for which). A model already gone is success.
+   */
+  ModelDeletion deleteModel(ModelRef ref);
 }

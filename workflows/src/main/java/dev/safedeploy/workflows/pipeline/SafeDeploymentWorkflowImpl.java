@@ -132,7 +132,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     watch = new CanaryWatch(request, journal, interrupts, approvalGate, production, alarms);
     judge = new CanaryJudge(request, journal, interrupts, notifier, production, watch, saga, judges);
     monitor = new Monitor(request, journal, interrupts, production, monitoring, endpoints);
-    rollback = new Rollback(request, journal, interrupts, production, watch, saga, endpoints, traffic);
+    rollback = new Rollback(request, journal, interrupts, production, watch, saga, dev, endpoints, traffic);
     canary = new Canary(request, journal, interrupts, production, watch, judge, saga,
         new Canary.Compensations(rollback::restoreProduction, monitor::retire), endpoints, traffic, hooks, alarms);
   }
@@ -241,6 +241,7 @@ public class SafeDeploymentWorkflowImpl implements SafeDeploymentWorkflow {
     journal.promoted(reason);
     notifier.notify(Kind.PROMOTED, request.model() + " " + request.version() + " is live", Map.of());
     monitor.watchWindow();
+    monitor.retireBlueModel();
     journal.leave("watch window over");
     return finish(Outcome.PROMOTED, reason);
   }

@@ -41,7 +41,8 @@ class SafeDeploymentWorkflowReplayTest {
             "canary-alarm-rollback-converging.json", "watch-window-rollback-monitoring.json",
             "alarm-at-approval-overridden.json", "canary-promoted-alarms-removed.json",
             "canary-alarm-rollback-alarms-removed.json", "canary-judge-pass.json", "canary-judge-fail.json",
-            "canary-judge-marginal-approved.json", "canary-shadow-judged.json");
+            "canary-judge-marginal-approved.json", "canary-shadow-judged.json",
+            "watch-window-rollback-model-deleted.json", "watch-window-over-blue-model-deleted.json");
   }
 
   @ParameterizedTest
@@ -107,6 +108,11 @@ class SafeDeploymentWorkflowReplayTest {
     // from getVersion canary-shadow 1: a shadow bake before the canary, judged, then the canary judged
     recordRun("canary-shadow-judged.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy.toBuilder()
         .judge(dev.safedeploy.workflows.judge.JudgePolicy.withShadow(Duration.ofMinutes(2))).build(), true);
+    // from getVersion retire-models 1: green's model deleted by a watch-window rollback, blue's when the window ends
+    recordWatchWindowRollback("watch-window-rollback-model-deleted.json",
+        new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy);
+    recordRun("watch-window-over-blue-model-deleted.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy,
+        true);
   }
 
   private void recordMarginalApproved(String file, DeploymentPolicy policy) {

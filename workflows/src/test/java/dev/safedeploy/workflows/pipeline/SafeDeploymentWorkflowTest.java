@@ -128,7 +128,10 @@ class SafeDeploymentWorkflowTest {
         "deleteCanaryAlarms v1",
         "enableMonitoring nyctaxi-v2-drift",
         "deleteEndpoint nyctaxi-dev-v2",
-        "notify PROMOTED"));
+        "notify PROMOTED",
+        "deleteModel nyctaxi-v1"));
+    assertThat(backend.deletedModels).as("the promotion stands: retired blue's model goes").containsExactly(
+        "nyctaxi-v1");
     assertThat(result.approval().approver()).isEqualTo("bob");
     assertThat(result.stages()).extracting(StageRecord::stage).containsExactly(Stage.BUILD, Stage.TRAIN,
         Stage.QUALITY_GATE, Stage.BASELINE, Stage.DEPLOY_DEV, Stage.AWAIT_APPROVAL, Stage.DEPLOY_PROD, Stage.MONITOR,
@@ -171,7 +174,8 @@ class SafeDeploymentWorkflowTest {
         "deleteCanaryAlarms v1",
         "enableMonitoring nyctaxi-v2-drift",
         "deleteEndpoint nyctaxi-dev-v2",
-        "notify PROMOTED"));
+        "notify PROMOTED",
+        "deleteModel nyctaxi-v1"));
   }
 
   @Test
@@ -524,10 +528,52 @@ class SafeDeploymentWorkflowTest {
     assertThat(backend.collapsedCalls()).endsWith("notify PROMOTED", "describeProduction nyctaxi-prod",
         "addVariant nyctaxi-prod v1=0", "shiftTraffic nyctaxi-prod {v1=100, v2=0}",
         "removeVariant nyctaxi-prod v2",
+        // green is off production and its dev endpoint went at the promotion: nothing serves its model any more
+        "deleteModel nyctaxi-v2",
         // v2's drift schedule goes, v1's (removed when v2 was promoted) comes back: one schedule per live version
         "retireMonitoring nyctaxi-v2-drift restore nyctaxi-v1-drift", "notify ROLLED_BACK");
     assertThat(backend.weights(PROD)).containsExactly(Map.entry("v1", 100));
     assertThat(result.liveVersion()).isEqualTo("v1");
+    assertThat(backend.deletedModels).as("blue's model, kept through the watch window, serves again")
+        .containsExactly("nyctaxi-v2");
+    assertThat(wf.status().events()).anyMatch(e -> e.endsWith("model nyctaxi-v2 deleted: green v2 is off production "
+        + "and its dev endpoint is gone"));
+  }
+
+  @Test
+  void blueModelIsKeptThroughTheWatchWindowAndDeletedWhenThePromotionStands() {
+    FakeBackend backend = withBlue();
+    SafeDeploymentWorkflow wf = startAtApproval(backend, request("v2", policy().watchWindow(Duration.ofHours(1)).build()));
+    wf.decide(ApprovalDecision.approve("bob", null, "cli"));
+    while (wf.status().outcome() != Outcome.PROMOTED) {
+      harness.env.sleep(Duration.ofMinutes(1));
+    }
+    harness.env.sleep(Duration.ofMinutes(30));
+    assertThat(backend.calls).as("in the watch window a rollback may still restore blue").noneMatch(
+        c -> c.startsWith("deleteModel"));
+    PipelineResult result = result(wf);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.collapsedCalls()).endsWith("notify PROMOTED", "deleteModel nyctaxi-v1");
+    assertThat(backend.deletedModels).containsExactly("nyctaxi-v1");
+    assertThat(wf.status().events()).anyMatch(e -> e.endsWith(
+        "model nyctaxi-v1 deleted: the watch window is over, no rollback restores blue v1"));
+  }
+
+  @Test
+  void aModelAnEndpointStillServesIsKept() {
+    FakeBackend backend = withBlue();
+    // v1 is being tried again meanwhile: its dev endpoint serves the same registered model
+    backend.endpoints.put("nyctaxi-dev-v1", new java.util.LinkedHashMap<>(Map.of("v1", 100)));
+    SafeDeploymentWorkflow wf = startAndApprove(backend, request("v2", policy().build()));
+    PipelineResult result = result(wf);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.calls).contains("deleteModel nyctaxi-v1");
+    assertThat(backend.deletedModels).isEmpty();
+    assertThat(result.reason()).isEqualTo("promoted to production, replacing v1");
+    assertThat(wf.status().events()).anyMatch(e -> e.endsWith("model nyctaxi-v1 kept: nyctaxi-dev-v1 still serves it"));
+    assertThat(backend.modelRmse).containsKey("nyctaxi-v1");
   }
 
   @Test

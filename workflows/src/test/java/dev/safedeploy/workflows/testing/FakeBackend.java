@@ -49,6 +49,8 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public final Map<String, AtomicInteger> permanentFailures = new ConcurrentHashMap<>();
   /** Models that no longer exist: adding a variant of one fails NotFound, as SageMaker's CreateEndpointConfig does. */
   public final Set<String> missingModels = ConcurrentHashMap.newKeySet();
+  /** Models deleted by deleteModel, in order. */
+  public final List<String> deletedModels = new CopyOnWriteArrayList<>();
   public final List<Notification> notifications = new CopyOnWriteArrayList<>();
   /** endpoint -> its weights after every change (variant added or removed, traffic shifted), in order. */
   public final Map<String, List<Map<String, Integer>>> weightHistory = new ConcurrentHashMap<>();
@@ -240,6 +242,21 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
   public void deleteEndpoint(String endpointName) {
     call("deleteEndpoint", "deleteEndpoint " + endpointName);
     endpoints.remove(endpointName);
+  }
+
+  /** Like the adapters: kept while any endpoint's variant serves the model; an unknown or deleted model is gone. */
+  @Override
+  public ModelDeletion deleteModel(ModelRef ref) {
+    call("deleteModel", "deleteModel " + ref.modelName());
+    for (Map.Entry<String, Map<String, Integer>> e : endpoints.entrySet()) {
+      if (e.getValue().keySet().stream().anyMatch(v -> ref.modelName().equals(variantModels.get(v)))) {
+        return new ModelDeletion(ref.modelName(), false, e.getKey());
+      }
+    }
+    if (modelRmse.remove(ref.modelName()) != null) {
+      deletedModels.add(ref.modelName());
+    }
+    return new ModelDeletion(ref.modelName(), true, null);
   }
 
   @Override

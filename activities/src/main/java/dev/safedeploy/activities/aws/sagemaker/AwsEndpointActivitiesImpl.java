@@ -185,7 +185,8 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
   /**
    * Deletes the endpoint's stacks, alarms and the endpoint. A dev endpoint goes once its version is promoted or rolled
    * back: its SageMaker model goes too unless production serves it (a rolled-back version's model serves nothing
-   * any more, and running the version again registers it anew; a promoted one's is production's).
+   * any more, and running the version again registers it anew; a promoted one's is production's, deleted by the
+   * workflow once no rollback can bring it back).
    */
   @Override
   public void deleteEndpoint(String endpointName) {
@@ -208,26 +209,44 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
     }
     String devModel = params.get("SageMakerModelName"); // a dev stack's parameter (the prod stack has slots)
     String model = params.get("ModelName");
-    if (devModel != null && !devModel.isBlank() && model != null && !servedByProduction(model, devModel)) {
-      try {
-        sageMaker.deleteModel(b -> b.modelName(devModel));
-        log.info("deleted model {}: its dev endpoint is gone and production does not serve it", devModel);
-      } catch (SageMakerException e) {
-        if (!SageMakerErrors.isNotFound(e)) {
-          throw e;
-        }
-      }
+    if (devModel != null && !devModel.isBlank() && model != null) {
+      deleteModel(new ModelRef(devModel, model, params.get("ModelVersion")));
     }
   }
 
-  /** Whether the model's prod endpoint serves {@code modelName}, by its stack or by its live config. */
-  private boolean servedByProduction(String model, String modelName) {
-    String prod = new dev.safedeploy.workflows.pipeline.ResourceNames(model, "x").prodEndpoint();
-    if (new ProdStackParameters(stacks.parameters(stackName(prod))).occupied().stream()
+  /**
+   * Deletes the model unless the model's prod endpoint or the version's dev endpoint serves it, by its stack or by its
+   * live config (SageMaker itself would let an endpoint's model be deleted, and the endpoint then fails to scale or
+   * update).
+   */
+  @Override
+  public ModelDeletion deleteModel(ModelRef ref) {
+    var names = new dev.safedeploy.workflows.pipeline.ResourceNames(ref.model(), ref.version());
+    for (String endpoint : List.of(names.prodEndpoint(), names.devEndpoint())) {
+      if (servedBy(endpoint, ref.modelName())) {
+        log.info("keeping model {}: endpoint {} serves it", ref.modelName(), endpoint);
+        return new ModelDeletion(ref.modelName(), false, endpoint);
+      }
+    }
+    try {
+      sageMaker.deleteModel(b -> b.modelName(ref.modelName()));
+      log.info("deleted model {}: no endpoint of {} serves it", ref.modelName(), ref.model());
+    } catch (SageMakerException e) {
+      if (!SageMakerErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+    return new ModelDeletion(ref.modelName(), true, null);
+  }
+
+  /** Whether the endpoint serves {@code modelName}: a slot of its prod stack, its dev stack's model, or its config. */
+  private boolean servedBy(String endpointName, String modelName) {
+    Map<String, String> params = stacks.parameters(stackName(endpointName));
+    if (modelName.equals(params.get("SageMakerModelName")) || new ProdStackParameters(params).occupied().stream()
         .anyMatch(s -> modelName.equals(s.modelName()))) {
       return true;
     }
-    Optional<DescribeEndpointResponse> d = endpoints.describe(prod);
+    Optional<DescribeEndpointResponse> d = endpoints.describe(endpointName);
     if (d.isEmpty()) {
       return false;
     }

@@ -122,6 +122,34 @@ public class LocalEndpointActivitiesImpl implements EndpointActivities {
     }
   }
 
+  /**
+   * Kept while the model's prod endpoint or the version's dev endpoint serves it; the platform itself refuses to delete
+   * a model any endpoint serves (a Conflict), and that answer is the model kept too, not a failure.
+   */
+  @Override
+  public ModelDeletion deleteModel(ModelRef ref) {
+    var names = new dev.safedeploy.workflows.pipeline.ResourceNames(ref.model(), ref.version());
+    for (String name : List.of(names.prodEndpoint(), names.devEndpoint())) {
+      Endpoint e = platform.endpoint(name);
+      if (e != null && e.variants().stream().anyMatch(v -> ref.modelName().equals(v.modelName()))) {
+        log.info("model {} kept: endpoint {} serves it", ref.modelName(), name);
+        return new ModelDeletion(ref.modelName(), false, name);
+      }
+    }
+    try {
+      platform.deleteModel(ref.modelName());
+      log.info("model {} deleted", ref.modelName());
+      return new ModelDeletion(ref.modelName(), true, null);
+    } catch (PlatformClientException e) {
+      if ("Conflict".equals(e.type())) {
+        log.info("model {} kept: {}", ref.modelName(), e.getMessage());
+        // another endpoint than the two asked about: the platform's refusal names it
+        return new ModelDeletion(ref.modelName(), false, "another endpoint (" + e.getMessage() + ")");
+      }
+      throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+  }
+
   private EndpointState verified(Endpoint e, List<String> expectedVariants) {
     if ("Failed".equals(e.status())) {
       throw ApplicationFailure.newNonRetryableFailure("endpoint " + e.name() + " failed: " + e.failureReason(),

@@ -10,6 +10,8 @@ import dev.safedeploy.activities.aws.cloudformation.StackDeployer;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.EndpointState;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelDeletion;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelRef;
 import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
@@ -117,6 +119,39 @@ class EndpointActivitiesTest {
       e.deleteEndpoint(V2.devEndpoint()); // again: the model already gone is fine
       assertThat(e.describeProduction("taxi", V1.prodEndpoint()).variants())
           .containsExactly(new VariantState("v1", "taxi-v1", "v1", 100));
+    }
+  }
+
+  /**
+   * The workflow's model deletion (green's after a watch-window rollback, blue's once the promotion stands): kept while
+   * the prod endpoint or the version's dev endpoint serves the model, deleted otherwise, an absent one is success.
+   */
+  @Test
+  void deleteModelKeepsAModelProductionOrItsDevEndpointServes(MotoServer moto) {
+    try (ActivityTesting t = activities(moto)) {
+      EndpointActivities e = endpoints(t);
+      models(e);
+      e.addVariant(new VariantChange(V1.prodEndpoint(), "taxi", variant(V1, 100)));
+      e.deployEndpoint(new EndpointSpec(V2.devEndpoint(), "taxi", List.of(variant(V2, 100)), false));
+
+      assertThat(e.deleteModel(new ModelRef(V1.modelName(), "taxi", "v1")))
+          .isEqualTo(new ModelDeletion(V1.modelName(), false, V1.prodEndpoint()));
+      assertThat(e.deleteModel(new ModelRef(V2.modelName(), "taxi", "v2")))
+          .isEqualTo(new ModelDeletion(V2.modelName(), false, V2.devEndpoint()));
+      assertThat(moto.clients().sageMaker().listModels(b -> b.nameContains("taxi")).models())
+          .extracting(m -> m.modelName()).containsExactlyInAnyOrder("taxi-v1", "taxi-v2");
+
+      // v2 promoted (its dev endpoint goes, production keeps its model), then rolled back in its watch window
+      e.addVariant(new VariantChange(V1.prodEndpoint(), "taxi", variant(V2, 0)));
+      e.deleteEndpoint(V2.devEndpoint());
+      assertThat(moto.clients().sageMaker().listModels(b -> b.nameContains("taxi")).models())
+          .extracting(m -> m.modelName()).containsExactlyInAnyOrder("taxi-v1", "taxi-v2");
+      e.removeVariant(V1.prodEndpoint(), "v2");
+      assertThat(e.deleteModel(new ModelRef(V2.modelName(), "taxi", "v2")))
+          .isEqualTo(new ModelDeletion(V2.modelName(), true, null));
+      assertThat(e.deleteModel(new ModelRef(V2.modelName(), "taxi", "v2")).gone()).as("absent: success").isTrue();
+      assertThat(moto.clients().sageMaker().listModels(b -> b.nameContains("taxi")).models())
+          .extracting(m -> m.modelName()).containsExactly("taxi-v1");
     }
   }
 

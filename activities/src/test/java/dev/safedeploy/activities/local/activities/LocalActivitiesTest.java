@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.safedeploy.activities.local.LocalBackend;
 import dev.safedeploy.activities.local.LocalBackendConfig;
 import dev.safedeploy.platform.client.PlatformClient;
+import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.platform.control.LocalPlatform;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.workflows.activities.AlarmActivities;
 import dev.safedeploy.workflows.activities.BaselineActivities;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.EndpointActivities.EndpointSpec;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelDeletion;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelRef;
 import dev.safedeploy.workflows.activities.EndpointActivities.ModelSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
@@ -233,6 +236,26 @@ class LocalActivitiesTest {
     alarms.deleteCanaryAlarms(watch);
     assertThat(client.alarm("taxi-prod-v2-5xx")).isNull();
     assertThat(client.alarm("taxi-prod-v2-latency-p99")).isNull();
+    // v2's model serves nothing now: it goes, twice is fine; v1's serves production: kept, and the platform itself
+    // refuses to delete a model an endpoint serves
+    assertThat(endpoints.deleteModel(new ModelRef(v2.modelName(), "taxi", "v2")))
+        .isEqualTo(new ModelDeletion(v2.modelName(), true, null));
+    assertThatThrownBy(() -> client.model(v2.modelName())).isInstanceOfSatisfying(PlatformClientException.class,
+        e -> assertThat(e.notFound()).isTrue());
+    assertThat(endpoints.deleteModel(new ModelRef(v2.modelName(), "taxi", "v2")).gone()).isTrue();
+    assertThat(client.inventory().at("/models/items/" + v2.modelName() + "/deleted").asInt()).isEqualTo(1);
+    assertThat(endpoints.deleteModel(new ModelRef(v1.modelName(), "taxi", "v1")))
+        .isEqualTo(new ModelDeletion(v1.modelName(), false, v1.prodEndpoint()));
+    assertThatThrownBy(() -> client.deleteModel(v1.modelName())).isInstanceOfSatisfying(
+        PlatformClientException.class, e -> {
+          assertThat(e.type()).isEqualTo("Conflict");
+          assertThat(e.getMessage()).contains("served by endpoint " + v1.prodEndpoint());
+        });
+    // asked as another model's: neither of its endpoints serves it, the platform's refusal keeps it all the same
+    ModelDeletion elsewhere = endpoints.deleteModel(new ModelRef(v1.modelName(), "other", "v1"));
+    assertThat(elsewhere.gone()).isFalse();
+    assertThat(elsewhere.keptFor()).startsWith("another endpoint (").contains(v1.prodEndpoint());
+    assertThat(client.model(v1.modelName())).isNotNull();
   }
 
   @Test

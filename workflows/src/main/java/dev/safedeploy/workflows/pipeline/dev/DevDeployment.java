@@ -37,6 +37,7 @@ public final class DevDeployment {
   private final HookActivities hooks;
 
   private boolean created;
+  private boolean retired;
   private String endpoint;
   private String modelName;
 
@@ -82,7 +83,13 @@ public final class DevDeployment {
   public void retire() {
     endpoints.deleteEndpoint(names.devEndpoint());
     created = false;
+    retired = true;
     endpoint = null;
+  }
+
+  /** Whether the version was promoted and its dev endpoint deleted: production alone served its model since. */
+  public boolean retired() {
+    return retired;
   }
 
   /** Compensation: the dev endpoint goes with the rolled-back version (a failure is only noted). */

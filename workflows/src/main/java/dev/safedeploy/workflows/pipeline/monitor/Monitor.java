@@ -4,6 +4,7 @@ import static dev.safedeploy.workflows.pipeline.journal.StatusJournal.now;
 
 import dev.safedeploy.workflows.activities.BaselineActivities.BaselineResult;
 import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelRef;
 import dev.safedeploy.workflows.activities.EndpointActivities.ProductionState;
 import dev.safedeploy.workflows.activities.MonitoringActivities;
 import dev.safedeploy.workflows.activities.MonitoringActivities.MonitoringRequest;
@@ -14,6 +15,7 @@ import dev.safedeploy.workflows.pipeline.Interrupts;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
+import dev.safedeploy.workflows.pipeline.RetiredModels;
 import dev.safedeploy.workflows.pipeline.canary.Production;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import io.temporal.workflow.Workflow;
@@ -82,6 +84,18 @@ public final class Monitor {
       throw new Abort(Outcome.ROLLED_BACK, interrupts.operatorReason());
     }
     journal.step(null);
+  }
+
+  /**
+   * The watch window is over and the promotion stands: no rollback restores blue any more, so blue's model goes (kept
+   * only while its watch-window rollback might need it).
+   */
+  public void retireBlueModel() {
+    String blue = production.blueVersion();
+    if (production.blueRetired() && production.blueModelName() != null && RetiredModels.enabled()) {
+      RetiredModels.delete(journal, endpoints, new ModelRef(production.blueModelName(), request.model(), blue),
+          "the watch window is over, no rollback restores blue " + blue);
+    }
   }
 
   /**

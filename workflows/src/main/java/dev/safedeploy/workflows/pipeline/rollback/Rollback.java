@@ -4,6 +4,7 @@ import static dev.safedeploy.workflows.activities.Failures.rootMessage;
 import static dev.safedeploy.workflows.pipeline.ActivityStubs.isPermanent;
 
 import dev.safedeploy.workflows.activities.EndpointActivities;
+import dev.safedeploy.workflows.activities.EndpointActivities.ModelRef;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantChange;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantSpec;
 import dev.safedeploy.workflows.activities.EndpointActivities.VariantState;
@@ -16,9 +17,11 @@ import dev.safedeploy.workflows.pipeline.Interrupts;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.ResourceNames;
+import dev.safedeploy.workflows.pipeline.RetiredModels;
 import dev.safedeploy.workflows.pipeline.Stage;
 import dev.safedeploy.workflows.pipeline.canary.CanaryWatch;
 import dev.safedeploy.workflows.pipeline.canary.Production;
+import dev.safedeploy.workflows.pipeline.dev.DevDeployment;
 import dev.safedeploy.workflows.pipeline.journal.StatusJournal;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
@@ -51,6 +54,7 @@ public final class Rollback {
   private final Production production;
   private final CanaryWatch watch;
   private final Saga saga;
+  private final DevDeployment dev;
   private final EndpointActivities endpoints;
   private final TrafficActivities traffic;
 
@@ -60,7 +64,7 @@ public final class Rollback {
   private Long alarmToBlueMillis;
 
   public Rollback(PipelineRequest request, StatusJournal journal, Interrupts interrupts, Production production,
-      CanaryWatch watch, Saga saga, EndpointActivities endpoints, TrafficActivities traffic) {
+      CanaryWatch watch, Saga saga, DevDeployment dev, EndpointActivities endpoints, TrafficActivities traffic) {
     this.request = request;
     this.names = request.names();
     this.journal = journal;
@@ -68,6 +72,7 @@ public final class Rollback {
     this.production = production;
     this.watch = watch;
     this.saga = saga;
+    this.dev = dev;
     this.endpoints = endpoints;
     this.traffic = traffic;
   }
@@ -109,7 +114,8 @@ public final class Rollback {
    * Compensation: puts production back until it is back. The first round plans from what the backend last reported to
    * this run (no extra call between an alarm and blue); every later round reads the endpoint afresh, so a step that
    * failed (after its activity's own retries) is tried again against the real state. Blue is put back if gone; if it
-   * cannot be, the best surviving version serves; green is removed in every case.
+   * cannot be, the best surviving version serves; green is removed in every case, and after its promotion (no dev
+   * endpoint left) its model with it.
    */
   public void restoreProduction() {
     if (!production.greenAdded()) {
@@ -123,6 +129,10 @@ public final class Rollback {
             : endpoints.describeProduction(request.model(), names.prodEndpoint()).variants());
         production.greenAdded(false);
         rollbackProblem = null;
+        if (dev.retired() && RetiredModels.enabled()) {
+          RetiredModels.delete(journal, endpoints, new ModelRef(dev.modelName(), request.model(), request.version()),
+              "green " + request.version() + " is off production and its dev endpoint is gone");
+        }
         return;
       } catch (ActivityFailure e) {
         permanent = isPermanent(e);
