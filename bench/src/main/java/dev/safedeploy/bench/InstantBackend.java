@@ -152,6 +152,21 @@ public final class InstantBackend implements TemplateActivities, TrainingActivit
   }
 
   @Override
+  public ModelDeletion deleteModel(ModelRef ref) {
+    return timed("deleteModel", ref.modelName(), () -> {
+      for (Map.Entry<String, Map<String, Integer>> e : endpoints.entrySet()) {
+        for (String variant : e.getValue().keySet()) {
+          if (ref.modelName().equals(variantModels.get(e.getKey() + "/" + variant))) {
+            return new ModelDeletion(ref.modelName(), false, e.getKey());
+          }
+        }
+      }
+      modelRmse.remove(ref.modelName());
+      return new ModelDeletion(ref.modelName(), true, null);
+    });
+  }
+
+  @Override
   public void deleteEndpoint(String endpointName) {
     timed("deleteEndpoint", endpointName, () -> endpoints.remove(endpointName));
   }
