@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param passScore score at or above which the canary passes (default 95)
  * @param marginalScore score at or above which a failing canary is marginal, paused for a human (default 75)
  * @param minSamples fewer requests than this on either side leaves a metric inconclusive (default 50)
- * @param metrics what to compare (default all of {@link JudgeMetric}; PREDICTION_PAIRED needs shadow traffic)
+ * @param metrics what to compare (default all of {@link JudgeMetric}; PREDICTION_PAIRED needs mirrored
+ *     traffic: the shadow bake or the paired canary)
  * @param criticalMetrics metrics whose failure fails the judgement whatever the score (default those of ERROR_RATE,
  *     PREDICTION, PREDICTION_PAIRED that are judged: more errors or different answers roll back, a latency blip asks a
  *     human)
@@ -30,6 +31,10 @@ import java.util.Objects;
  *     (default 0.5: two model servers of one model differ by that much from cache and JIT state alone)
  * @param shadow how long green gets a mirrored copy of live traffic before its first real traffic step, judged like a
  *     bake with the mirrored pairs as evidence (default zero: no shadow step)
+ * @param pairedCanary during every canary bake, each request green serves is also sent to blue after green has
+ *     answered, so PREDICTION_PAIRED compares both answers on the same rows at every step, not only in the shadow
+ *     bake (default true; only with PREDICTION_PAIRED among the metrics; a backend that cannot mirror, SageMaker,
+ *     says so and judges the metric INCONCLUSIVE)
  */
 public record JudgePolicy(
     Boolean enabled,
@@ -42,7 +47,8 @@ public record JudgePolicy(
     Double latencyTolerance,
     Double predictionTolerance,
     Double latencyFloorMillis,
-    Duration shadow) {
+    Duration shadow,
+    Boolean pairedCanary) {
 
   public JudgePolicy {
     enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -62,6 +68,7 @@ public record JudgePolicy(
     predictionTolerance = predictionTolerance == null ? 0.02 : predictionTolerance;
     latencyFloorMillis = latencyFloorMillis == null ? 0.5 : latencyFloorMillis;
     shadow = shadow == null ? Duration.ZERO : shadow;
+    pairedCanary = pairedCanary == null ? Boolean.TRUE : pairedCanary;
   }
 
   /** Unmodifiable, but keeps a null (from JSON) for {@link #problems()} to name instead of failing construction. */
@@ -70,16 +77,16 @@ public record JudgePolicy(
   }
 
   public static JudgePolicy defaults() {
-    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, null);
+    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static JudgePolicy disabled() {
-    return new JudgePolicy(false, null, null, null, null, null, null, null, null, null, null);
+    return new JudgePolicy(false, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** These defaults with a shadow step of the given length. */
   public static JudgePolicy withShadow(Duration shadow) {
-    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, shadow);
+    return new JudgePolicy(null, null, null, null, null, null, null, null, null, null, shadow, null);
   }
 
   /** The significance level of each test. */
@@ -89,7 +96,18 @@ public record JudgePolicy(
 
   public JudgePolicy withMetrics(List<JudgeMetric> m, List<JudgeMetric> critical) {
     return new JudgePolicy(enabled, confidence, passScore, marginalScore, minSamples, m, critical, latencyTolerance,
-        predictionTolerance, latencyFloorMillis, shadow);
+        predictionTolerance, latencyFloorMillis, shadow, pairedCanary);
+  }
+
+  /** This policy with the paired canary on or off. */
+  public JudgePolicy withPairedCanary(boolean on) {
+    return new JudgePolicy(enabled, confidence, passScore, marginalScore, minSamples, metrics, criticalMetrics,
+        latencyTolerance, predictionTolerance, latencyFloorMillis, shadow, on);
+  }
+
+  /** Whether canary bakes mirror green's requests to blue for PREDICTION_PAIRED. */
+  public boolean pairsCanary() {
+    return enabled && pairedCanary && metrics.contains(JudgeMetric.PREDICTION_PAIRED);
   }
 
   public List<String> problems() {

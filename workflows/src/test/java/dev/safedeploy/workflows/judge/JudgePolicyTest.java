@@ -56,7 +56,7 @@ class JudgePolicyTest {
   @Test
   void badJudgePoliciesAreNamed() {
     JudgePolicy p = new JudgePolicy(true, 1.0, 80.0, 90.0, 1, List.of(JudgeMetric.LATENCY_P50),
-        List.of(JudgeMetric.ERROR_RATE), -0.1, Double.NaN, -1.0, java.time.Duration.ofMinutes(-1));
+        List.of(JudgeMetric.ERROR_RATE), -0.1, Double.NaN, -1.0, java.time.Duration.ofMinutes(-1), null);
     assertThat(p.problems()).containsExactly(
         "policy.judge.confidence must be in (0, 1), got 1.0",
         "policy.judge.marginalScore (90.0) must not exceed passScore (80.0)",
@@ -67,7 +67,7 @@ class JudgePolicyTest {
         "policy.judge.latencyFloorMillis must be zero or more, got -1.0",
         "policy.judge.shadow must not be negative, got PT-1M");
     assertThat(DeploymentPolicy.builder().judge(new JudgePolicy(true, null, null, null, null, List.of(), null, null,
-        null, null, null)).build()).extracting(d -> d.judge().problems()).asList()
+        null, null, null, null)).build()).extracting(d -> d.judge().problems()).asList()
         .containsExactly("policy.judge.metrics must name at least one metric when the judge is enabled");
   }
 
