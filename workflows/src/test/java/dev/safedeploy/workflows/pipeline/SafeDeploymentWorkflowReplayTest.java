@@ -41,7 +41,8 @@ class SafeDeploymentWorkflowReplayTest {
             "canary-alarm-rollback-converging.json", "watch-window-rollback-monitoring.json",
             "alarm-at-approval-overridden.json", "canary-promoted-alarms-removed.json",
             "canary-alarm-rollback-alarms-removed.json", "canary-judge-pass.json", "canary-judge-fail.json",
-            "canary-judge-marginal-approved.json", "canary-shadow-judged.json");
+            "canary-judge-marginal-approved.json", "canary-shadow-judged.json", "canary-paired-judged.json",
+            "canary-paired-judge-fail.json");
   }
 
   @ParameterizedTest
@@ -107,6 +108,12 @@ class SafeDeploymentWorkflowReplayTest {
     // from getVersion canary-shadow 1: a shadow bake before the canary, judged, then the canary judged
     recordRun("canary-shadow-judged.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy.toBuilder()
         .judge(dev.safedeploy.workflows.judge.JudgePolicy.withShadow(Duration.ofMinutes(2))).build(), true);
+    // from getVersion canary-paired 1: green's rows mirrored to blue through the canary bake, judged, mirror stopped
+    // before 100%; and a failing judgement, blue restored before the mirror stops
+    recordRun("canary-paired-judged.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
+    FakeBackend failingPaired = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    failingPaired.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.FAIL);
+    recordRun("canary-paired-judge-fail.json", failingPaired, policy, true);
   }
 
   private void recordMarginalApproved(String file, DeploymentPolicy policy) {
