@@ -319,7 +319,7 @@ class CanaryJudgeWorkflowTest {
     FakeBackend backend = withBlue();
     harness = new PipelineHarness(backend);
     PipelineResult result = result(harness.start(request("v2", policy().judge(new JudgePolicy(true, 1.5, null, null,
-        null, null, null, null, null, null, null, null)).build())));
+        null, null, null, null, null, null, null, null, null)).build())));
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.reason()).contains("policy.judge.confidence must be in (0, 1), got 1.5");
   }

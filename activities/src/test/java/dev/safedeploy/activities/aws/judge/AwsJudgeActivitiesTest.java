@@ -203,7 +203,7 @@ class AwsJudgeActivitiesTest {
     try (ActivityTesting t = activities(moto, 100)) {
       // green: 5xx in 12 of 20 minutes (0.6% against blue's 0.01%), and 50% slower minutes
       liveTraffic(moto, 1.0, 6_000, 12);
-      JudgePolicy tenMinutes = new JudgePolicy(null, null, null, null, 10, null, null, null, null, null, null, null);
+      JudgePolicy tenMinutes = new JudgePolicy(null, null, null, null, 10, null, null, null, null, null, null, null, null);
       Judgement j = t.stub(JudgeActivities.class).judge(request(tenMinutes));
       assertThat(j.verdict()).isEqualTo(Verdict.FAIL);
       MetricJudgement errors = metric(j, JudgeMetric.ERROR_RATE);
