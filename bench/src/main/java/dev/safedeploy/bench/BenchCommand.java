@@ -169,8 +169,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   @Command(name = "judge", mixinStandardHelpOptions = true, description = "The canary judge on the local platform: a green "
-      + "identical to blue and a subtly worse one (about +15%% RMSE, no errors), each at 10%% for many bakes: catch "
-      + "rate and false-rollback rate.")
+      + "identical to blue and a subtly worse one (about +15%% RMSE, no errors), each at 10%% for many bakes with the "
+      + "paired canary, and in shadow bakes: catch rate, false-rollback rate, pairs per bake, the mirrors' cost.")
   static final class Judge extends Bench {
     @Option(names = "--runs", description = "Bakes per green (default: ${DEFAULT-VALUE})")
     int runs = 50;

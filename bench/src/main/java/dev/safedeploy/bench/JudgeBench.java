@@ -16,6 +16,7 @@ import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.judge.MetricJudgement;
+import dev.safedeploy.workflows.judge.Pairing;
 import dev.safedeploy.workflows.judge.Verdict;
 import dev.safedeploy.workflows.pipeline.Hyperparameters;
 import java.io.PrintStream;
@@ -38,7 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The canary judge's error rates on the local platform: a green identical to blue (blue's own artifact as a second
  * model) and a subtly worse green (the same training stopped early, about +15% validation RMSE, no errors), each beside
- * blue at 90/10 for many bakes. A bake is a window of live requests through the real router to real model servers
+ * blue at 90/10 for many bakes, with the paired canary on (every request green serves also answered by blue, for the
+ * judge's PREDICTION_PAIRED); each canary window is judged twice, with and without PREDICTION_PAIRED, to show what the
+ * pairs add on the same traffic; and in shadow bakes (blue serves all, green gets every request mirrored). A bake is a window of live requests through the real router to real model servers
  * (held-out rows drawn at random), judged by the real local judge over the router's samples. No Temporal pipeline per
  * bake: training and deploying a version takes far longer than the judgement, and the judge reads only the window.
  */
@@ -85,6 +88,9 @@ public final class JudgeBench {
     List<byte[]> rows = Files.readAllLines(data.good().validation()).stream()
         .map(l -> l.substring(l.indexOf(',') + 1).getBytes(StandardCharsets.UTF_8)).toList();
     JudgePolicy policy = JudgePolicy.defaults();
+    // the same window judged as before the paired canary: answer distributions only
+    JudgePolicy unpaired = policy.withMetrics(java.util.Arrays.stream(JudgeMetric.values())
+        .filter(m -> m != JudgeMetric.PREDICTION_PAIRED).toList(), null);
     BenchReport report = new BenchReport("judge");
     ExecutorService pool = Executors.newFixedThreadPool(options.threads());
     try (LocalPlatform platform = LocalPlatform.start(PlatformConfig.of(home.resolve("platform"))
@@ -110,46 +116,60 @@ public final class JudgeBench {
       }
       client.setShadow(MODEL + "-shadow-worse", "worse");
       client.setShadow(MODEL + "-shadow-same", "same");
+      // the paired canary: every request green serves at 10% is also answered by blue, kept as a pair only
+      client.setShadow(MODEL + "-same", "v1", true);
+      client.setShadow(MODEL + "-worse", "v1", true);
       LocalJudgeActivitiesImpl judge = new LocalJudgeActivitiesImpl(client);
       Random random = new Random(DataPreparationSeed.SEED);
       // warm-up: JIT for router, servers and client, so the first bake's latencies are not cold-start ones
       List<Double> blueOnly = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<Double> blueShadowed = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Double> blueUnpaired = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Double> bluePaired = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (String green : List.of("same", "worse")) {
-        bake(client, pool, judge, MODEL + "-" + green, green, rows, random, policy, "warm-up", null);
-        bake(client, pool, judge, MODEL + "-shadow-" + green, green, rows, random, policy, "warm-up", null);
+        bake(client, pool, judge, MODEL + "-" + green, green, rows, random, policy, "warm-up", null, null, null);
+        bake(client, pool, judge, MODEL + "-shadow-" + green, green, rows, random, policy, "warm-up", null, null,
+            null);
       }
       List<Judgement> same = new ArrayList<>();
       List<Judgement> worseJudged = new ArrayList<>();
+      List<Judgement> sameUnpaired = new ArrayList<>();
+      List<Judgement> worseUnpaired = new ArrayList<>();
       List<Judgement> shadowSame = new ArrayList<>();
       List<Judgement> shadowWorse = new ArrayList<>();
       long started = System.nanoTime();
       for (int run = 1; run <= options.runs(); run++) {
         // interleaved so that any drift of the machine's load falls on every case alike
-        same.add(bake(client, pool, judge, MODEL + "-same", "same", rows, random, policy, "bake " + run, null));
+        same.add(bake(client, pool, judge, MODEL + "-same", "same", rows, random, policy, "bake " + run, null,
+            unpaired, sameUnpaired));
         worseJudged.add(bake(client, pool, judge, MODEL + "-worse", "worse", rows, random, policy, "bake " + run,
-            null));
+            null, unpaired, worseUnpaired));
         // the blue path's client-side latency at a steady rate, without and with a shadow, on the same endpoint
         client.clearShadow(MODEL + "-shadow-same");
-        paced(client, MODEL + "-shadow-same", rows, random, blueOnly);
+        paced(client, MODEL + "-shadow-same", rows, random, blueOnly, null);
         client.setShadow(MODEL + "-shadow-same", "same");
-        paced(client, MODEL + "-shadow-same", rows, random, blueShadowed);
+        paced(client, MODEL + "-shadow-same", rows, random, blueShadowed, null);
+        // and the requests blue serves at 90/10 without and with the paired canary (blue answering green's copies)
+        client.clearShadow(MODEL + "-same");
+        paced(client, MODEL + "-same", rows, random, blueUnpaired, "v1");
+        client.setShadow(MODEL + "-same", "v1", true);
+        paced(client, MODEL + "-same", rows, random, bluePaired, "v1");
         shadowSame.add(bake(client, pool, judge, MODEL + "-shadow-same", "same", rows, random, policy,
-            "shadow bake " + run, null));
+            "shadow bake " + run, null, null, null));
         shadowWorse.add(bake(client, pool, judge, MODEL + "-shadow-worse", "worse", rows, random, policy,
-            "shadow bake " + run, null));
+            "shadow bake " + run, null, null, null));
         if (run % 10 == 0 || run == options.runs()) {
-          progress.printf("bench judge: %d/%d bakes per case (canary: %s; shadow: %s)%n", run, options.runs(),
-              summary(worseJudged), summary(shadowWorse));
+          progress.printf("bench judge: %d/%d bakes per case (paired canary: %s; unpaired: %s; shadow: %s)%n", run,
+              options.runs(), summary(worseJudged), summary(worseUnpaired), summary(shadowWorse));
         }
       }
       Stats off = Stats.of(blueOnly);
       Stats on = Stats.of(blueShadowed);
+      Stats pairedOff = Stats.of(blueUnpaired);
+      Stats pairedOn = Stats.of(bluePaired);
       var shadowCounts = client.clearShadow(MODEL + "-shadow-worse");
       long[] mirrors = {shadowCounts.mirrored(), shadowCounts.dropped()};
       double seconds = (System.nanoTime() - started) / 1e9;
-      long caught = worseJudged.stream().filter(j -> j.verdict() == Verdict.FAIL
-          || j.verdict() == Verdict.MARGINAL).count();
       report.put("mode", "judge-level: real router, model servers and local judge per bake; no pipeline per bake")
           .put("runs", options.runs())
           .put("requestsPerBake", options.requests())
@@ -158,18 +178,30 @@ public final class JudgeBench {
           .put("worseRmse", worse.validationRmse())
           .put("worseRmseIncreasePercent", 100 * (ratio - 1))
           .put("worseRounds", worse.rounds() + " of blue's " + blue.rounds())
-          .put("worseCaughtRate", (double) caught / options.runs())
-          .put("worseRolledBackRate", rate(worseJudged, Verdict.FAIL))
-          .put("worseMarginalRate", rate(worseJudged, Verdict.MARGINAL))
-          .put("worseInconclusiveRate", rate(worseJudged, Verdict.INCONCLUSIVE))
-          .put("sameFalseRollbackRate", rate(same, Verdict.FAIL))
-          .put("sameMarginalRate", rate(same, Verdict.MARGINAL))
-          .put("samePassRate", rate(same, Verdict.PASS))
-          .put("sameInconclusiveRate", rate(same, Verdict.INCONCLUSIVE))
+          .put("pairedWorseCaughtRate", caughtRate(worseJudged))
+          .put("pairedWorseRolledBackRate", rate(worseJudged, Verdict.FAIL))
+          .put("pairedWorseMarginalRate", rate(worseJudged, Verdict.MARGINAL))
+          .put("pairedSameFalseRollbackRate", rate(same, Verdict.FAIL))
+          .put("pairedSameMarginalRate", rate(same, Verdict.MARGINAL))
+          .put("pairedSamePassRate", rate(same, Verdict.PASS))
+          .put("pairsPerBakeP50", Stats.of(sampleCounts(same, worseJudged, JudgeMetric.PREDICTION_PAIRED,
+              MetricJudgement::blueSamples)).p50())
+          .put("pairsPerBakeMin", sampleCounts(same, worseJudged, JudgeMetric.PREDICTION_PAIRED,
+              MetricJudgement::blueSamples).stream().mapToLong(Long::longValue).min().orElse(0))
+          .put("pairedMetricFailuresWorse", failures(worseJudged))
+          .put("pairedMetricFailuresSame", failures(same))
+          .put("worseCaughtRate", caughtRate(worseUnpaired))
+          .put("worseRolledBackRate", rate(worseUnpaired, Verdict.FAIL))
+          .put("worseMarginalRate", rate(worseUnpaired, Verdict.MARGINAL))
+          .put("worseInconclusiveRate", rate(worseUnpaired, Verdict.INCONCLUSIVE))
+          .put("sameFalseRollbackRate", rate(sameUnpaired, Verdict.FAIL))
+          .put("sameMarginalRate", rate(sameUnpaired, Verdict.MARGINAL))
+          .put("samePassRate", rate(sameUnpaired, Verdict.PASS))
+          .put("sameInconclusiveRate", rate(sameUnpaired, Verdict.INCONCLUSIVE))
           .put("greenSamplesP50", Stats.of(sampleCounts(same, worseJudged, JudgeMetric.ERROR_RATE,
               MetricJudgement::greenSamples)).p50())
-          .put("metricFailuresWorse", failures(worseJudged))
-          .put("metricFailuresSame", failures(same))
+          .put("metricFailuresWorse", failures(worseUnpaired))
+          .put("metricFailuresSame", failures(sameUnpaired))
           .put("shadowWorseCaughtRate", caughtRate(shadowWorse))
           .put("shadowWorseRolledBackRate", rate(shadowWorse, Verdict.FAIL))
           .put("shadowSameFalseRollbackRate", rate(shadowSame, Verdict.FAIL))
@@ -184,6 +216,12 @@ public final class JudgeBench {
           .put("blueP99MillisWithoutShadow", off.p99())
           .put("blueP99MillisWithShadow", on.p99())
           .put("shadowAddsP99Millis", on.p99() - off.p99())
+          .put("blueP50MillisWithoutPairing", pairedOff.p50())
+          .put("blueP50MillisWithPairing", pairedOn.p50())
+          .put("blueP99MillisWithoutPairing", pairedOff.p99())
+          .put("blueP99MillisWithPairing", pairedOn.p99())
+          .put("pairingAddsP99Millis", pairedOn.p99() - pairedOff.p99())
+          .put("bluePacedSamplesPerCase", blueUnpaired.size() + " / " + bluePaired.size())
           .put("mirroredCopies", mirrors[0])
           .put("mirrorsDropped", mirrors[1])
           .put("seconds", seconds)
@@ -192,10 +230,14 @@ public final class JudgeBench {
               + policy.criticalMetrics() + ", latency tolerance " + policy.latencyTolerance() + ")")
           .note("caught = FAIL (rollback) or MARGINAL (paused for a human); worse = blue's training stopped after "
               + worse.rounds() + " rounds; traffic = validation rows at random, " + options.threads()
-              + " client threads, weighted split by the router; canary bakes have no shadow (PREDICTION_PAIRED"
-              + " inconclusive); shadow bakes: blue serves 100%, green gets every request mirrored")
+              + " client threads, weighted split by the router; canary bakes run the paired canary (green's"
+              + " requests answered by blue too) and are judged with all metrics (paired*) and, the same window,"
+              + " without PREDICTION_PAIRED (worse*/same*: the judge before the paired canary); shadow bakes: blue"
+              + " serves 100%, green gets every request mirrored")
           .note("blue path latency: client-side through the router, one client at " + PACED_RATE + " requests/s, "
-              + PACED_REQUESTS + " requests with the shadow off then on per run, on the same blue-only endpoint");
+              + PACED_REQUESTS + " requests with the shadow off then on per run, on the same blue-only endpoint;"
+              + " and " + PACED_REQUESTS + " requests to the 90/10 canary endpoint with the paired canary off then"
+              + " on, counting only the requests blue served");
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -240,7 +282,7 @@ public final class JudgeBench {
    */
   private Judgement bake(PlatformClient client, ExecutorService pool, LocalJudgeActivitiesImpl judge,
       String endpoint, String green, List<byte[]> rows, Random random, JudgePolicy policy, String label,
-      List<Double> latencies) throws Exception {
+      List<Double> latencies, JudgePolicy alsoPolicy, List<Judgement> alsoJudged) throws Exception {
     Instant from = Instant.now();
     int[] draws = new int[options.requests()];
     for (int i = 0; i < draws.length; i++) {
@@ -248,6 +290,7 @@ public final class JudgeBench {
     }
     AtomicInteger next = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
+    AtomicInteger greenServed = new AtomicInteger();
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < options.threads(); t++) {
       workers.add(pool.submit(() -> {
@@ -255,6 +298,9 @@ public final class JudgeBench {
           PlatformClient.Invocation inv = client.invoke(endpoint, null, "text/csv", rows.get(draws[i]));
           if (inv.status() != 200) {
             bad.incrementAndGet();
+          }
+          if (green.equals(inv.variant())) {
+            greenServed.incrementAndGet();
           }
           if (latencies != null) {
             latencies.add(inv.latencyNanos() / 1e6);
@@ -273,17 +319,42 @@ public final class JudgeBench {
     }
     if (endpoint.contains("-shadow-")) {
       awaitMirrors(client, endpoint, green, from, draws.length);
+    } else {
+      awaitPairs(client, endpoint, from, greenServed.get());
     }
     Instant to = Instant.now().plusMillis(1);
-    return judge.judge(new JudgeRequest(endpoint, "v1", green, from, to, label, policy));
+    boolean shadow = endpoint.contains("-shadow-");
+    Judgement j = judge.judge(new JudgeRequest(endpoint, "v1", green, from, to, label, policy,
+        shadow ? Pairing.SHADOW : Pairing.CANARY));
+    if (alsoPolicy != null) {
+      alsoJudged.add(judge.judge(new JudgeRequest(endpoint, "v1", green, from, to, label, alsoPolicy, Pairing.NONE)));
+    }
+    return j;
+  }
+
+  /** The paired canary's copies land asynchronously: waits (bounded) until every green-served row has its pair. */
+  private static void awaitPairs(PlatformClient client, String endpoint, Instant from, int expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var pairs = client.samples(endpoint, null, from.toEpochMilli(), System.currentTimeMillis() + 1).shadowPairs()
+          .get("v1");
+      if (expected == 0 || (pairs != null && pairs.size() >= expected)) {
+        return;
+      }
+      Thread.sleep(10);
+    }
   }
 
   static final int PACED_REQUESTS = 300;
   static final int PACED_RATE = 200;
 
-  /** One client at a steady {@value #PACED_RATE}/s (not saturating two cores): each request's latency in ms. */
+  /**
+   * One client at a steady {@value #PACED_RATE}/s (not saturating two cores): each request's latency in ms, only of
+   * the requests {@code onlyVariant} served when it is given.
+   */
   private static void paced(PlatformClient client, String endpoint, List<byte[]> rows, Random random,
-      List<Double> latencies) throws InterruptedException {
+      List<Double> latencies, String onlyVariant) throws InterruptedException {
     long interval = 1_000_000_000L / PACED_RATE;
     long next = System.nanoTime();
     for (int i = 0; i < PACED_REQUESTS; i++) {
@@ -292,8 +363,11 @@ public final class JudgeBench {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       }
       next += interval;
-      latencies.add(client.invoke(endpoint, null, "text/csv", rows.get(random.nextInt(rows.size())))
-          .latencyNanos() / 1e6);
+      PlatformClient.Invocation inv = client.invoke(endpoint, null, "text/csv",
+          rows.get(random.nextInt(rows.size())));
+      if (onlyVariant == null || onlyVariant.equals(inv.variant())) {
+        latencies.add(inv.latencyNanos() / 1e6);
+      }
     }
   }
 

@@ -30,7 +30,11 @@ class JudgeBenchTest {
     BenchReport r = new JudgeBench(new JudgeBench.Options(home, 1, 400, 10, 5_000, 1.15, 2),
         new PrintStream(PrintStream.nullOutputStream())).run();
     assertThat(r.figures()).containsKeys("worseCaughtRate", "sameFalseRollbackRate", "shadowWorseCaughtRate",
-        "shadowSameFalseRollbackRate", "blueP99MillisWithShadow", "shadowAddsP99Millis", "mirroredCopies");
+        "shadowSameFalseRollbackRate", "blueP99MillisWithShadow", "shadowAddsP99Millis", "mirroredCopies",
+        "pairedWorseCaughtRate", "pairedSameFalseRollbackRate", "pairedWorseMarginalRate", "pairsPerBakeP50",
+        "blueP99MillisWithPairing", "pairingAddsP99Millis");
+    // the paired canary: every row green served at 10% has blue's answer beside it (about 40 of 400 here)
+    assertThat((double) r.get("pairsPerBakeP50")).isBetween(10.0, 100.0);
     assertThat((double) r.get("worseRmseIncreasePercent")).isPositive();
     // every mirrored copy of the shadow bakes landed: 400 per shadow bake, two per run, plus the two warm-ups
     assertThat((long) r.get("mirroredCopies")).isGreaterThanOrEqualTo(4 * 400);

@@ -113,7 +113,7 @@ public final class CanaryJudge {
     int n = blue == null ? 0 : blue.length;
     if (n == 0) {
       return MetricJudgement.inconclusive(JudgeMetric.PREDICTION_PAIRED, 0, 0,
-          "no mirrored pairs (no shadow traffic in this window)");
+          "no mirrored pairs (neither a shadow bake nor a paired canary in this window)");
     }
     MetricJudgement few = tooFew(JudgeMetric.PREDICTION_PAIRED, policy, n, green.length, "mirrored pairs");
     if (few != null) {

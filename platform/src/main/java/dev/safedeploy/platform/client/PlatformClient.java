@@ -188,8 +188,18 @@ public final class PlatformClient {
 
   /** Mirrors the endpoint's served traffic to {@code variant} (idempotent). */
   public Shadow setShadow(String endpoint, String variant) {
-    return convert(send("PUT", "endpoints/" + enc(endpoint) + "/shadow", Map.of("variant", variant)).body(),
-        Shadow.class);
+    return setShadow(endpoint, variant, false);
+  }
+
+  /**
+   * Mirrors the endpoint's served traffic to {@code variant} (idempotent); with {@code pairsOnly} the variant's answers
+   * are kept only as pairs with the served ones, not as its own traffic (the paired canary's reference).
+   */
+  public Shadow setShadow(String endpoint, String variant, boolean pairsOnly) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("variant", variant);
+    body.put("pairsOnly", pairsOnly);
+    return convert(send("PUT", "endpoints/" + enc(endpoint) + "/shadow", body).body(), Shadow.class);
   }
 
   /** Stops mirroring the endpoint's traffic; none is a no-op. */

@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  * GET  /endpoints/{name}/metrics?seconds=60 per-variant invocations, 4xx, 5xx, latency p50/p99
  * GET  /endpoints/{name}/samples?since=MS[&until=MS][&variant=V]  per-request latency, status, prediction (the judge's)
  * PUT|GET|DELETE /endpoints/{name}/shadow   {"variant":"v2"}: mirror every served request to v2 asynchronously
+ *                                           ({"pairsOnly":true}: v2's answers kept only as pairs, not as its traffic)
  * POST /endpoints/{name}/variants           Variant; DELETE /endpoints/{name}/variants/{variant}
  * PUT  /endpoints/{name}/weights            {"weights":{"v1":90,"v2":10}} -> WeightsConfirmation
  * PUT  /endpoints/{name}/data-capture       DataCaptureConfig
@@ -254,7 +255,12 @@ final class ControlApi implements AutoCloseable {
       switch (m) {
         case "PUT" -> {
           JsonNode b = JsonMapping.mapper().readTree(readBody(ex));
-          return p.setShadow(name, b == null ? null : b.path("variant").asText(null));
+          JsonNode pairsOnly = b == null ? null : b.get("pairsOnly");
+          if (pairsOnly != null && !pairsOnly.isBoolean() && !pairsOnly.isNull()) {
+            throw PlatformException.badRequest("pairsOnly must be true or false, got " + pairsOnly);
+          }
+          return p.setShadow(name, b == null ? null : b.path("variant").asText(null),
+              pairsOnly != null && pairsOnly.asBoolean());
         }
         case "GET" -> {
           return p.shadow(name);

@@ -225,7 +225,9 @@ final class Endpoints implements AutoCloseable {
         updated = updated.withConfirmedAt(router.update(routes(updated)));
       }
       table.put(endpoint, updated);
-      if (variant.equals(router.shadowOf(endpoint))) {
+      // a shadow goes with its variant; a paired canary's mirror pairs two variants, and one of them is gone
+      Router.Mirror mirror = router.mirrorOf(endpoint);
+      if (mirror != null && (variant.equals(mirror.variant()) || mirror.pairsOnly())) {
         router.unshadow(endpoint);
       }
       if (ms != null) {
@@ -310,8 +312,11 @@ final class Endpoints implements AutoCloseable {
     }
   }
 
-  /** Mirrors the endpoint's traffic to one of its variants (idempotent); it must serve and not be the only one. */
-  Shadow setShadow(String endpoint, String variant) {
+  /**
+   * Mirrors the endpoint's traffic to one of its variants (idempotent; replaces another mirror); it must serve and not
+   * be the only one. With {@code pairsOnly} its answers are kept only as pairs with the served ones.
+   */
+  Shadow setShadow(String endpoint, String variant, boolean pairsOnly) {
     synchronized (table.lock(endpoint)) {
       Endpoint e = inService(endpoint);
       if (variant == null || variant.isBlank()) {
@@ -325,8 +330,8 @@ final class Endpoints implements AutoCloseable {
         throw PlatformException.badRequest("endpoint " + endpoint + " has only " + variant
             + ": a shadow needs another variant serving the clients");
       }
-      router.shadow(endpoint, variant);
-      log.info("endpoint {}: traffic mirrored to {}", endpoint, variant);
+      router.shadow(endpoint, variant, pairsOnly);
+      log.info("endpoint {}: traffic mirrored to {}{}", endpoint, variant, pairsOnly ? " (pairs only)" : "");
       return shadow(endpoint);
     }
   }
@@ -345,7 +350,8 @@ final class Endpoints implements AutoCloseable {
 
   Shadow shadow(String endpoint) {
     long[] counts = router.mirrorCounts();
-    return new Shadow(endpoint, router.shadowOf(endpoint), counts[0], counts[1]);
+    Router.Mirror m = router.mirrorOf(endpoint);
+    return new Shadow(endpoint, m == null ? null : m.variant(), counts[0], counts[1], m != null && m.pairsOnly());
   }
 
   Endpoint setDataCapture(String endpoint, DataCaptureConfig dc) {

@@ -279,7 +279,12 @@ public final class LocalPlatform implements AutoCloseable {
 
   /** Mirrors the endpoint's traffic to {@code variant} asynchronously; clients keep getting the others' answers. */
   public Shadow setShadow(String endpoint, String variant) {
-    return endpoints.setShadow(endpoint, variant);
+    return endpoints.setShadow(endpoint, variant, false);
+  }
+
+  /** With {@code pairsOnly}: the variant's answers to the copies are kept only as pairs (see {@link Shadow}). */
+  public Shadow setShadow(String endpoint, String variant, boolean pairsOnly) {
+    return endpoints.setShadow(endpoint, variant, pairsOnly);
   }
 
   public Shadow clearShadow(String endpoint) {

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>On Netty ({@link NettyServer}): a request of a few rows is parsed, routed and predicted on the I/O thread
  * that read it, calling the variant's model server in process ({@link ModelServer#invoke}) — the answer a client
  * gets is the one the server's own {@code /invocations} gives, without a loopback hop; larger bodies run on the
- * router's pool. Shadow copies run on a pool of their own, after the client's answer is written.
+ * router's pool. Mirrored copies run on a pool of their own, once the serving variant has answered: to a shadow
+ * (its answers recorded as its own traffic and paired with the served ones), or to a reference (the paired canary:
+ * every request green serves copied to blue, blue's answers recorded only as pairs, so blue's own samples, metrics
+ * and alarms stay those of the clients it serves).
  */
 public final class Router implements AutoCloseable {
   public static final String TARGET_VARIANT = "X-Amzn-SageMaker-Target-Variant";
@@ -40,10 +43,20 @@ public final class Router implements AutoCloseable {
   public static final String VARIANT_HEADER = "X-SageMaker-Variant";
   private static final Logger log = LoggerFactory.getLogger(Router.class);
   private static final ObjectMapper MAPPER = JsonMapping.mapper();
+  /** Mirrored copies waiting for the mirror pool; more are dropped. */
+  static final int MIRROR_QUEUE = 1024;
 
   private final Map<String, RoutingTable> tables = new ConcurrentHashMap<>();
-  /** endpoint -> the variant that gets a mirrored copy of every request another variant serves. */
-  private final Map<String, String> shadows = new ConcurrentHashMap<>();
+  /**
+   * Where an endpoint's served requests are mirrored.
+   *
+   * @param variant gets a copy of every request another variant serves
+   * @param pairsOnly its answers to the copies are recorded only as pairs with the served answers, not as its traffic
+   */
+  public record Mirror(String variant, boolean pairsOnly) {}
+
+  /** endpoint -> its mirror. */
+  private final Map<String, Mirror> shadows = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor mirrors;
   private final AtomicLong mirrored = new AtomicLong();
   private final AtomicLong mirrorsDropped = new AtomicLong();
@@ -60,16 +73,23 @@ public final class Router implements AutoCloseable {
    */
   public Router(String bindHost, int port, MetricsRegistry metrics, DataCapture capture, int maxPayloadBytes,
       int threads, Predicate<HttpHeaders> privileged) throws IOException {
+    // Mirrors run on their own small pool with a bounded queue: a slow shadow sheds mirrored copies, never the
+    // client's request (SageMaker shadow variants likewise drop, not delay).
+    this(bindHost, port, metrics, capture, maxPayloadBytes, threads, privileged, new ThreadPoolExecutor(2, 2, 60,
+        TimeUnit.SECONDS, new ArrayBlockingQueue<>(MIRROR_QUEUE), daemon("router-mirror")));
+  }
+
+  /** With the given mirror pool (tests: one that can be filled); its rejections are counted as dropped copies. */
+  Router(String bindHost, int port, MetricsRegistry metrics, DataCapture capture, int maxPayloadBytes, int threads,
+      Predicate<HttpHeaders> privileged, ThreadPoolExecutor mirrors) throws IOException {
     this.privileged = privileged;
     this.metrics = metrics;
     this.capture = capture;
     // large bodies: a bounded pool, answering 503 when full rather than queueing without end
     this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
         daemon("router"));
-    // Mirrors run on their own small pool with a bounded queue: a slow shadow sheds mirrored copies, never the
-    // client's request (SageMaker shadow variants likewise drop, not delay).
-    this.mirrors = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
-        daemon("router-mirror"), (r, pool) -> mirrorsDropped.incrementAndGet());
+    this.mirrors = mirrors;
+    mirrors.setRejectedExecutionHandler((r, pool) -> mirrorsDropped.incrementAndGet());
     this.server = NettyServer.start(bindHost, port, new NettyServer.Options("router", maxPayloadBytes,
         ModelServer.INLINE_BODY_BYTES, executor), this::handle);
   }
@@ -97,17 +117,28 @@ public final class Router implements AutoCloseable {
     shadows.remove(endpoint);
   }
 
-  /** From now on every request another variant serves is mirrored to {@code variant}, asynchronously. */
-  public void shadow(String endpoint, String variant) {
-    shadows.put(endpoint, variant);
+  /**
+   * From now on every request another variant serves is mirrored to {@code variant}, asynchronously; with
+   * {@code pairsOnly} its answers are kept only as pairs (a reference for the variant that served, not traffic).
+   */
+  public void shadow(String endpoint, String variant, boolean pairsOnly) {
+    shadows.put(endpoint, new Mirror(variant, pairsOnly));
   }
 
-  /** Stops mirroring; returns the variant that was the shadow, or null. */
+  /** Stops mirroring; returns the variant that was the mirror's target, or null. */
   public String unshadow(String endpoint) {
-    return shadows.remove(endpoint);
+    Mirror was = shadows.remove(endpoint);
+    return was == null ? null : was.variant();
   }
 
+  /** The variant the endpoint's traffic is mirrored to, or null. */
   public String shadowOf(String endpoint) {
+    Mirror m = shadows.get(endpoint);
+    return m == null ? null : m.variant();
+  }
+
+  /** The endpoint's mirror, or null. */
+  public Mirror mirrorOf(String endpoint) {
     return shadows.get(endpoint);
   }
 
@@ -218,13 +249,14 @@ public final class Router implements AutoCloseable {
       capture.submit(endpoint, route.variant(), Instant.ofEpochMilli(now), contentType, body, answer.contentType(),
           answer.body(), r.header(INFERENCE_ID));
     }
-    // the mirror costs the blue path one queue offer; the copy runs on the mirror pool
-    String shadow = shadows.get(endpoint);
-    if (shadow != null && !shadow.equals(route.variant()) && target == null) {
-      RoutingTable.Route mirror = table.variant(shadow);
+    // the mirror costs the serving path one queue offer; the copy runs on the mirror pool
+    Mirror shadow = shadows.get(endpoint);
+    if (shadow != null && !shadow.variant().equals(route.variant()) && target == null) {
+      RoutingTable.Route mirror = table.variant(shadow.variant());
       if (mirror != null) {
         String type = contentType;
-        mirrors.execute(() -> mirror(endpoint, mirror, type, body, prediction));
+        boolean pairsOnly = shadow.pairsOnly();
+        mirrors.execute(() -> mirror(endpoint, mirror, type, body, prediction, pairsOnly));
       }
     }
     return answer.withHeaders(Map.of(ENDPOINT_HEADER, endpoint, VARIANT_HEADER, route.variant(),
@@ -242,15 +274,21 @@ public final class Router implements AutoCloseable {
     }
   }
 
-  /** Sends the shadow its copy; its latency, status and answer are recorded as its own, paired with the served one. */
-  private void mirror(String endpoint, RoutingTable.Route route, String contentType, byte[] body, double served) {
+  /**
+   * Sends the mirror's target its copy; its answer is paired with the served one and, unless {@code pairsOnly}, its
+   * latency, status and answer are recorded as its own.
+   */
+  private void mirror(String endpoint, RoutingTable.Route route, String contentType, byte[] body, double served,
+      boolean pairsOnly) {
     long started = System.nanoTime();
     Response answer = call(endpoint, route, contentType, body, false);
     double prediction = answer.status() == 200 ? Payloads.meanPrediction(answer.contentType(), answer.body())
         : Double.NaN;
     long micros = Math.max(1, (System.nanoTime() - started) / 1_000);
     long at = System.currentTimeMillis();
-    metrics.variant(endpoint, route.variant()).record(at, answer.status(), micros, prediction);
+    if (!pairsOnly) {
+      metrics.variant(endpoint, route.variant()).record(at, answer.status(), micros, prediction);
+    }
     if (!Double.isNaN(prediction) && !Double.isNaN(served)) {
       metrics.pairs(endpoint, route.variant()).add(at, served, prediction);
     }

@@ -13,8 +13,6 @@ import dev.safedeploy.worker.temporal.TemporalServers;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.workflows.client.PipelineRuns;
 import dev.safedeploy.workflows.json.JsonMapping;
-import dev.safedeploy.workflows.judge.JudgeMetric;
-import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
 import dev.safedeploy.workflows.pipeline.DataLocations;
 import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
@@ -83,15 +81,6 @@ public final class Demo {
       this(home, trips, json, temporal, temporalPort, uiPort, canaryBake, finalBake, trafficPerSecond, linger, true);
     }
   }
-
-  /**
-   * The judge with only errors critical: the loop's v3 is retrained on drifted trips precisely so that it answers
-   * differently from v1 (its median answer moved 11% in one run), so a significant answer shift is evidence for the
-   * approver (MARGINAL, which the demo accepts, saying so) rather than a rollback; the default policy, where answers
-   * are critical, rolled v3 back in some runs and not in others.
-   */
-  static final JudgePolicy DEMO_JUDGE = JudgePolicy.defaults().withMetrics(List.of(JudgeMetric.values()),
-      List.of(JudgeMetric.ERROR_RATE));
 
   /** How often drift monitoring runs in the demo (Model Monitor's hourly would outlast it). */
   static final Duration MONITORING_INTERVAL = Duration.ofSeconds(5);
@@ -280,7 +269,12 @@ public final class Demo {
     return follow(client, version, started);
   }
 
-  /** The demo's run of {@code version} (canary, four-eyes approval), started the way every run starts. */
+  /**
+   * The demo's run of {@code version} (canary, four-eyes approval, the default judge), started the way every run
+   * starts. The loop's v3 is retrained on drifted trips precisely so that it answers differently from v1; its retrain
+   * run's judge holds the answer metrics advisory, so a moved answer asks the approver (MARGINAL, which the demo
+   * accepts, saying so) instead of rolling v3 back.
+   */
   static PipelineRuns.Started start(WorkflowClient client, Options options, String version, PreparedData data) {
     DeploymentPolicy policy = DeploymentPolicy.builder()
         .strategy(Strategy.CANARY)
@@ -293,7 +287,6 @@ public final class Demo {
         .approvers(List.of(APPROVER))
         .fourEyes(true)
         .watchWindow(Duration.ZERO)
-        .judge(DEMO_JUDGE)
         .build();
     PipelineRequest request = new PipelineRequest(MODEL, version,
         new DataLocations(uri(data.train()), uri(data.validation()), uri(data.test()), uri(data.baseline())),
@@ -323,8 +316,8 @@ public final class Demo {
       }
       if (status.judgeReview() != null && !status.judgeReview().step().equals(reviewed)) {
         // A marginal judgement waits for a person; the unattended demo plays that person, saying so. On a busy
-        // machine a second model server's latency alone can make a judgement marginal (errors and answers, the
-        // critical metrics, roll back without asking).
+        // machine a second model server's latency alone can make a judgement marginal, and a retrain run's moved
+        // answers always ask (errors, and an ordinary run's answers, roll back without asking).
         reviewed = status.judgeReview().step();
         say(version + " | marginal judgement at " + reviewed + ": " + status.judgeReview().reason()
             + " - the demo approves it, as `safedeploy approve` would");

@@ -7,8 +7,24 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface JudgeActivities {
 
-  /** The endpoint's served traffic mirrored to (or no longer to) the shadow variant. */
-  record ShadowRequest(String endpoint, String shadowVariant) {}
+  /**
+   * The endpoint's served traffic mirrored to (or no longer to) a variant.
+   *
+   * @param shadowVariant the variant that gets a copy of every request another variant serves
+   * @param pairsOnly false: the shadow step (green gets blue's requests; its answers, latency and errors recorded as
+   *     its own); true: the paired canary (blue gets the requests green serves; its answers kept only as pairs, so
+   *     blue's own metrics stay those of its clients)
+   */
+  record ShadowRequest(String endpoint, String shadowVariant, Boolean pairsOnly) {
+    public ShadowRequest {
+      pairsOnly = pairsOnly != null && pairsOnly;
+    }
+
+    /** The shadow step's. */
+    public ShadowRequest(String endpoint, String shadowVariant) {
+      this(endpoint, shadowVariant, false);
+    }
+  }
 
   /**
    * @param mirroring whether the shadow gets copies now
@@ -20,7 +36,10 @@ public interface JudgeActivities {
   @ActivityMethod
   Judgement judge(JudgeRequest request);
 
-  /** Idempotent. Clients keep getting the serving variants' answers; the shadow's are recorded and paired. */
+  /**
+   * Idempotent; replaces a mirror of the endpoint already there. Clients keep getting the serving variants' answers;
+   * the shadow's are paired with them. A backend that cannot mirror this way answers {@code mirroring} false with why.
+   */
   @ActivityMethod
   ShadowState startShadow(ShadowRequest request);
 

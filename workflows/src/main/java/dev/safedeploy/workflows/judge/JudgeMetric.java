@@ -14,8 +14,9 @@ public enum JudgeMetric {
   /** The distribution of the answers (predictions) over live traffic: Mann-Whitney U, two-sided. */
   PREDICTION,
   /**
-   * Green's answers against blue's on the same mirrored rows (shadow traffic only): Wilcoxon signed-rank, two-sided,
-   * and the median absolute difference over the tolerance. Inconclusive without mirrored pairs.
+   * Green's answers against blue's on the same mirrored rows (the shadow bake's, and the paired canary's at every
+   * canary step): Wilcoxon signed-rank, two-sided, and the median absolute difference over the tolerance.
+   * Inconclusive without mirrored pairs.
    */
   PREDICTION_PAIRED
 }

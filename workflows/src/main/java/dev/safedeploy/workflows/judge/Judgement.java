@@ -34,7 +34,11 @@ public record Judgement(
     return new Judgement(request.step(), request.from(), request.to(), null, Verdict.INCONCLUSIVE, why, List.of());
   }
 
-  /** Scores metric judgements by the policy. */
+  /**
+   * Scores metric judgements by the policy: the score is over the judged metrics that are not advisory; a failing
+   * critical metric fails the judgement whatever the score; a failing advisory metric makes a passing judgement
+   * MARGINAL (a human decides), never a FAIL.
+   */
   public static Judgement score(JudgeRequest request, List<MetricJudgement> metrics) {
     JudgePolicy policy = request.policy();
     List<MetricJudgement> judged = metrics.stream().filter(m -> m.verdict() != Verdict.INCONCLUSIVE).toList();
@@ -42,24 +46,30 @@ public record Judgement(
       return new Judgement(request.step(), request.from(), request.to(), null, Verdict.INCONCLUSIVE,
           "too few samples: " + summary(metrics), metrics);
     }
-    long passed = judged.stream().filter(m -> m.verdict() == Verdict.PASS).count();
-    double score = 100.0 * passed / judged.size();
-    List<MetricJudgement> failed = judged.stream().filter(m -> m.verdict() == Verdict.FAIL).toList();
+    List<MetricJudgement> scored = judged.stream()
+        .filter(m -> !policy.advisoryMetrics().contains(m.metric())).toList();
+    List<MetricJudgement> advisoryFailed = judged.stream()
+        .filter(m -> policy.advisoryMetrics().contains(m.metric()) && m.verdict() == Verdict.FAIL).toList();
+    long passed = scored.stream().filter(m -> m.verdict() == Verdict.PASS).count();
+    // only advisory metrics judged: nothing to score, they alone decide between PASS and MARGINAL
+    Double score = scored.isEmpty() ? null : 100.0 * passed / scored.size();
+    List<MetricJudgement> failed = scored.stream().filter(m -> m.verdict() == Verdict.FAIL).toList();
     List<MetricJudgement> criticalFailed = failed.stream()
         .filter(m -> policy.criticalMetrics().contains(m.metric())).toList();
     Verdict verdict;
     if (!criticalFailed.isEmpty()) {
       verdict = Verdict.FAIL;
-    } else if (score >= policy.passScore()) {
-      verdict = Verdict.PASS;
+    } else if (score == null || score >= policy.passScore()) {
+      verdict = advisoryFailed.isEmpty() ? Verdict.PASS : Verdict.MARGINAL;
     } else if (score >= policy.marginalScore()) {
       verdict = Verdict.MARGINAL;
     } else {
       verdict = Verdict.FAIL;
     }
     StringBuilder why = new StringBuilder();
-    why.append(String.format("judge %s: score %.0f (pass %.0f, marginal %.0f)", verdict, score, policy.passScore(),
-        policy.marginalScore()));
+    why.append("judge ").append(verdict).append(score == null ? ": no scored metric"
+        : String.format(": score %.0f", score)).append(String.format(" (pass %.0f, marginal %.0f)",
+        policy.passScore(), policy.marginalScore()));
     if (!criticalFailed.isEmpty()) {
       why.append(", critical metric failed");
     }
@@ -67,6 +77,12 @@ public record Judgement(
       List<String> evidence = new ArrayList<>();
       failed.forEach(m -> evidence.add(m.metric() + " " + m.detail()));
       why.append(": ").append(String.join("; ", evidence));
+    }
+    if (!advisoryFailed.isEmpty()) {
+      List<String> evidence = new ArrayList<>();
+      advisoryFailed.forEach(m -> evidence.add(m.metric() + " " + m.detail()));
+      why.append(failed.isEmpty() ? ": " : "; ").append("advisory (a human decides, never a rollback): ")
+          .append(String.join("; ", evidence));
     }
     return new Judgement(request.step(), request.from(), request.to(), score, verdict, why.toString(), metrics);
   }

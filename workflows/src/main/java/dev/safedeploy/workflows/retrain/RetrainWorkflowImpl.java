@@ -7,6 +7,7 @@ import dev.safedeploy.workflows.activities.RetrainActivities.DataRequest;
 import dev.safedeploy.workflows.activities.RetrainActivities.LiveModel;
 import dev.safedeploy.workflows.activities.RetrainActivities.TrainingData;
 import dev.safedeploy.workflows.pipeline.AlarmSignal;
+import dev.safedeploy.workflows.pipeline.DeploymentPolicy;
 import dev.safedeploy.workflows.pipeline.Outcome;
 import dev.safedeploy.workflows.pipeline.PipelineRequest;
 import dev.safedeploy.workflows.pipeline.PipelineResult;
@@ -127,13 +128,17 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
   private void attempt(RetrainTrigger trigger) {
     try {
       LiveModel live = lookups.liveModel(model);
+      DeploymentPolicy runPolicy = live.policy();
+      if (Workflow.getVersion("retrain-advisory-answers", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        runPolicy = retrainPolicy(live.policy());
+      }
       String version = lookups.nextVersion(model);
       List<String> taken = new ArrayList<>();
       for (int attempt = 1; attempt <= MAX_VERSION_ATTEMPTS; attempt++) {
         currentVersion = version;
         TrainingData data = assembly.assembleData(new DataRequest(model, version, live, policy.useCapturedData()));
         PipelineRequest request = new PipelineRequest(model, version, data.data(), live.hyperparameters(),
-            trigger.requestedBy(), live.policy(), trigger.toCause());
+            trigger.requestedBy(), runPolicy, trigger.toCause());
         List<String> problems = request.problems();
         if (!problems.isEmpty()) {
           note(Event.RUN_FAILED, trigger, request.workflowId(), version, null,
@@ -157,6 +162,17 @@ public class RetrainWorkflowImpl implements RetrainWorkflow {
       // VersionNames: the live version's label cannot be counted on
       note(Event.RUN_FAILED, trigger, null, currentVersion, null, e.getMessage());
     }
+  }
+
+  /**
+   * The live version's policy for its retrain run, but with the judge's answer metrics advisory: the run retrains on
+   * drifted data so that its answers move, and a judge that rolled back every moved answer would undo the retrain.
+   * A difference in answers pauses the canary for a human (MARGINAL, the same approval update); errors and latency
+   * keep the weight the live policy gives them.
+   */
+  static DeploymentPolicy retrainPolicy(DeploymentPolicy live) {
+    DeploymentPolicy base = live == null ? DeploymentPolicy.defaults() : live;
+    return base.toBuilder().judge(base.judge().forRetrain()).build();
   }
 
   /** False when the version already had a run; otherwise runs it to its end and journals how it ended. */

@@ -56,7 +56,7 @@ class JudgePolicyTest {
   @Test
   void badJudgePoliciesAreNamed() {
     JudgePolicy p = new JudgePolicy(true, 1.0, 80.0, 90.0, 1, List.of(JudgeMetric.LATENCY_P50),
-        List.of(JudgeMetric.ERROR_RATE), -0.1, Double.NaN, -1.0, java.time.Duration.ofMinutes(-1));
+        List.of(JudgeMetric.ERROR_RATE), -0.1, Double.NaN, -1.0, java.time.Duration.ofMinutes(-1), null, null);
     assertThat(p.problems()).containsExactly(
         "policy.judge.confidence must be in (0, 1), got 1.0",
         "policy.judge.marginalScore (90.0) must not exceed passScore (80.0)",
@@ -67,7 +67,7 @@ class JudgePolicyTest {
         "policy.judge.latencyFloorMillis must be zero or more, got -1.0",
         "policy.judge.shadow must not be negative, got PT-1M");
     assertThat(DeploymentPolicy.builder().judge(new JudgePolicy(true, null, null, null, null, List.of(), null, null,
-        null, null, null)).build()).extracting(d -> d.judge().problems()).asList()
+        null, null, null, null, null)).build()).extracting(d -> d.judge().problems()).asList()
         .containsExactly("policy.judge.metrics must name at least one metric when the judge is enabled");
   }
 
@@ -80,6 +80,58 @@ class JudgePolicyTest {
   private static MetricJudgement metric(JudgeMetric m, Verdict v) {
     return new MetricJudgement(m, 900, 100, "test", 1.0, v == Verdict.PASS ? 0.5 : 0.001, 1.0, 2.0, v,
         "green 2.0 vs blue 1.0");
+  }
+
+  private static final JudgeRequest RETRAIN = new JudgeRequest("nyctaxi-prod", "v1", "v2",
+      Instant.parse("2026-12-03T08:00:00Z"), Instant.parse("2026-12-03T08:05:00Z"), "canary 10% bake",
+      JudgePolicy.defaults().forRetrain());
+
+  @Test
+  void aRetrainRunsAnswerMetricsAreAdvisoryAndItsErrorsStayCritical() {
+    JudgePolicy retrain = JudgePolicy.defaults().forRetrain();
+    assertThat(retrain.advisoryMetrics()).containsExactly(JudgeMetric.PREDICTION, JudgeMetric.PREDICTION_PAIRED);
+    assertThat(retrain.criticalMetrics()).containsExactly(JudgeMetric.ERROR_RATE);
+    assertThat(retrain.problems()).isEmpty();
+    assertThat(retrain.forRetrain()).isEqualTo(retrain);
+    // a policy judging no answers has nothing to make advisory
+    JudgePolicy errorsOnly = JudgePolicy.defaults().withMetrics(List.of(JudgeMetric.ERROR_RATE), null).forRetrain();
+    assertThat(errorsOnly.advisoryMetrics()).isEmpty();
+
+    // both answer metrics failing: MARGINAL, scored on the rest
+    Judgement moved = Judgement.score(RETRAIN, List.of(metric(JudgeMetric.ERROR_RATE, Verdict.PASS),
+        metric(JudgeMetric.LATENCY_P50, Verdict.PASS), metric(JudgeMetric.LATENCY_P99, Verdict.PASS),
+        metric(JudgeMetric.PREDICTION, Verdict.FAIL), metric(JudgeMetric.PREDICTION_PAIRED, Verdict.FAIL)));
+    assertThat(moved.verdict()).isEqualTo(Verdict.MARGINAL);
+    assertThat(moved.score()).isEqualTo(100.0);
+    assertThat(moved.reason()).isEqualTo("judge MARGINAL: score 100 (pass 95, marginal 75): advisory (a human"
+        + " decides, never a rollback): PREDICTION green 2.0 vs blue 1.0; PREDICTION_PAIRED green 2.0 vs blue 1.0");
+    // the same judgement under the default policy rolls back
+    assertThat(Judgement.score(REQUEST, moved.metrics()).verdict()).isEqualTo(Verdict.FAIL);
+    // errors stay critical
+    Judgement errors = Judgement.score(RETRAIN, List.of(metric(JudgeMetric.ERROR_RATE, Verdict.FAIL),
+        metric(JudgeMetric.LATENCY_P50, Verdict.PASS), metric(JudgeMetric.PREDICTION, Verdict.FAIL)));
+    assertThat(errors.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(errors.reason()).contains("critical metric failed: ERROR_RATE");
+    // latency as before: two of three scored metrics failing fails
+    Judgement slow = Judgement.score(RETRAIN, List.of(metric(JudgeMetric.ERROR_RATE, Verdict.PASS),
+        metric(JudgeMetric.LATENCY_P50, Verdict.FAIL), metric(JudgeMetric.LATENCY_P99, Verdict.FAIL),
+        metric(JudgeMetric.PREDICTION, Verdict.PASS)));
+    assertThat(slow.verdict()).isEqualTo(Verdict.FAIL);
+    // only advisory metrics judged, and passing: a pass without a score
+    Judgement answersOnly = Judgement.score(RETRAIN, List.of(metric(JudgeMetric.PREDICTION, Verdict.PASS),
+        MetricJudgement.inconclusive(JudgeMetric.ERROR_RATE, 0, 0, "too few")));
+    assertThat(answersOnly.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(answersOnly.score()).isNull();
+  }
+
+  @Test
+  void advisoryMetricsMustBeJudgedAndNotCritical() {
+    JudgePolicy p = new JudgePolicy(null, null, null, null, null, List.of(JudgeMetric.ERROR_RATE,
+        JudgeMetric.PREDICTION), List.of(JudgeMetric.ERROR_RATE), null, null, null, null, null,
+        List.of(JudgeMetric.ERROR_RATE, JudgeMetric.LATENCY_P50));
+    assertThat(p.problems()).containsExactly(
+        "policy.judge.advisoryMetrics: ERROR_RATE is also critical; a metric is one or the other",
+        "policy.judge.advisoryMetrics: LATENCY_P50 is not among policy.judge.metrics [ERROR_RATE, PREDICTION]");
   }
 
   @Test

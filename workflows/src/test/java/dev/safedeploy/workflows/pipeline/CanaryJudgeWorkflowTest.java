@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
+import dev.safedeploy.workflows.judge.Pairing;
 import dev.safedeploy.workflows.judge.Verdict;
 import dev.safedeploy.workflows.testing.FakeBackend;
 import dev.safedeploy.workflows.testing.PipelineHarness;
@@ -216,7 +217,10 @@ class CanaryJudgeWorkflowTest {
         Duration.ofMinutes(3).plusSeconds(1));
     // judged while green got copies only: no real traffic yet, the shadow on
     assertThat(weightsWhenJudged.get(0)).containsEntry("v1", 100).containsEntry("v2", 0);
-    assertThat(shadowWhenJudged).containsExactly("v2", "null");
+    // the shadow bake mirrors blue's rows to green; the canary bake green's rows to blue (the paired canary)
+    assertThat(shadowWhenJudged).containsExactly("v2", "v1");
+    assertThat(backend.judgeRequests).extracting(JudgeRequest::pairing).containsExactly(Pairing.SHADOW,
+        Pairing.CANARY);
     List<String> calls = backend.calls;
     assertThat(calls.indexOf("startShadow nyctaxi-prod v2")).isGreaterThan(calls.indexOf("preTraffic nyctaxi-prod v2"));
     assertThat(calls.indexOf("stopShadow nyctaxi-prod"))
@@ -240,6 +244,66 @@ class CanaryJudgeWorkflowTest {
   }
 
   @Test
+  void everyCanaryBakeIsPairedGreensRowsMirroredToBlueUntilGreenTakesAllTraffic() {
+    FakeBackend backend = withBlue();
+    java.util.List<String> mirrorWhenJudged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    backend.judgeAnswer = r -> {
+      mirrorWhenJudged.add(String.valueOf(backend.shadows.get(PROD)));
+      return FakeBackend.judged(r, Verdict.PASS);
+    };
+    SafeDeploymentWorkflow wf = startAndApprove(backend, request("v2", policy().strategy(Strategy.LINEAR)
+        .linearStepPercent(25).linearInterval(Duration.ofMinutes(1)).build()));
+    assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(backend.judgeRequests).extracting(JudgeRequest::step, JudgeRequest::pairing).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("linear 25% bake", Pairing.CANARY),
+        org.assertj.core.groups.Tuple.tuple("linear 50% bake", Pairing.CANARY),
+        org.assertj.core.groups.Tuple.tuple("linear 75% bake", Pairing.CANARY));
+    assertThat(mirrorWhenJudged).containsOnly("v1"); // blue answers the rows green served
+    List<String> calls = backend.calls;
+    assertThat(calls).filteredOn(c -> c.startsWith("startShadow")).containsExactly(
+        "startShadow nyctaxi-prod v1 pairs only"); // once, before green's first request
+    assertThat(calls.indexOf("startShadow nyctaxi-prod v1 pairs only"))
+        .isLessThan(calls.indexOf("shiftTraffic nyctaxi-prod {v1=75, v2=25}"));
+    assertThat(calls.indexOf("stopShadow nyctaxi-prod")).isGreaterThan(calls.indexOf(
+        "shiftTraffic nyctaxi-prod {v1=25, v2=75}")).isLessThan(calls.indexOf("shiftTraffic nyctaxi-prod {v1=0, v2=100}"));
+    assertThat(calls).filteredOn(c -> c.startsWith("stopShadow")).hasSize(1);
+    assertThat(backend.shadows).isEmpty();
+    assertThat(wf.status().events()).anyMatch(e -> e.endsWith("paired canary: requests green v2 serves are mirrored"
+        + " to blue v1")).anyMatch(e -> e.endsWith("paired canary stopped"));
+  }
+
+  @Test
+  void aRollbackPutsBlueBackBeforeItStopsThePairedCanary() {
+    FakeBackend backend = withBlue();
+    backend.judgeAnswer = r -> FakeBackend.judged(r, Verdict.FAIL);
+    PipelineResult result = result(startAndApprove(backend, request("v2", policy().build())));
+    assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+    List<String> calls = backend.calls;
+    assertThat(calls.indexOf("stopShadow nyctaxi-prod"))
+        .isGreaterThan(calls.indexOf("shiftTraffic nyctaxi-prod {v1=100, v2=0}"));
+    assertThat(backend.shadows).isEmpty();
+  }
+
+  @Test
+  void noPairedCanaryWhenThePolicyTurnsItOffOrTheBackendCannotMirror() {
+    FakeBackend off = withBlue();
+    SafeDeploymentWorkflow wf = startAndApprove(off, request("v2", policy()
+        .judge(JudgePolicy.defaults().withPairedCanary(false)).build()));
+    assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(off.calls).noneMatch(c -> c.startsWith("startShadow") || c.startsWith("stopShadow"));
+    assertThat(off.judgeRequests).extracting(JudgeRequest::pairing).containsExactly(Pairing.NONE);
+    harness.close();
+
+    FakeBackend cannot = withBlue();
+    cannot.canShadow = false;
+    wf = startAndApprove(cannot, request("v2", policy().build()));
+    assertThat(result(wf).outcome()).isEqualTo(Outcome.PROMOTED);
+    assertThat(cannot.judgeRequests).extracting(JudgeRequest::pairing).containsExactly(Pairing.NONE);
+    assertThat(wf.status().events()).anyMatch(e -> e.endsWith("no paired canary: this backend cannot mirror"));
+    assertThat(cannot.calls).noneMatch(c -> c.startsWith("stopShadow"));
+  }
+
+  @Test
   void aBackendThatCannotMirrorSkipsTheShadowStepSayingSo() {
     FakeBackend backend = withBlue();
     backend.canShadow = false;
@@ -255,7 +319,7 @@ class CanaryJudgeWorkflowTest {
     FakeBackend backend = withBlue();
     harness = new PipelineHarness(backend);
     PipelineResult result = result(harness.start(request("v2", policy().judge(new JudgePolicy(true, 1.5, null, null,
-        null, null, null, null, null, null, null)).build())));
+        null, null, null, null, null, null, null, null, null)).build())));
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.reason()).contains("policy.judge.confidence must be in (0, 1), got 1.5");
   }

@@ -42,7 +42,8 @@ class SafeDeploymentWorkflowReplayTest {
             "alarm-at-approval-overridden.json", "canary-promoted-alarms-removed.json",
             "canary-alarm-rollback-alarms-removed.json", "canary-judge-pass.json", "canary-judge-fail.json",
             "canary-judge-marginal-approved.json", "canary-shadow-judged.json",
-            "watch-window-rollback-model-deleted.json", "watch-window-over-blue-model-deleted.json");
+            "watch-window-rollback-model-deleted.json", "watch-window-over-blue-model-deleted.json",
+            "canary-paired-judged.json", "canary-paired-judge-fail.json");
   }
 
   @ParameterizedTest
@@ -113,6 +114,12 @@ class SafeDeploymentWorkflowReplayTest {
         new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy);
     recordRun("watch-window-over-blue-model-deleted.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy,
         true);
+    // from getVersion canary-paired 1: green's rows mirrored to blue through the canary bake, judged, mirror stopped
+    // before 100%; and a failing judgement, blue restored before the mirror stops
+    recordRun("canary-paired-judged.json", new FakeBackend().withLive("nyctaxi", "v1", 5.0), policy, true);
+    FakeBackend failingPaired = new FakeBackend().withLive("nyctaxi", "v1", 5.0);
+    failingPaired.judgeAnswer = r -> FakeBackend.judged(r, dev.safedeploy.workflows.judge.Verdict.FAIL);
+    recordRun("canary-paired-judge-fail.json", failingPaired, policy, true);
   }
 
   private void recordMarginalApproved(String file, DeploymentPolicy policy) {

@@ -118,8 +118,11 @@ class SafeDeploymentWorkflowTest {
     assertThat(result.traffic()).containsExactly(Map.entry("v2", 100));
     assertThat(backend.weights(PROD)).containsExactly(Map.entry("v2", 100));
     assertThat(backend.collapsedCalls()).containsExactlyElementsOf(concat(BEFORE_PROD,
+        // the paired canary: the rows green serves at 10% are answered by blue too, for the judge
+        "startShadow nyctaxi-prod v1 pairs only",
         "shiftTraffic nyctaxi-prod {v1=90, v2=10}",
         "pollAlarms x10",
+        "stopShadow nyctaxi-prod",
         "shiftTraffic nyctaxi-prod {v1=0, v2=100}",
         "postTraffic nyctaxi-prod",
         "pollAlarms x10",
@@ -329,9 +332,12 @@ class SafeDeploymentWorkflowTest {
     assertThat(result.alarmToBlueMillis()).isEqualTo(120L);
     assertThat(result.liveVersion()).isEqualTo("v1");
     assertThat(backend.collapsedCalls()).containsExactlyElementsOf(concat(BEFORE_PROD,
+        "startShadow nyctaxi-prod v1 pairs only",
         "shiftTraffic nyctaxi-prod {v1=90, v2=10}",
+        // blue back first, then the paired canary's mirror stops: the alarm-to-blue path has no extra step
         "shiftTraffic nyctaxi-prod {v1=100, v2=0}",
         "removeVariant nyctaxi-prod v2",
+        "stopShadow nyctaxi-prod",
         "unwatchAlarms v2",
         "deleteCanaryAlarms v2",
         "deleteEndpoint nyctaxi-dev-v2",

@@ -17,6 +17,8 @@ public class FakeRetrainActivities implements RetrainActivities {
   /** Versions whose data was assembled: the fake's notion of "had a run". */
   public final List<String> assembled = new CopyOnWriteArrayList<>();
   public volatile boolean nothingLive;
+  /** The live version's policy (null: the defaults). */
+  public volatile dev.safedeploy.workflows.pipeline.DeploymentPolicy livePolicy;
 
   static DataLocations data(String dir) {
     return new DataLocations("file:///data/" + dir + "/train.csv", "file:///data/" + dir + "/validation.csv",
@@ -30,7 +32,7 @@ public class FakeRetrainActivities implements RetrainActivities {
       throw ApplicationFailure.newNonRetryableFailure("nothing of " + model + " serves production",
           Failures.NOT_FOUND);
     }
-    return new LiveModel(model, "v1", data("v1"), LIVE_HYPERPARAMETERS, null);
+    return new LiveModel(model, "v1", data("v1"), LIVE_HYPERPARAMETERS, livePolicy);
   }
 
   @Override

@@ -364,7 +364,8 @@ public class FakeBackend implements TemplateActivities, TrainingActivities, Base
 
   @Override
   public ShadowState startShadow(ShadowRequest request) {
-    call("startShadow", "startShadow " + request.endpoint() + " " + request.shadowVariant());
+    call("startShadow", "startShadow " + request.endpoint() + " " + request.shadowVariant()
+        + (request.pairsOnly() ? " pairs only" : ""));
     if (!canShadow) {
       return new ShadowState(request.endpoint(), request.shadowVariant(), false, "this backend cannot mirror");
     }

@@ -11,6 +11,7 @@ import dev.safedeploy.workflows.judge.JudgeMetric;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.judge.MetricJudgement;
+import dev.safedeploy.workflows.judge.Pairing;
 import dev.safedeploy.workflows.judge.Verdict;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -41,7 +42,9 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
  *       find it in; the canary's latency-p99 alarm (CloudWatch's own p99 per minute) guards it instead.</li>
  *   <li>PREDICTION_PAIRED: during a shadow step ({@link ShadowVariants}) green's answers are captured under its own
  *       variant name and paired with blue's by inferenceId (when the caller sends one) or eventId; without matching
- *       ids it is INCONCLUSIVE, with the counts.</li>
+ *       ids it is INCONCLUSIVE, with the counts. At canary steps it is INCONCLUSIVE with {@link #NO_PAIRED_CANARY}:
+ *       SageMaker sends each request to one production variant and has no way to copy green's requests to blue, so
+ *       the paired canary of the local platform ({@code policy.judge.pairedCanary}) is not available here.</li>
  * </ul>
  * Green's data includes its shadow's (same variant name), as the local router records a shadow's answers as its own.
  * CloudWatch publishes a minute's metrics a minute or two late and capture files land a few minutes after their
@@ -52,6 +55,10 @@ public class AwsJudgeActivitiesImpl implements JudgeActivities {
   /** Per variant and window: enough for tens of thousands of captured requests, bounded for busy endpoints. */
   static final int MAX_OBJECTS = 2_000;
   static final int MAX_RECORDS = 100_000;
+  /** Why there are no pairs at a canary step on SageMaker (the paired canary's mirror does not exist there). */
+  static final String NO_PAIRED_CANARY = "SageMaker does not mirror canary traffic: each request is answered by one"
+      + " production variant, and a shadow variant (ShadowProductionVariants) serves no client, so no canary row has"
+      + " both answers; PREDICTION_PAIRED is judged on AWS only in a shadow bake (policy.judge.shadow)";
 
   private final CapturedAnswers captures;
   private final VariantMetrics metrics;
@@ -101,8 +108,10 @@ public class AwsJudgeActivitiesImpl implements JudgeActivities {
             g.latencyMillis().length, "SageMaker keeps no per-request latency (CloudWatch: per-minute aggregates, data"
                 + " capture: none), so the tail cannot be tested; the canary alarm "
                 + AlarmNames.latencyP99(endpoint, request.greenVariant()) + " guards it");
-        case PREDICTION_PAIRED -> m.verdict() == Verdict.INCONCLUSIVE && pairs.size() == 0
-            ? MetricJudgement.inconclusive(JudgeMetric.PREDICTION_PAIRED, 0, 0, pairs.why(blue, green)) : m;
+        case PREDICTION_PAIRED -> canaryWindow(request)
+            ? MetricJudgement.inconclusive(JudgeMetric.PREDICTION_PAIRED, 0, 0, NO_PAIRED_CANARY)
+            : m.verdict() == Verdict.INCONCLUSIVE && pairs.size() == 0
+                ? MetricJudgement.inconclusive(JudgeMetric.PREDICTION_PAIRED, 0, 0, pairs.why(blue, green)) : m;
         default -> m;
       });
     }
@@ -128,6 +137,14 @@ public class AwsJudgeActivitiesImpl implements JudgeActivities {
     log.info("judged {} vs {} on {} over [{}, {}): {}", request.greenVariant(), request.blueVariant(), endpoint,
         request.from(), request.to(), j.reason());
     return j;
+  }
+
+  /**
+   * A window the workflow says had no shadow (a canary step): ids that happen to match in it are no mirrored pairs.
+   * A request recorded before it said (null) is judged as before, on whatever pairs the ids give.
+   */
+  private static boolean canaryWindow(JudgeRequest request) {
+    return request.pairing() != null && request.pairing() != Pairing.SHADOW;
   }
 
   /** The rank test ran on per-minute averages: say so, and count minutes where there are too few. */
@@ -187,13 +204,21 @@ public class AwsJudgeActivitiesImpl implements JudgeActivities {
     }
   }
 
+  /** The shadow step's SageMaker shadow variant; the paired canary is refused with why (nothing is changed). */
   @Override
   public ShadowState startShadow(ShadowRequest request) {
+    if (request.pairsOnly()) {
+      log.info("{}: no paired canary on SageMaker", request.endpoint());
+      return new ShadowState(request.endpoint(), request.shadowVariant(), false, NO_PAIRED_CANARY);
+    }
     return shadows.start(request);
   }
 
   @Override
   public ShadowState stopShadow(ShadowRequest request) {
+    if (request.pairsOnly()) {
+      return new ShadowState(request.endpoint(), request.shadowVariant(), false, "no paired canary to stop");
+    }
     return shadows.stop(request);
   }
 }

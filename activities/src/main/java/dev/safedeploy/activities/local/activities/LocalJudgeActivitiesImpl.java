@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The canary judge on the local platform: the router's per-request samples of both variants over the window, and the
- * router's shadow mirroring with its pairs of answers on the same rows.
+ * router's mirroring with its pairs of answers on the same rows: the shadow bake's (blue's rows copied to green) and
+ * the paired canary's (green's rows copied to blue, kept only as pairs).
  */
 public class LocalJudgeActivitiesImpl implements JudgeActivities {
   private static final Logger log = LoggerFactory.getLogger(LocalJudgeActivitiesImpl.class);
@@ -44,15 +45,24 @@ public class LocalJudgeActivitiesImpl implements JudgeActivities {
     }
     VariantSamples blue = samples.variants().get(request.blueVariant());
     VariantSamples green = samples.variants().get(request.greenVariant());
-    PairedSamples pairs = samples.shadowPairs().get(request.greenVariant());
-    Judgement j = CanaryJudge.judge(request, data(blue), data(green), pairs == null ? null : pairs.served(),
-        pairs == null ? null : pairs.shadow());
+    // the shadow bake's pairs are under green (blue served, green mirrored), the paired canary's under blue (green
+    // served, blue mirrored); a window holds one or the other, both are read the same way round
+    PairedSamples shadowed = samples.shadowPairs().get(request.greenVariant());
+    PairedSamples referenced = samples.shadowPairs().get(request.blueVariant());
+    double[] bluePaired = concat(shadowed == null ? null : shadowed.served(),
+        referenced == null ? null : referenced.shadow());
+    double[] greenPaired = concat(shadowed == null ? null : shadowed.shadow(),
+        referenced == null ? null : referenced.served());
+    Judgement j = CanaryJudge.judge(request, data(blue), data(green), bluePaired, greenPaired);
     List<String> truncated = new ArrayList<>();
     if (blue != null && blue.truncated()) {
       truncated.add(request.blueVariant());
     }
     if (green != null && green.truncated()) {
       truncated.add(request.greenVariant());
+    }
+    if ((shadowed != null && shadowed.truncated()) || (referenced != null && referenced.truncated())) {
+      truncated.add("mirrored pairs");
     }
     if (!truncated.isEmpty()) {
       // the judgement stands on the most recent samples; say that older ones of the window were no longer held
@@ -68,8 +78,9 @@ public class LocalJudgeActivitiesImpl implements JudgeActivities {
   @Override
   public ShadowState startShadow(ShadowRequest request) {
     try {
-      Shadow s = platform.setShadow(request.endpoint(), request.shadowVariant());
-      log.info("{}: live traffic mirrored to {}", request.endpoint(), s.variant());
+      Shadow s = platform.setShadow(request.endpoint(), request.shadowVariant(), request.pairsOnly());
+      log.info("{}: live traffic mirrored to {}{}", request.endpoint(), s.variant(),
+          s.pairsOnly() ? " (pairs only: the paired canary)" : "");
       return new ShadowState(request.endpoint(), s.variant(), true, null);
     } catch (PlatformClientException e) {
       throw Adapters.failure(e, Failures.NOT_FOUND);
@@ -87,6 +98,18 @@ public class LocalJudgeActivitiesImpl implements JudgeActivities {
       // the endpoint is gone: so is its shadow
     }
     return new ShadowState(request.endpoint(), request.shadowVariant(), false, "stopped");
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    if (a == null || a.length == 0) {
+      return b;
+    }
+    if (b == null || b.length == 0) {
+      return a;
+    }
+    double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static VariantData data(VariantSamples s) {

@@ -21,6 +21,7 @@ import dev.safedeploy.workflows.judge.JudgePolicy;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
 import dev.safedeploy.workflows.judge.MetricJudgement;
+import dev.safedeploy.workflows.judge.Pairing;
 import dev.safedeploy.workflows.judge.Verdict;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -171,6 +172,17 @@ class AwsJudgeActivitiesTest {
       assertThat(metric(j, JudgeMetric.PREDICTION_PAIRED).detail())
           .isEqualTo("none of 300 captured answers of v2 shares an inferenceId or eventId with blue's 300 (no shadow"
               + " traffic in this window, or the captures cannot be paired): no mirrored pairs");
+  
+      // a canary step says it is one: SageMaker has no paired canary, and the judgement says why instead of pairing
+      Judgement canary = t.stub(JudgeActivities.class).judge(new JudgeRequest(ENDPOINT, "v1", "v2", FROM, TO,
+          "canary 10% bake", null, Pairing.NONE));
+      assertThat(metric(canary, JudgeMetric.PREDICTION_PAIRED).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+      assertThat(metric(canary, JudgeMetric.PREDICTION_PAIRED).detail())
+          .startsWith("SageMaker does not mirror canary traffic").contains("only in a shadow bake");
+      assertThat(canary.verdict()).isEqualTo(Verdict.PASS);
+      ShadowState paired = t.stub(JudgeActivities.class).startShadow(new ShadowRequest(ENDPOINT, "v1", true));
+      assertThat(paired.mirroring()).isFalse();
+      assertThat(paired.note()).isEqualTo(AwsJudgeActivitiesImpl.NO_PAIRED_CANARY);
     }
   }
 
@@ -191,7 +203,7 @@ class AwsJudgeActivitiesTest {
     try (ActivityTesting t = activities(moto, 100)) {
       // green: 5xx in 12 of 20 minutes (0.6% against blue's 0.01%), and 50% slower minutes
       liveTraffic(moto, 1.0, 6_000, 12);
-      JudgePolicy tenMinutes = new JudgePolicy(null, null, null, null, 10, null, null, null, null, null, null);
+      JudgePolicy tenMinutes = new JudgePolicy(null, null, null, null, 10, null, null, null, null, null, null, null, null);
       Judgement j = t.stub(JudgeActivities.class).judge(request(tenMinutes));
       assertThat(j.verdict()).isEqualTo(Verdict.FAIL);
       MetricJudgement errors = metric(j, JudgeMetric.ERROR_RATE);

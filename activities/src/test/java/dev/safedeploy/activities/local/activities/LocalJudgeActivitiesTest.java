@@ -66,6 +66,12 @@ class LocalJudgeActivitiesTest {
     client.createEndpoint(new Endpoint("shadowed-worse", "m", List.of(
         new Variant("v1", "good", 100, 1, null, null, null), new Variant("v2", "underfit", 0, 1, null, null, null)),
         DataCaptureConfig.disabled(), null, null, null, null));
+    // a canary where green serves real traffic (half, so that a few hundred requests give it enough rows)
+    client.createEndpoint(new Endpoint("canary-same", "m", List.of(new Variant("v1", "good", 50, 1, null, null, null),
+        new Variant("v2", "good", 50, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null, null));
+    client.createEndpoint(new Endpoint("canary-worse", "m", List.of(
+        new Variant("v1", "good", 50, 1, null, null, null), new Variant("v2", "underfit", 50, 1, null, null, null)),
+        DataCaptureConfig.disabled(), null, null, null, null));
     rows = Files.readAllLines(models.data.test()).stream().limit(200)
         .map(l -> l.substring(l.indexOf(',') + 1).getBytes(StandardCharsets.UTF_8)).toList();
     assertThat(rows.size()).isGreaterThanOrEqualTo(JudgePolicy.defaults().minSamples());
@@ -177,6 +183,67 @@ class LocalJudgeActivitiesTest {
     assertThat(j.reason()).contains("PREDICTION_PAIRED median |green − blue|");
     judge.stopShadow(worse);
     judge.stopShadow(worse); // stopping twice is fine
+  }
+
+  /** Live traffic by weight until green has served {@code greenRows}; returns the window and who served how many. */
+  static long[] canaryTraffic(String endpoint, int greenRows, Instant[] window) throws InterruptedException {
+    window[0] = Instant.now();
+    long green = 0;
+    long blue = 0;
+    for (int i = 0; green < greenRows && i < 20 * greenRows; i++) {
+      var inv = client.invoke(endpoint, null, "text/csv", rows.get(i % rows.size()));
+      assertThat(inv.status()).isEqualTo(200);
+      if (inv.variant().equals("v2")) {
+        green++;
+      } else {
+        blue++;
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var pairs = client.samples(endpoint, null, window[0].toEpochMilli(), System.currentTimeMillis() + 1)
+          .shadowPairs().get("v1");
+      if (pairs != null && pairs.size() >= green) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    window[1] = Instant.now().plusMillis(1);
+    return new long[] {blue, green};
+  }
+
+  @Test
+  void aPairedCanaryJudgesGreensRowsAgainstBluesAnswersToTheSameRows() throws Exception {
+    var same = new JudgeActivities.ShadowRequest("canary-same", "v1", true);
+    assertThat(judge.startShadow(same).mirroring()).isTrue();
+    Instant[] window = new Instant[2];
+    long[] served = canaryTraffic("canary-same", 80, window);
+    Judgement passed = judge.judge(new JudgeRequest("canary-same", "v1", "v2", window[0], window[1],
+        "canary 50% bake", JudgePolicy.defaults(), dev.safedeploy.workflows.judge.Pairing.CANARY));
+    MetricJudgement paired = metric(passed, JudgeMetric.PREDICTION_PAIRED);
+    assertThat(paired.verdict()).as(paired.detail()).isEqualTo(Verdict.PASS);
+    // one pair per request green served, none for blue's
+    assertThat(paired.blueSamples()).isEqualTo(served[1]);
+    assertThat(paired.greenSamples()).isEqualTo(served[1]);
+    assertThat(paired.pValue()).isEqualTo(1.0);
+    assertThat(paired.detail()).contains("on " + served[1] + " mirrored rows");
+    // blue's own samples are the requests it served: its answers to green's rows are not its traffic
+    assertThat(metric(passed, JudgeMetric.ERROR_RATE).blueSamples()).isEqualTo(served[0]);
+    assertThat(metric(passed, JudgeMetric.ERROR_RATE).greenSamples()).isEqualTo(served[1]);
+    judge.stopShadow(same);
+
+    var worse = new JudgeActivities.ShadowRequest("canary-worse", "v1", true);
+    judge.startShadow(worse);
+    served = canaryTraffic("canary-worse", 200, window);
+    Judgement failed = judge.judge(new JudgeRequest("canary-worse", "v1", "v2", window[0], window[1],
+        "canary 50% bake", JudgePolicy.defaults(), dev.safedeploy.workflows.judge.Pairing.CANARY));
+    MetricJudgement worsePaired = metric(failed, JudgeMetric.PREDICTION_PAIRED);
+    assertThat(worsePaired.verdict()).as(worsePaired.detail()).isEqualTo(Verdict.FAIL);
+    assertThat(worsePaired.blueSamples()).isEqualTo(served[1]);
+    assertThat(metric(failed, JudgeMetric.ERROR_RATE).verdict()).isEqualTo(Verdict.PASS);
+    assertThat(failed.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(failed.reason()).contains("PREDICTION_PAIRED median |green − blue|");
+    judge.stopShadow(worse);
   }
 
   @Test

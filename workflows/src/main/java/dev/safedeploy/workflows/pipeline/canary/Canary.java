@@ -32,7 +32,8 @@ import java.util.Map;
 
 /**
  * The production deployment: green is added beside blue with its alarms armed, checked by the pre-traffic hook,
- * shadowed and judged, given traffic step by step (each step baked, alarms watched), checked by the post-traffic hook
+ * shadowed and judged, given traffic step by step (each step baked, alarms watched, the rows green serves paired with
+ * blue's answers for the judge), checked by the post-traffic hook
  * and baked at 100%; then blue is retired. Every step that leaves something a rollback must undo registers its
  * compensation first.
  */
@@ -97,6 +98,8 @@ public final class Canary {
     if (Workflow.getVersion("monitoring-handover", Workflow.DEFAULT_VERSION, 1) >= 1) {
       saga.addCompensation(compensations.retireMonitoring());
     }
+    // runs after production is restored: the paired canary's mirror, if still on, stops once blue serves again
+    saga.addCompensation(judge::stopPairingQuietly);
     saga.addCompensation(compensations.restoreProduction());
     production.variants(endpoints.addVariant(new VariantChange(names.prodEndpoint(), request.model(),
         new VariantSpec(names.variant(), modelName, request.version(), hasBlue ? 0 : 100, 1,
@@ -117,9 +120,17 @@ public final class Canary {
         && Workflow.getVersion("canary-shadow", Workflow.DEFAULT_VERSION, 1) >= 1) {
       judge.shadowStep(policy.judge().shadow());
     }
+    boolean paired = hasBlue && policy.judge().pairsCanary() && steps.stream().anyMatch(s -> s < 100)
+        && Workflow.getVersion("canary-paired", Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (paired) {
+      judge.startPairing();
+    }
 
     for (int i = 0; i < steps.size(); i++) {
       int green = steps.get(i);
+      if (paired && green == 100) {
+        judge.stopPairing();
+      }
       production.trafficStep(i + 1);
       shift(green, "step " + (i + 1) + "/" + steps.size());
       if (green < 100) {

@@ -9,6 +9,7 @@ import dev.safedeploy.workflows.judge.JudgeActivities.ShadowRequest;
 import dev.safedeploy.workflows.judge.JudgeActivities.ShadowState;
 import dev.safedeploy.workflows.judge.JudgeRequest;
 import dev.safedeploy.workflows.judge.Judgement;
+import dev.safedeploy.workflows.judge.Pairing;
 import dev.safedeploy.workflows.judge.Verdict;
 import dev.safedeploy.workflows.pipeline.Abort;
 import dev.safedeploy.workflows.pipeline.ApprovalDecision;
@@ -51,6 +52,9 @@ public final class CanaryJudge {
   private Judgement review;
   private ApprovalDecision decision;
   private final List<ApprovalRecord> decisions = new ArrayList<>();
+  /** How the rows of the bake being judged are paired. */
+  private Pairing pairing = Pairing.NONE;
+  private ShadowRequest canaryMirror;
 
   public CanaryJudge(PipelineRequest request, StatusJournal journal, Interrupts interrupts, Notifier notifier,
       Production production, CanaryWatch watch, Saga saga, JudgeActivities judge) {
@@ -81,9 +85,63 @@ public final class CanaryJudge {
     saga.addCompensation(() -> journal.quietly(() -> judge.stopShadow(shadowRequest), "stop shadow"));
     Instant from = now();
     watch.bake(duration, "shadow bake");
+    pairing = Pairing.SHADOW;
     judgeStep("shadow bake", from);
+    pairing = Pairing.NONE;
     judge.stopShadow(shadowRequest);
     journal.event("shadow of green " + request.version() + " stopped");
+  }
+
+  /**
+   * The paired canary (from version canary-paired 1 on, with {@code policy.judge.pairedCanary}): from here until
+   * {@link #stopPairing}, every request green serves is also sent to blue once green has answered, blue's answer kept
+   * only for the judge, so each canary bake's judgement has PREDICTION_PAIRED on green's share of the rows. A backend
+   * that cannot mirror (SageMaker) says why, and the bakes are judged without pairs.
+   */
+  void startPairing() {
+    String blue = production.blueVersion();
+    ShadowRequest mirror = new ShadowRequest(request.names().prodEndpoint(), blue, true);
+    journal.step("pairing the canary: requests green " + request.version() + " serves are also answered by blue "
+        + blue + " for the judge");
+    ShadowState started;
+    try {
+      started = judge.startShadow(mirror);
+    } catch (ActivityFailure e) {
+      // the pairs are extra evidence: without them the bakes are judged as before, and the alarms still watch
+      journal.event("no paired canary: the mirror did not start: " + rootMessage(e));
+      return;
+    }
+    if (!started.mirroring()) {
+      journal.event("no paired canary: " + started.note());
+      return;
+    }
+    canaryMirror = mirror;
+    pairing = Pairing.CANARY;
+    journal.event("paired canary: requests green " + request.version() + " serves are mirrored to blue " + blue);
+  }
+
+  /**
+   * The paired canary's compensation, registered before production's restore so that it runs after it (the saga
+   * undoes in reverse): a rollback puts blue back first, then stops the mirror, if it still runs.
+   */
+  public void stopPairingQuietly() {
+    ShadowRequest mirror = canaryMirror;
+    if (mirror != null) {
+      canaryMirror = null;
+      pairing = Pairing.NONE;
+      journal.quietly(() -> judge.stopShadow(mirror), "stop paired canary");
+    }
+  }
+
+  /** Ends the paired canary, when it runs (before green takes all the traffic: blue would answer every request). */
+  void stopPairing() {
+    if (canaryMirror == null) {
+      return;
+    }
+    judge.stopShadow(canaryMirror);
+    canaryMirror = null;
+    pairing = Pairing.NONE;
+    journal.event("paired canary stopped");
   }
 
   /**
@@ -95,7 +153,7 @@ public final class CanaryJudge {
     String blue = production.blueVersion();
     journal.step("judging green " + request.version() + " against blue " + blue + " (" + label + ")");
     JudgeRequest req = new JudgeRequest(request.names().prodEndpoint(), blue, request.names().variant(), from, now(),
-        label, policy.judge());
+        label, policy.judge(), pairing);
     Judgement j;
     try {
       j = judge.judge(req);
