@@ -2,7 +2,6 @@ package dev.safedeploy.bench;
 
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.Variant;
-import dev.safedeploy.platform.http.NettyServer;
 import dev.safedeploy.platform.serving.ModelServer;
 import dev.safedeploy.worker.ScratchDirectory;
 import dev.safedeploy.workflows.pipeline.Outcome;
@@ -154,7 +153,6 @@ public final class RouterBench {
             + "their figures are the per-round medians, the ratios the median of the per-round ratios");
       }
       report.put("connections", options.connections())
-          .put("transport", NettyServer.transport())
           .put("secondsPerTarget", options.duration().toSeconds())
           .note("one CSV row per request; every target is a model server of the platform's kind (same artifact); "
               + "nginx: 1 worker process, keepalive upstreams, split_clients on $request_id")

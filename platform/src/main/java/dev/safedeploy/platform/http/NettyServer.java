@@ -5,10 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -59,26 +55,12 @@ public final class NettyServer implements AutoCloseable {
    * The I/O threads, created on first use: one per core (or {@code -Dio.netty.eventLoopThreads}); daemons, so they
    * never hold a JVM up. Not Netty's default of two per core: the I/O path never blocks, and on a 2-core machine
    * shared with the clients four threads only add scheduling delay to the tail (bench router, 2026-12-03: p99
-   * 1.25-1.49x nginx's with four, 1.01-1.23x with two, throughput the same). Linux's epoll transport where its
-   * native library loads (fewer syscalls and no selector garbage than NIO), NIO elsewhere or with
-   * {@code -Dsafedeploy.http.transport=nio}.
+   * 1.25-1.49x nginx's with four, 1.01-1.23x with two, throughput the same).
    */
   private static final class Loops {
-    static final boolean EPOLL = !"nio".equals(System.getProperty("safedeploy.http.transport")) && Epoll.isAvailable();
-    static final EventLoopGroup GROUP = group(
+    static final EventLoopGroup GROUP = new NioEventLoopGroup(
         Math.max(1, Integer.getInteger("io.netty.eventLoopThreads", Runtime.getRuntime().availableProcessors())),
         new DefaultThreadFactory("http-io", true));
-    static final Class<? extends ServerChannel> SERVER_CHANNEL =
-        EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-
-    private static EventLoopGroup group(int threads, DefaultThreadFactory factory) {
-      return EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
-    }
-  }
-
-  /** "epoll" or "nio": the transport every server in this JVM uses. */
-  public static String transport() {
-    return Loops.EPOLL ? "epoll" : "nio";
   }
 
   private final Options options;
@@ -90,7 +72,7 @@ public final class NettyServer implements AutoCloseable {
   private NettyServer(Options options, Handler handler, String bindHost, int port) {
     this.options = options;
     this.handler = handler;
-    ServerBootstrap b = new ServerBootstrap().group(Loops.GROUP).channel(Loops.SERVER_CHANNEL)
+    ServerBootstrap b = new ServerBootstrap().group(Loops.GROUP).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,14 +43,6 @@ class NettyServerTest {
   static void stop() {
     server.close();
     pool.shutdownNow();
-  }
-
-  @Test
-  void linuxOnX86ServesOnEpoll() {
-    // the native transport's jar is a dependency for linux-x86_64 only; elsewhere NIO is the expected fallback
-    Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
-        && "amd64".equals(System.getProperty("os.arch")) && System.getProperty("safedeploy.http.transport") == null);
-    assertThat(NettyServer.transport()).isEqualTo("epoll");
   }
 
   @Test
