@@ -131,12 +131,6 @@ public final class Router implements AutoCloseable {
     return was == null ? null : was.variant();
   }
 
-  /** The variant the endpoint's traffic is mirrored to, or null. */
-  public String shadowOf(String endpoint) {
-    Mirror m = shadows.get(endpoint);
-    return m == null ? null : m.variant();
-  }
-
   /** The endpoint's mirror, or null. */
   public Mirror mirrorOf(String endpoint) {
     return shadows.get(endpoint);

@@ -15,7 +15,8 @@ public enum JudgeMetric {
   PREDICTION,
   /**
    * Green's answers against blue's on the same mirrored rows (the shadow bake's, and the paired canary's at every
-   * canary step): Wilcoxon signed-rank, two-sided, and the median absolute difference over the tolerance.
+   * canary step): fails on a shift (Wilcoxon signed-rank, two-sided, and the median absolute difference over the
+   * tolerance) or when more than half of the rows differ by more than the tolerance either way (one-sided sign test).
    * Inconclusive without mirrored pairs.
    */
   PREDICTION_PAIRED

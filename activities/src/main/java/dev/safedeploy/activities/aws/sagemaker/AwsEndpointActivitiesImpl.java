@@ -9,6 +9,7 @@ import dev.safedeploy.activities.aws.traffic.WeightsTraffic;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.Failures;
 import dev.safedeploy.workflows.activities.TrafficActivities.TrafficShift;
+import dev.safedeploy.workflows.pipeline.ResourceNames;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -221,7 +222,7 @@ public class AwsEndpointActivitiesImpl implements EndpointActivities {
    */
   @Override
   public ModelDeletion deleteModel(ModelRef ref) {
-    var names = new dev.safedeploy.workflows.pipeline.ResourceNames(ref.model(), ref.version());
+    var names = new ResourceNames(ref.model(), ref.version());
     for (String endpoint : List.of(names.prodEndpoint(), names.devEndpoint())) {
       if (servedBy(endpoint, ref.modelName())) {
         log.info("keeping model {}: endpoint {} serves it", ref.modelName(), endpoint);

@@ -9,6 +9,7 @@ import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.client.PlatformClientException;
 import dev.safedeploy.workflows.activities.EndpointActivities;
 import dev.safedeploy.workflows.activities.Failures;
+import dev.safedeploy.workflows.pipeline.ResourceNames;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,7 +129,7 @@ public class LocalEndpointActivitiesImpl implements EndpointActivities {
    */
   @Override
   public ModelDeletion deleteModel(ModelRef ref) {
-    var names = new dev.safedeploy.workflows.pipeline.ResourceNames(ref.model(), ref.version());
+    var names = new ResourceNames(ref.model(), ref.version());
     for (String name : List.of(names.prodEndpoint(), names.devEndpoint())) {
       Endpoint e = platform.endpoint(name);
       if (e != null && e.variants().stream().anyMatch(v -> ref.modelName().equals(v.modelName()))) {
