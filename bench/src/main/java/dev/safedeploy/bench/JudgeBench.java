@@ -167,6 +167,8 @@ public final class JudgeBench {
       Stats on = Stats.of(blueShadowed);
       Stats pairedOff = Stats.of(blueUnpaired);
       Stats pairedOn = Stats.of(bluePaired);
+      Stats pairCounts = Stats.of(sampleCounts(same, worseJudged, JudgeMetric.PREDICTION_PAIRED,
+          MetricJudgement::blueSamples));
       var shadowCounts = client.clearShadow(MODEL + "-shadow-worse");
       long[] mirrors = {shadowCounts.mirrored(), shadowCounts.dropped()};
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -184,10 +186,8 @@ public final class JudgeBench {
           .put("pairedSameFalseRollbackRate", rate(same, Verdict.FAIL))
           .put("pairedSameMarginalRate", rate(same, Verdict.MARGINAL))
           .put("pairedSamePassRate", rate(same, Verdict.PASS))
-          .put("pairsPerBakeP50", Stats.of(sampleCounts(same, worseJudged, JudgeMetric.PREDICTION_PAIRED,
-              MetricJudgement::blueSamples)).p50())
-          .put("pairsPerBakeMin", sampleCounts(same, worseJudged, JudgeMetric.PREDICTION_PAIRED,
-              MetricJudgement::blueSamples).stream().mapToLong(Long::longValue).min().orElse(0))
+          .put("pairsPerBakeP50", pairCounts.p50())
+          .put("pairsPerBakeMin", pairCounts.count() == 0 ? 0L : (long) pairCounts.min())
           .put("pairedMetricFailuresWorse", failures(worseJudged))
           .put("pairedMetricFailuresSame", failures(same))
           .put("worseCaughtRate", caughtRate(worseUnpaired))
