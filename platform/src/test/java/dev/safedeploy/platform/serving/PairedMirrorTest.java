@@ -7,8 +7,10 @@ import dev.safedeploy.platform.api.Endpoint;
 import dev.safedeploy.platform.api.ModelRecord;
 import dev.safedeploy.platform.api.PairedSamples;
 import dev.safedeploy.platform.api.Variant;
+import dev.safedeploy.platform.client.ControlToken;
 import dev.safedeploy.platform.client.PlatformClient;
 import dev.safedeploy.platform.control.LocalPlatform;
+import dev.safedeploy.platform.testing.RawHttp;
 import dev.safedeploy.platform.testing.TestModels;
 import dev.safedeploy.platform.training.TrainedModel;
 import dev.safedeploy.platform.training.XgbTrainer;
@@ -65,6 +67,21 @@ class PairedMirrorTest {
   @AfterAll
   static void stop() {
     platform.close();
+  }
+
+  @Test
+  void aPairsOnlyThatIsNotABooleanIsRefusedAndSetsNoMirror() throws Exception {
+    client.createEndpoint(new Endpoint("refused", "m", List.of(new Variant("blue", "good", 50, 1, null, null, null),
+        new Variant("green", "underfit", 50, 1, null, null, null)), DataCaptureConfig.disabled(), null, null, null,
+        null));
+    RawHttp.Answer a = RawHttp.request(platform.url(), "PUT", "/endpoints/refused/shadow", Map.of(
+        "Authorization", "Bearer " + ControlToken.read(platform.home()), "Content-Type", "application/json"),
+        "{\"variant\":\"blue\",\"pairsOnly\":\"yes\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(a.status()).isEqualTo(400);
+    // the control API's JSON error, the offending value quoted as it came
+    assertThat(a.body()).contains("\"type\":\"BadRequest\"")
+        .contains("pairsOnly must be true or false, got \\\"yes\\\"");
+    assertThat(platform.shadow("refused").variant()).isNull();
   }
 
   @Test
