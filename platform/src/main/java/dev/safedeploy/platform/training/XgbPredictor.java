@@ -14,19 +14,34 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A loaded model.tar.gz, ready to predict. Thread-safe: predictions use XGBoost's in-place prediction, which is safe
- * to call concurrently on one booster; a read-write lock keeps {@link #close()} from freeing it under a prediction.
+ * A loaded model.tar.gz, ready to predict. Thread-safe. A gbtree model whose predictions on probe rows match
+ * XGBoost's own at load is evaluated in Java ({@link TreeEnsemble}: no native call per request), any other by
+ * XGBoost's in-place prediction, which is safe to call concurrently on one booster; a read-write lock keeps
+ * {@link #close()} from freeing it under a prediction. {@code -Dsafedeploy.predictor=xgboost4j} serves every model
+ * by XGBoost4J.
  */
 public final class XgbPredictor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(XgbPredictor.class);
+  /** Probe rows compared between XGBoost and the Java trees at load. */
+  static final int PROBE_ROWS = 512;
+
+  /** Which code computes the predictions. */
+  public enum Evaluator { JAVA_TREES, XGBOOST4J }
+
+  /** Null when the trees serve: the booster is freed once they match it. */
   private final Booster booster;
+  private final TreeEnsemble trees;
   private final int featureCount;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+  private volatile boolean closed;
 
-  private XgbPredictor(Booster booster, int featureCount) {
+  private XgbPredictor(Booster booster, TreeEnsemble trees, int featureCount) {
     this.booster = booster;
+    this.trees = trees;
     this.featureCount = featureCount;
   }
 
@@ -45,6 +60,12 @@ public final class XgbPredictor implements AutoCloseable {
 
   /** As {@link #load(Path)} with other limits (tests). */
   static XgbPredictor load(Path modelTarGz, long maxModelBytes, long maxUnpackedBytes) {
+    return load(modelTarGz, maxModelBytes, maxUnpackedBytes,
+        !"xgboost4j".equals(System.getProperty("safedeploy.predictor")));
+  }
+
+  /** As {@link #load(Path)}; without {@code javaTrees}, every prediction by XGBoost4J (tests, comparisons). */
+  static XgbPredictor load(Path modelTarGz, long maxModelBytes, long maxUnpackedBytes, boolean javaTrees) {
     if (!Files.isRegularFile(modelTarGz)) {
       throw new ModelLoadException("model artifact " + modelTarGz + " does not exist", null);
     }
@@ -110,11 +131,50 @@ public final class XgbPredictor implements AutoCloseable {
       if (features <= 0) {
         throw new ModelLoadException("model artifact " + modelTarGz + " has a model without features", null);
       }
-      return new XgbPredictor(booster, (int) features);
+      TreeEnsemble trees = javaTrees ? javaTrees(modelTarGz, booster, (int) features, booster.toByteArray("json"))
+          : null;
+      if (trees != null) {
+        booster.dispose();
+        return new XgbPredictor(null, trees, (int) features);
+      }
+      return new XgbPredictor(booster, null, (int) features);
     } catch (XGBoostError e) {
       booster.dispose();
       throw new ModelLoadException("model artifact " + modelTarGz + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The trees of {@code json} (the booster's, saved as JSON) when they predict what XGBoost predicts on {@link #PROBE_ROWS} rows at the edges of every
+   * split (exactly, or within a float rounding of the link function); null, with the reason logged, when they do not
+   * or the model is of a kind they do not evaluate.
+   */
+  static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount, byte[] json)
+      throws XGBoostError {
+    TreeEnsemble trees;
+    try {
+      trees = TreeEnsemble.fromJson(json, featureCount);
+    } catch (TreeEnsemble.UnsupportedModelException e) {
+      log.info("model {}: predicted by XGBoost4J ({})", artifact, e.getMessage());
+      return null;
+    }
+    float[] probe = trees.probeRows(PROBE_ROWS);
+    float[][] expected = booster.inplace_predict(probe, PROBE_ROWS, featureCount, Float.NaN);
+    for (int r = 0; r < PROBE_ROWS; r++) {
+      float mine = trees.predict(probe, r * featureCount);
+      float theirs = expected[r][0];
+      if (!(mine == theirs || Math.abs(mine - theirs) <= 1e-6f * Math.max(1f, Math.abs(theirs)))) {
+        log.warn("model {}: the Java trees predict {} where XGBoost predicts {} for probe row {}; predicted by "
+            + "XGBoost4J", artifact, mine, theirs, r);
+        return null;
+      }
+    }
+    return trees;
+  }
+
+  /** Which code computes this model's predictions. */
+  public Evaluator evaluator() {
+    return trees != null ? Evaluator.JAVA_TREES : Evaluator.XGBOOST4J;
   }
 
   /** The number of features the model was trained on. */
@@ -131,16 +191,28 @@ public final class XgbPredictor implements AutoCloseable {
     if (rows == null) {
       throw new IllegalArgumentException("rows must not be null");
     }
-    float[] flat = new float[rows.length * featureCount];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] == null || rows[i].length != featureCount) {
         throw new IllegalArgumentException("row " + (i + 1) + " has " + (rows[i] == null ? 0 : rows[i].length)
             + " values, the model expects " + featureCount + " features");
       }
-      System.arraycopy(rows[i], 0, flat, i * featureCount, featureCount);
     }
     if (rows.length == 0) {
       return new float[0];
+    }
+    if (trees != null) {
+      if (closed) {
+        throw new IllegalStateException("predictor is closed");
+      }
+      float[] predictions = new float[rows.length];
+      for (int i = 0; i < predictions.length; i++) {
+        predictions[i] = trees.predict(rows[i]);
+      }
+      return predictions;
+    }
+    float[] flat = new float[rows.length * featureCount];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * featureCount, featureCount);
     }
     lock.readLock().lock();
     try {
@@ -166,7 +238,9 @@ public final class XgbPredictor implements AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        booster.dispose();
+        if (booster != null) {
+          booster.dispose();
+        }
       }
     } finally {
       lock.writeLock().unlock();
