@@ -144,6 +144,7 @@ public final class RouterBench {
             .put("roundsRouterP99AtOrUnderNginx", p99.stream().filter(x -> x <= 1.0).count())
             .put("routerOverNginxThroughputPerRound", rounded(throughput))
             .put("routerOverNginxP99PerRound", rounded(p99));
+        fixedRate(report, routed, nginxUri, n.requestsPerSecond(), row, home);
       } else {
         report.put("nginx9010", "unavailable");
       }
@@ -168,6 +169,58 @@ public final class RouterBench {
       servers.forEach(ModelServer::close);
       serverThreads.shutdownNow();
     }
+  }
+
+  /** Fixed rates, as fractions of nginx's closed-loop throughput, at which router and nginx are compared. */
+  static final double[] FIXED_RATE_FRACTIONS = {0.5, 0.8};
+
+  /**
+   * Router and nginx at the same request rates (open loop, {@link FixedRateLoad}), in alternating rounds: the closed
+   * loop above runs each at its own saturation, so a router that serves twice the requests is measured at twice the
+   * load; at one rate their tails compare like for like.
+   */
+  private void fixedRate(BenchReport report, URI routed, URI nginxUri, double nginxMax, String row, Path home)
+      throws IOException, InterruptedException {
+    int rounds = Math.min(options.rounds(), 3);
+    int seconds = (int) options.duration().toSeconds();
+    for (double fraction : FIXED_RATE_FRACTIONS) {
+      double rate = Math.floor(nginxMax * fraction);
+      String key = "fixedRate" + Math.round(fraction * 100);
+      progress.println("bench router: router and nginx at " + (long) rate + " req/s (" + Math.round(fraction * 100)
+          + "% of nginx's closed-loop rate), " + rounds + " rounds");
+      List<FixedRateLoad.Result> router = new ArrayList<>();
+      List<FixedRateLoad.Result> nginx = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        if (round % 2 == 1) {
+          nginx.add(FixedRateLoad.run(nginxUri, rate, options.connections(), seconds, row, home));
+        }
+        router.add(FixedRateLoad.run(routed, rate, options.connections(), seconds, row, home));
+        if (round % 2 == 0) {
+          nginx.add(FixedRateLoad.run(nginxUri, rate, options.connections(), seconds, row, home));
+        }
+      }
+      List<Double> p99 = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        p99.add(router.get(i).p99Millis() / nginx.get(i).p99Millis());
+      }
+      report.put(key + ".requestsPerSecond", rate);
+      putFixed(report, key + ".router", router);
+      putFixed(report, key + ".nginx", nginx);
+      report.put(key + ".routerOverNginxP99", median(p99))
+          .put(key + ".routerOverNginxP99PerRound", rounded(p99));
+    }
+    report.note("fixedRateNN: router and nginx at the same request rate, NN% of nginx's closed-loop throughput; open "
+        + "loop (wrk2's model), latency from each request's scheduled send time, in a JVM of its own");
+  }
+
+  private static void putFixed(BenchReport report, String key, List<FixedRateLoad.Result> rounds) {
+    report.put(key + ".achievedPerSecond", median(rounds.stream().map(FixedRateLoad.Result::requestsPerSecond)
+            .toList()))
+        .put(key + ".p50Millis", median(rounds.stream().map(FixedRateLoad.Result::p50Millis).toList()))
+        .put(key + ".p99Millis", median(rounds.stream().map(FixedRateLoad.Result::p99Millis).toList()))
+        .put(key + ".p999Millis", median(rounds.stream().map(FixedRateLoad.Result::p999Millis).toList()))
+        .put(key + ".maxMillis", median(rounds.stream().map(FixedRateLoad.Result::maxMillis).toList()))
+        .put(key + ".errors", rounds.stream().mapToLong(FixedRateLoad.Result::errors).sum());
   }
 
   /** Per figure, the median over the rounds (requests and errors: summed). */
@@ -270,13 +323,18 @@ public final class RouterBench {
         "events { worker_connections 1024; }",
         "http {",
         "  access_log off;",
+        // nginx's best keep-alive: by default it closes a client's (and an upstream's) connection after 1,000
+        // requests, which costs it reconnects the router never pays
+        "  keepalive_requests 100000000;",
         "  client_body_temp_path " + dir.resolve("body") + ";",
         "  proxy_temp_path " + dir.resolve("proxy") + ";",
         "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";",
         "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";",
         "  scgi_temp_path " + dir.resolve("scgi") + ";",
-        "  upstream blue { server " + blue.getHost() + ":" + blue.getPort() + "; keepalive 64; }",
-        "  upstream green { server " + green.getHost() + ":" + green.getPort() + "; keepalive 64; }",
+        "  upstream blue { server " + blue.getHost() + ":" + blue.getPort() + "; keepalive 64; "
+            + "keepalive_requests 100000000; }",
+        "  upstream green { server " + green.getHost() + ":" + green.getPort() + "; keepalive 64; "
+            + "keepalive_requests 100000000; }",
         "  split_clients \"${request_id}\" $variant { 90% blue; * green; }",
         "  server {",
         "    listen 127.0.0.1:" + port + ";",

@@ -13,7 +13,8 @@ class CodeBenchTest {
   @Test
   void everyHotPathBenchmarkReportsNanosPerOp() throws Exception {
     BenchReport report = new CodeBench(new CodeBench.Options(0, 0, 1, 50)).run();
-    for (String method : List.of("pickVariant", "parseCsvRow", "parseCsvBatch", "formatCsvBatch")) {
+    for (String method : List.of("pickVariant", "parseCsvRow", "parseCsvBatch", "formatCsvBatch",
+        "predictOneRow[JAVA_TREES]", "predictOneRow[XGBOOST4J]")) {
       assertThat(report.figures().get(method + ".nsPerOp")).as(report.json())
           .isInstanceOfSatisfying(Double.class, ns -> assertThat(ns).isPositive());
     }

@@ -9,7 +9,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
-/** {@code safedeploy bench code}: the JMH microbenchmarks ({@link ServingHotPath}), bounded by iterations and time. */
+/**
+ * {@code safedeploy bench code}: the JMH microbenchmarks ({@link ServingHotPath}, {@link ModelPrediction}), bounded by
+ * iterations and time.
+ */
 public final class CodeBench {
 
   /**
@@ -36,6 +39,7 @@ public final class CodeBench {
     TimeValue time = TimeValue.milliseconds(options.iterationMillis());
     Collection<RunResult> results = new Runner(new OptionsBuilder()
         .include(ServingHotPath.class.getName() + "\\.")
+        .include(ModelPrediction.class.getName() + "\\.")
         .forks(options.forks())
         .warmupIterations(options.warmupIterations()).warmupTime(time)
         .measurementIterations(options.iterations()).measurementTime(time)
@@ -46,6 +50,9 @@ public final class CodeBench {
         .put("iterationMillis", options.iterationMillis());
     for (RunResult r : results) {
       String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+      for (String param : r.getParams().getParamsKeys()) {
+        method += "[" + r.getParams().getParam(param) + "]";
+      }
       report.put(method + ".nsPerOp", r.getPrimaryResult().getScore());
       double error = r.getPrimaryResult().getScoreError(); // NaN with fewer than two iterations
       if (!Double.isNaN(error)) {

@@ -58,6 +58,14 @@ public final class XgbPredictor implements AutoCloseable {
     return load(modelTarGz, MAX_MODEL_BYTES, MAX_UNPACKED_BYTES);
   }
 
+  /**
+   * As {@link #load(Path)}, choosing the evaluator: {@link Evaluator#JAVA_TREES} where they match XGBoost (else
+   * XGBoost4J), or {@link Evaluator#XGBOOST4J} always (comparisons, benchmarks).
+   */
+  public static XgbPredictor load(Path modelTarGz, Evaluator preferred) {
+    return load(modelTarGz, MAX_MODEL_BYTES, MAX_UNPACKED_BYTES, preferred == Evaluator.JAVA_TREES);
+  }
+
   /** As {@link #load(Path)} with other limits (tests). */
   static XgbPredictor load(Path modelTarGz, long maxModelBytes, long maxUnpackedBytes) {
     return load(modelTarGz, maxModelBytes, maxUnpackedBytes,
