@@ -30,6 +30,9 @@ final class TreeEnsemble {
   /** Objectives whose prediction is the exponential of the margin (log link). */
   private static final Set<String> LOG_LINK = Set.of("count:poisson", "reg:gamma", "reg:tweedie");
 
+  /** XGBoost's feature types other than categorical ("c"). */
+  private static final Set<String> NUMERICAL_TYPES = Set.of("float", "int", "q", "i");
+
   private enum Link { IDENTITY, LOGISTIC, EXP }
 
   /** A model these trees cannot evaluate exactly as XGBoost does; it is served by XGBoost4J. */
@@ -96,7 +99,7 @@ final class TreeEnsemble {
       throw new UnsupportedModelException("more than one output per row");
     }
     for (JsonNode type : learner.path("feature_types")) {
-      if (!"float".equals(type.asText()) && !"q".equals(type.asText()) && !"int".equals(type.asText())) {
+      if (!NUMERICAL_TYPES.contains(type.asText())) {
         throw new UnsupportedModelException("feature type '" + type.asText() + "'");
       }
     }

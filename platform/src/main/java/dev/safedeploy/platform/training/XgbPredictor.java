@@ -139,8 +139,7 @@ public final class XgbPredictor implements AutoCloseable {
       if (features <= 0) {
         throw new ModelLoadException("model artifact " + modelTarGz + " has a model without features", null);
       }
-      TreeEnsemble trees = javaTrees ? javaTrees(modelTarGz, booster, (int) features, booster.toByteArray("json"))
-          : null;
+      TreeEnsemble trees = javaTrees ? javaTrees(modelTarGz, booster, (int) features) : null;
       if (trees != null) {
         booster.dispose();
         return new XgbPredictor(null, trees, (int) features);
@@ -157,6 +156,23 @@ public final class XgbPredictor implements AutoCloseable {
    * split (exactly, or within a float rounding of the link function); null, with the reason logged, when they do not
    * or the model is of a kind they do not evaluate.
    */
+  private static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount) {
+    byte[] json;
+    try {
+      json = booster.toByteArray("json");
+    } catch (XGBoostError e) {
+      log.info("model {}: predicted by XGBoost4J (it does not save as JSON: {})", artifact, e.getMessage());
+      return null;
+    }
+    try {
+      return javaTrees(artifact, booster, featureCount, json);
+    } catch (XGBoostError e) {
+      log.info("model {}: predicted by XGBoost4J (it does not predict the probe rows: {})", artifact,
+          e.getMessage());
+      return null;
+    }
+  }
+
   static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount, byte[] json)
       throws XGBoostError {
     TreeEnsemble trees;
@@ -177,6 +193,7 @@ public final class XgbPredictor implements AutoCloseable {
         return null;
       }
     }
+    log.debug("model {}: predicted by its {} trees in Java ({})", artifact, trees.trees(), trees.objective());
     return trees;
   }
 

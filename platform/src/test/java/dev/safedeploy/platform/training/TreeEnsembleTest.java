@@ -142,6 +142,10 @@ class TreeEnsembleTest {
         "[0]", "[1]", "[0]"), StandardCharsets.UTF_8).replace("\"num_target\": \"1\"", "\"num_target\": \"2\"")
         .getBytes(StandardCharsets.UTF_8), 2)).isInstanceOf(TreeEnsemble.UnsupportedModelException.class)
         .hasMessageContaining("more than one output");
+    assertThatThrownBy(() -> TreeEnsemble.fromJson(new String(model("reg:squarederror", "5E-1", "[-1]", "[-1]",
+        "[0]", "[1]", "[0]"), StandardCharsets.UTF_8).replace("{\"learner\": {", "{\"learner\": {\"feature_types\": "
+        + "[\"c\", \"float\"], ").getBytes(StandardCharsets.UTF_8), 2))
+        .isInstanceOf(TreeEnsemble.UnsupportedModelException.class).hasMessageContaining("feature type 'c'");
     assertThatThrownBy(() -> TreeEnsemble.fromJson("{\"learner\": [".getBytes(StandardCharsets.UTF_8), 2))
         .isInstanceOf(TreeEnsemble.UnsupportedModelException.class).hasMessageContaining("does not parse");
   }
