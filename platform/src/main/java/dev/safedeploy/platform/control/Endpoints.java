@@ -119,6 +119,11 @@ final class Endpoints implements AutoCloseable {
       checkWeight(v.name(), v.weight());
       models.get(v.modelName());
     }
+    return models.whileRegistered(request.variants().stream().map(Variant::modelName).toList(),
+        () -> createLocked(request));
+  }
+
+  private Outcome<Endpoint> createLocked(Endpoint request) {
     synchronized (table.lock(request.name())) {
       Outcome<Endpoint> o = table.createOrAdopt(request.name(), existing -> {
         List<String> want = request.variants().stream().map(v -> v.name() + "=" + v.modelName()).sorted().toList();
@@ -178,7 +183,10 @@ final class Endpoints implements AutoCloseable {
   Outcome<Endpoint> addVariant(String endpoint, Variant request) {
     StateStore.checkName("variant", request.name());
     checkWeight(request.name(), request.weight());
-    models.get(request.modelName());
+    return models.whileRegistered(List.of(request.modelName()), () -> addVariantLocked(endpoint, request));
+  }
+
+  private Outcome<Endpoint> addVariantLocked(String endpoint, Variant request) {
     synchronized (table.lock(endpoint)) {
       Endpoint e = inService(endpoint);
       Variant existing = e.variant(request.name());

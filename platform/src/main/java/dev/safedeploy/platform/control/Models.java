@@ -45,6 +45,27 @@ final class Models {
   }
 
   /**
+   * Runs {@code action} while the named models stay registered: under their locks, taken in name order (so two callers
+   * never wait on each other crosswise), each checked to exist first. {@link #delete} takes the same lock, so no model
+   * goes between the check and the variant that will serve it; callers take these before any endpoint's lock.
+   *
+   * @throws PlatformException 404 when one of them does not exist
+   */
+  <T> T whileRegistered(java.util.Collection<String> names, java.util.function.Supplier<T> action) {
+    return lockInOrder(names.stream().distinct().sorted().toList(), 0, action);
+  }
+
+  private <T> T lockInOrder(java.util.List<String> names, int next, java.util.function.Supplier<T> action) {
+    if (next == names.size()) {
+      return action.get();
+    }
+    synchronized (table.lock(names.get(next))) {
+      get(names.get(next));
+      return lockInOrder(names, next + 1, action);
+    }
+  }
+
+  /**
    * Deletes the registration (the artifact stays, as S3's does for a SageMaker model) unless {@code servedBy} names an
    * endpoint serving it (a conflict); one already gone is success.
    */

@@ -48,6 +48,79 @@ class LocalPlatformTest {
   }
 
   @Test
+  void aServedModelIsNotDeletedAndADeleteRacingAVariantNeverLeavesItServingAGoneModel(@TempDir Path home)
+      throws Exception {
+    try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
+      String artifact = models.good.artifact().toString();
+      p.createModel(new ModelRecord("r-v0", artifact, "r", "v0", 1.7, null));
+      p.createEndpoint(endpoint("r-prod", null, variant("v0", "r-v0", 100)));
+      assertThatThrownBy(() -> p.deleteModel("r-v0")).isInstanceOf(PlatformException.class)
+          .hasMessageContaining("served by endpoint r-prod")
+          .satisfies(e -> assertThat(((PlatformException) e).status()).isEqualTo(409));
+      // a delete and an add of a variant serving the same model, started together: the delete either comes first
+      // (the add then finds no model) or waits for the add and is refused; never a variant serving a deleted model
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        for (int i = 1; i <= 12; i++) {
+          String model = "r-v" + i;
+          p.createModel(new ModelRecord(model, artifact, "r", "v" + i, 1.7, null));
+          java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+          String name = "v" + i;
+          boolean pause = i % 2 == 0;
+          java.util.concurrent.Future<?> add = pool.submit(() -> {
+            start.await();
+            return p.addVariant("r-prod", variant(name, model, 0));
+          });
+          java.util.concurrent.Future<?> delete = pool.submit(() -> {
+            start.await();
+            if (pause) {
+              Thread.sleep(1); // both orders, roughly
+            }
+            p.deleteModel(model);
+            return null;
+          });
+          Throwable addFailed = failure(add);
+          Throwable deleteFailed = failure(delete);
+          boolean served = p.endpoint("r-prod").variant(name) != null;
+          boolean registered = registered(p, model);
+          if (served) {
+            assertThat(registered).as("round %d: variant added, so the model stays", i).isTrue();
+            assertThat(deleteFailed).as("round %d", i).isInstanceOf(PlatformException.class)
+                .hasMessageContaining("served by endpoint r-prod");
+          } else {
+            assertThat(registered).as("round %d: no variant, so the delete went first", i).isFalse();
+            assertThat(addFailed).as("round %d", i).isInstanceOf(PlatformException.class)
+                .hasMessageContaining(model);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static boolean registered(LocalPlatform p, String model) {
+    try {
+      p.model(model);
+      return true;
+    } catch (PlatformException e) {
+      assertThat(e.status()).isEqualTo(404);
+      return false;
+    }
+  }
+
+  private static Throwable failure(java.util.concurrent.Future<?> f) throws InterruptedException {
+    try {
+      f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("a platform call did not return within 60 s", e);
+    }
+  }
+
+  @Test
   void restartRestoresEndpointsWeightsAlarmsAndInventory(@TempDir Path home) {
     try (LocalPlatform p = LocalPlatform.start(TestModels.platformConfig(home))) {
       PlatformClient c = PlatformClient.forHome(p.url(), p.home());
