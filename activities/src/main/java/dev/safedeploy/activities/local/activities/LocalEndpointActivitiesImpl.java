@@ -114,12 +114,22 @@ public class LocalEndpointActivitiesImpl implements EndpointActivities {
     }
   }
 
+  /**
+   * A version's dev endpoint ({@code <model>-dev-<version>}) takes the version's model with it unless production
+   * serves it, as the AWS backend's dev stack does: a rolled-back version leaves no model behind, a promoted one keeps
+   * it for production. Read from the name, so a retry after the endpoint went still deletes the model.
+   */
   @Override
   public void deleteEndpoint(String endpointName) {
     try {
       platform.deleteEndpoint(endpointName);
     } catch (PlatformClientException e) {
       throw Adapters.failure(e, Failures.NOT_FOUND);
+    }
+    int dev = endpointName.lastIndexOf("-dev-");
+    if (dev > 0 && dev + 5 < endpointName.length()) {
+      ResourceNames names = new ResourceNames(endpointName.substring(0, dev), endpointName.substring(dev + 5));
+      deleteModel(new ModelRef(names.modelName(), names.model(), names.version()));
     }
   }
 

@@ -160,6 +160,11 @@ class LocalActivitiesTest {
     endpoints.deleteEndpoint(v1.devEndpoint());
     endpoints.deleteEndpoint(v1.devEndpoint());
     assertThat(client.endpoint(v1.devEndpoint())).isNull();
+    // production does not serve v1 yet, so its model went with its dev endpoint (as the AWS dev stack's does)
+    assertThatThrownBy(() -> client.model(v1.modelName())).isInstanceOfSatisfying(PlatformClientException.class,
+        e -> assertThat(e.notFound()).isTrue());
+    assertThat(endpoints.createModel(new ModelSpec(v1.modelName(), "taxi", "v1", trained.artifactUri(),
+        trained.validationRmse()))).isEqualTo(model);
   }
 
   @Test
@@ -255,6 +260,12 @@ class LocalActivitiesTest {
     ModelDeletion elsewhere = endpoints.deleteModel(new ModelRef(v1.modelName(), "other", "v1"));
     assertThat(elsewhere.gone()).isFalse();
     assertThat(elsewhere.keptFor()).startsWith("another endpoint (").contains(v1.prodEndpoint());
+    assertThat(client.model(v1.modelName())).isNotNull();
+    // a dev endpoint of a version production serves: the endpoint goes, the model stays
+    endpoints.deployEndpoint(new EndpointSpec(v1.devEndpoint(), "taxi",
+        List.of(new VariantSpec("AllTraffic", v1.modelName(), "v1", 1, 1, "local")), false));
+    endpoints.deleteEndpoint(v1.devEndpoint());
+    assertThat(client.endpoint(v1.devEndpoint())).isNull();
     assertThat(client.model(v1.modelName())).isNotNull();
   }
 
