@@ -28,6 +28,11 @@ public final class XgbPredictor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XgbPredictor.class);
   /** Probe rows compared between XGBoost and the Java trees at load. */
   static final int PROBE_ROWS = 512;
+  /**
+   * Larger models (as JSON) stay on XGBoost4J: their JSON tree, read whole at load, would take several times this in
+   * heap. The demo's models are about 100 KB.
+   */
+  static final int MAX_JAVA_TREES_JSON_BYTES = 32 << 20;
 
   /** Which code computes the predictions. */
   public enum Evaluator { JAVA_TREES, XGBOOST4J }
@@ -165,7 +170,7 @@ public final class XgbPredictor implements AutoCloseable {
       return null;
     }
     try {
-      return javaTrees(artifact, booster, featureCount, json);
+      return javaTrees(artifact, booster, featureCount, json, MAX_JAVA_TREES_JSON_BYTES);
     } catch (XGBoostError e) {
       log.info("model {}: predicted by XGBoost4J (it does not predict the probe rows: {})", artifact,
           e.getMessage());
@@ -173,8 +178,13 @@ public final class XgbPredictor implements AutoCloseable {
     }
   }
 
-  static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount, byte[] json)
+  static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount, byte[] json, int maxJsonBytes)
       throws XGBoostError {
+    if (json.length > maxJsonBytes) {
+      log.info("model {}: predicted by XGBoost4J (its JSON is {} bytes, over {} for the Java trees)", artifact,
+          json.length, maxJsonBytes);
+      return null;
+    }
     TreeEnsemble trees;
     try {
       trees = TreeEnsemble.fromJson(json, featureCount);

@@ -87,7 +87,9 @@ class TreeEnsembleTest {
     Booster booster = XGBoost.loadModel(modelBytes(model.artifact()));
     try {
       byte[] json = booster.toByteArray("json");
-      assertThat(XgbPredictor.javaTrees(model.artifact(), booster, 3, json)).isNotNull();
+      assertThat(XgbPredictor.javaTrees(model.artifact(), booster, 3, json, json.length)).isNotNull();
+      // a model too large to read as a JSON tree stays on XGBoost4J
+      assertThat(XgbPredictor.javaTrees(model.artifact(), booster, 3, json, json.length - 1)).isNull();
       // one leaf of the last tree nudged: a tree walk that went wrong anywhere would look like this
       ObjectNode root = (ObjectNode) MAPPER.readTree(json);
       ArrayNode trees = (ArrayNode) root.at("/learner/gradient_booster/model/trees");
@@ -98,7 +100,8 @@ class TreeEnsembleTest {
         leaf++;
       }
       conditions.set(leaf, conditions.get(leaf).floatValue() + 0.5f);
-      assertThat(XgbPredictor.javaTrees(model.artifact(), booster, 3, MAPPER.writeValueAsBytes(root))).isNull();
+      byte[] nudged = MAPPER.writeValueAsBytes(root);
+      assertThat(XgbPredictor.javaTrees(model.artifact(), booster, 3, nudged, nudged.length)).isNull();
     } finally {
       booster.dispose();
     }
