@@ -183,6 +183,7 @@ final class Endpoints implements AutoCloseable {
   Outcome<Endpoint> addVariant(String endpoint, Variant request) {
     StateStore.checkName("variant", request.name());
     checkWeight(request.name(), request.weight());
+    models.get(request.modelName()); // a clear 400 for a missing name, 404 for an unknown model, before any lock
     return models.whileRegistered(List.of(request.modelName()), () -> addVariantLocked(endpoint, request));
   }
 

@@ -54,6 +54,13 @@ class LocalPlatformTest {
       String artifact = models.good.artifact().toString();
       p.createModel(new ModelRecord("r-v0", artifact, "r", "v0", 1.7, null));
       p.createEndpoint(endpoint("r-prod", null, variant("v0", "r-v0", 100)));
+      // a variant without a model name, or of an unknown model, is refused before any lock is taken
+      assertThatThrownBy(() -> p.addVariant("r-prod", variant("vx", null, 0))).isInstanceOf(PlatformException.class)
+          .hasMessageContaining("model name is required")
+          .satisfies(e -> assertThat(((PlatformException) e).status()).isEqualTo(400));
+      assertThatThrownBy(() -> p.addVariant("r-prod", variant("vx", "r-nope", 0)))
+          .isInstanceOf(PlatformException.class).hasMessageContaining("model r-nope does not exist")
+          .satisfies(e -> assertThat(((PlatformException) e).status()).isEqualTo(404));
       assertThatThrownBy(() -> p.deleteModel("r-v0")).isInstanceOf(PlatformException.class)
           .hasMessageContaining("served by endpoint r-prod")
           .satisfies(e -> assertThat(((PlatformException) e).status()).isEqualTo(409));
