@@ -20,7 +20,20 @@ public record ResourceNames(String model, String version) {
   }
 
   public String devEndpoint() {
-    return model + "-dev-" + version;
+    return model + DEV + version;
+  }
+
+  private static final String DEV = "-dev-";
+
+  /**
+   * The model and version whose {@link #devEndpoint()} is {@code endpoint} (its last "-dev-" splits them), or empty
+   * when it is not a dev endpoint's name.
+   */
+  public static java.util.Optional<ResourceNames> ofDevEndpoint(String endpoint) {
+    int at = endpoint.lastIndexOf(DEV);
+    return at > 0 && at + DEV.length() < endpoint.length()
+        ? java.util.Optional.of(new ResourceNames(endpoint.substring(0, at), endpoint.substring(at + DEV.length())))
+        : java.util.Optional.empty();
   }
 
   /** One production endpoint per model; versions come and go as its variants. */

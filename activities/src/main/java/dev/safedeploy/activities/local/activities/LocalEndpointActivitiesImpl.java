@@ -126,11 +126,8 @@ public class LocalEndpointActivitiesImpl implements EndpointActivities {
     } catch (PlatformClientException e) {
       throw Adapters.failure(e, Failures.NOT_FOUND);
     }
-    int dev = endpointName.lastIndexOf("-dev-");
-    if (dev > 0 && dev + 5 < endpointName.length()) {
-      ResourceNames names = new ResourceNames(endpointName.substring(0, dev), endpointName.substring(dev + 5));
-      deleteModel(new ModelRef(names.modelName(), names.model(), names.version()));
-    }
+    ResourceNames.ofDevEndpoint(endpointName).ifPresent(names ->
+        deleteModel(new ModelRef(names.modelName(), names.model(), names.version())));
   }
 
   /**
