@@ -41,6 +41,12 @@ class FixedRateLoadTest {
       ex.getResponseBody().write("bad\n".getBytes(StandardCharsets.UTF_8));
       ex.close();
     });
+    server.createContext("/chunked", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0); // no length: the JDK server sends it chunked
+      ex.getResponseBody().write("1\n".getBytes(StandardCharsets.UTF_8));
+      ex.close();
+    });
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     try {
@@ -60,6 +66,10 @@ class FixedRateLoadTest {
 
       FixedRateLoad.Result failing = FixedRateLoad.run(base.resolve("/failing"), 100, 2, 1, "1,2,3", dir);
       assertThat(failing.errors()).isEqualTo(failing.requests()).isPositive();
+
+      // an answer this generator does not frame is an error, never a success read wrongly
+      FixedRateLoad.Result chunked = FixedRateLoad.run(base.resolve("/chunked"), 50, 1, 1, "1,2,3", dir);
+      assertThat(chunked.errors()).isEqualTo(chunked.requests()).isPositive();
     } finally {
       server.stop(0);
     }
