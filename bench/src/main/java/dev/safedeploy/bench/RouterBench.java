@@ -214,23 +214,27 @@ public final class RouterBench {
   }
 
   private static void putFixed(BenchReport report, String key, List<FixedRateLoad.Result> rounds) {
-    report.put(key + ".achievedPerSecond", median(rounds.stream().map(FixedRateLoad.Result::requestsPerSecond)
-            .toList()))
-        .put(key + ".p50Millis", median(rounds.stream().map(FixedRateLoad.Result::p50Millis).toList()))
-        .put(key + ".p99Millis", median(rounds.stream().map(FixedRateLoad.Result::p99Millis).toList()))
-        .put(key + ".p999Millis", median(rounds.stream().map(FixedRateLoad.Result::p999Millis).toList()))
-        .put(key + ".maxMillis", median(rounds.stream().map(FixedRateLoad.Result::maxMillis).toList()))
+    report.put(key + ".achievedPerSecond", median(rounds, FixedRateLoad.Result::requestsPerSecond))
+        .put(key + ".p50Millis", median(rounds, FixedRateLoad.Result::p50Millis))
+        .put(key + ".p99Millis", median(rounds, FixedRateLoad.Result::p99Millis))
+        .put(key + ".p999Millis", median(rounds, FixedRateLoad.Result::p999Millis))
+        .put(key + ".maxMillis", median(rounds, FixedRateLoad.Result::maxMillis))
         .put(key + ".errors", rounds.stream().mapToLong(FixedRateLoad.Result::errors).sum());
   }
 
   /** Per figure, the median over the rounds (requests and errors: summed). */
   private static LoadGenerator.Result medianRound(List<LoadGenerator.Result> rounds) {
     return new LoadGenerator.Result(rounds.get(0).tool(),
-        median(rounds.stream().map(LoadGenerator.Result::requestsPerSecond).toList()),
-        median(rounds.stream().map(LoadGenerator.Result::p50Millis).toList()),
-        median(rounds.stream().map(LoadGenerator.Result::p99Millis).toList()),
+        median(rounds, LoadGenerator.Result::requestsPerSecond),
+        median(rounds, LoadGenerator.Result::p50Millis),
+        median(rounds, LoadGenerator.Result::p99Millis),
         rounds.stream().mapToLong(LoadGenerator.Result::requests).sum(),
         rounds.stream().mapToLong(LoadGenerator.Result::errors).sum());
+  }
+
+  /** The median over the rounds of one of their figures. */
+  private static <T> double median(List<T> rounds, java.util.function.ToDoubleFunction<T> figure) {
+    return median(rounds.stream().map(figure::applyAsDouble).toList());
   }
 
   static double median(List<Double> values) {
