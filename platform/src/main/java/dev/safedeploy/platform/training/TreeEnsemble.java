@@ -198,10 +198,6 @@ final class TreeEnsemble {
     }
   }
 
-  int featureCount() {
-    return featureCount;
-  }
-
   String objective() {
     return objective;
   }
@@ -210,7 +206,7 @@ final class TreeEnsemble {
     return roots.length;
   }
 
-  /** The prediction for one row of {@link #featureCount()} values (NaN: missing). */
+  /** The prediction for one row of the model's features (NaN: missing). */
   float predict(float[] row) {
     return predict(row, 0);
   }
