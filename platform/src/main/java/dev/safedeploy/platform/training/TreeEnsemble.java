@@ -175,11 +175,19 @@ final class TreeEnsemble {
           feature[offset + i] = fi;
           defaultLeft[offset + i] = d.get(i).asInt() != 0;
         }
-        value[offset + i] = Float.parseFloat(c.get(i).asText());
+        value[offset + i] = number(c.get(i), t, i);
       }
       offset += n;
     }
     return new TreeEnsemble(featureCount, roots, left, right, feature, value, defaultLeft, margin, link, objective);
+  }
+
+  /** A split's threshold or a leaf's value, exactly as written. */
+  private static float number(JsonNode node, int tree, int index) throws UnsupportedModelException {
+    if (!node.isNumber()) {
+      throw new UnsupportedModelException("tree " + tree + " node " + index + " has no number for its split or leaf");
+    }
+    return Float.parseFloat(node.asText());
   }
 
   /** XGBoost writes base_score as "1.2E1", newer versions as a vector "[1.2E1]". */

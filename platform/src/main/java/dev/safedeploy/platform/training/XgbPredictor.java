@@ -156,11 +156,7 @@ public final class XgbPredictor implements AutoCloseable {
     }
   }
 
-  /**
-   * The trees of {@code json} (the booster's, saved as JSON) when they predict what XGBoost predicts on {@link #PROBE_ROWS} rows at the edges of every
-   * split (exactly, or within a float rounding of the link function); null, with the reason logged, when they do not
-   * or the model is of a kind they do not evaluate.
-   */
+  /** The booster's trees, read from it saved as JSON, when they match it; null (the reason logged) else. */
   private static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount) {
     byte[] json;
     try {
@@ -178,6 +174,12 @@ public final class XgbPredictor implements AutoCloseable {
     }
   }
 
+  /**
+   * The trees of {@code json} (the booster's, saved as JSON) when they predict what XGBoost predicts on
+   * {@link #PROBE_ROWS} rows at the edges of every split (exactly, or within a float rounding of the link function);
+   * null, with the reason logged, when they do not, the model is of a kind they do not evaluate, or its JSON is over
+   * {@code maxJsonBytes}.
+   */
   static TreeEnsemble javaTrees(Path artifact, Booster booster, int featureCount, byte[] json, int maxJsonBytes)
       throws XGBoostError {
     if (json.length > maxJsonBytes) {

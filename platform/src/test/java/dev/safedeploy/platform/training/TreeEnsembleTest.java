@@ -149,6 +149,9 @@ class TreeEnsembleTest {
         "[0]", "[1]", "[0]"), StandardCharsets.UTF_8).replace("{\"learner\": {", "{\"learner\": {\"feature_types\": "
         + "[\"c\", \"float\"], ").getBytes(StandardCharsets.UTF_8), 2))
         .isInstanceOf(TreeEnsemble.UnsupportedModelException.class).hasMessageContaining("feature type 'c'");
+    assertThatThrownBy(() -> TreeEnsemble.fromJson(model("reg:squarederror", "5E-1", "[1, -1, -1]", "[2, -1, -1]",
+        "[1, 0, 0]", "[2.5, null, 20]", "[0, 0, 0]"), 2)).isInstanceOf(TreeEnsemble.UnsupportedModelException.class)
+        .hasMessageContaining("tree 0 node 1 has no number");
     assertThatThrownBy(() -> TreeEnsemble.fromJson("{\"learner\": [".getBytes(StandardCharsets.UTF_8), 2))
         .isInstanceOf(TreeEnsemble.UnsupportedModelException.class).hasMessageContaining("does not parse");
   }
